@@ -1,0 +1,225 @@
+"""The typed vocabulary every layer shares: samples, genotypes, variants, terms, diseases.
+
+Everything here is a frozen dataclass or an enum with no I/O, so the scoring core can be
+tested from plain values, and objects can be cached and shared between threads safely.
+Readers (``workbench.io``) translate file formats into these types once, at the boundary.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Mapping
+
+
+class Sex(Enum):
+    MALE = "male"
+    FEMALE = "female"
+    UNKNOWN = "unknown"
+
+
+class Affection(Enum):
+    AFFECTED = "affected"
+    UNAFFECTED = "unaffected"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One person of the pedigree; parents are sample ids or None when not in the PED."""
+
+    id: str
+    family_id: str
+    sex: Sex = Sex.UNKNOWN
+    affection: Affection = Affection.UNKNOWN
+    father_id: str | None = None
+    mother_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Trio:
+    """The proband and whichever parents were sequenced (duos and singletons have None)."""
+
+    proband: Sample
+    father: Sample | None = None
+    mother: Sample | None = None
+
+    @property
+    def samples(self) -> tuple[Sample, ...]:
+        return tuple(s for s in (self.proband, self.father, self.mother) if s is not None)
+
+    @property
+    def family_kind(self) -> str:
+        """'trio', 'duo' or 'singleton', by how many parents were sequenced."""
+        return {2: "trio", 1: "duo", 0: "singleton"}[(self.father is not None) + (self.mother is not None)]
+
+
+class Genotype(Enum):
+    """Copies of one ALT allele a sample carries.
+
+    Always relative to a single allele: at a multi-allelic site a ``1/2`` call is HET for
+    allele 1 and HET for allele 2, and a ``0/2`` call is HOM_REF for allele 1 (no copy of it).
+    HEMIZYGOUS is a haploid call carrying the allele (male chrX/chrY outside the PARs, chrM).
+    """
+
+    HOM_REF = "0/0"
+    HET = "0/1"
+    HOM_ALT = "1/1"
+    HEMIZYGOUS = "1"
+    NO_CALL = "./."
+
+    @property
+    def carries_alt(self) -> bool:
+        return self in (Genotype.HET, Genotype.HOM_ALT, Genotype.HEMIZYGOUS)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A sample's genotype at one allele with the read evidence behind it."""
+
+    genotype: Genotype
+    ref_depth: int | None = None
+    alt_depth: int | None = None
+    depth: int | None = None
+    quality: int | None = None  # FORMAT/GQ
+
+    @property
+    def allele_balance(self) -> float | None:
+        """Fraction of reads supporting the alt allele (None when AD is missing or zero)."""
+        if self.ref_depth is None or self.alt_depth is None:
+            return None
+        total = self.ref_depth + self.alt_depth
+        return self.alt_depth / total if total else None
+
+
+class Impact(Enum):
+    """VEP's impact classes, ordered from most to least severe."""
+
+    HIGH = 0
+    MODERATE = 1
+    LOW = 2
+    MODIFIER = 3
+    UNKNOWN = 4  # not annotated: placed in a gene by position only
+
+
+@dataclass(frozen=True)
+class GeneConsequence:
+    """The most severe effect of one allele on one gene (one record may hit several genes)."""
+
+    gene_symbol: str
+    consequence: str  # Sequence Ontology terms joined by '&', e.g. "splice_region_variant&intron_variant"
+    impact: Impact
+    hgnc_id: str | None = None
+    ensembl_gene: str | None = None
+    transcript: str | None = None
+    hgvs_c: str | None = None
+    hgvs_p: str | None = None
+    mane_select: bool = False
+    canonical: bool = False
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One ALT allele of a VCF record with the family's calls (multi-allelic sites are split).
+
+    ``chrom`` is normalised to the ``chr1`` style; ``source_line`` points back into the file.
+    """
+
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    calls: Mapping[str, Call]  # sample id -> call; build with types.MappingProxyType
+    consequences: tuple[GeneConsequence, ...] = ()
+    population_af: float | None = None  # e.g. gnomAD; None = not seen in the population
+    quality: float | None = None  # VCF QUAL
+    filters: tuple[str, ...] = ()  # empty = PASS or '.'
+    clinvar: str | None = None
+    scores: tuple[tuple[str, float], ...] = ()  # in-silico scores by name (REVEL, CADD, ...)
+    source_line: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Stable identifier used in tables and reports: ``chrom:pos:ref:alt``."""
+        return f"{self.chrom}:{self.pos}:{self.ref}:{self.alt}"
+
+
+class InheritanceMode(Enum):
+    """How a proband's genotype(s) at a gene fit a Mendelian explanation, given the family."""
+
+    DE_NOVO = "de novo"
+    X_LINKED_DE_NOVO = "X-linked de novo"
+    DOMINANT_INHERITED = "inherited from an affected parent"
+    REDUCED_PENETRANCE = "inherited from an unaffected parent"
+    HOMOZYGOUS_RECESSIVE = "homozygous recessive"
+    COMPOUND_HETEROZYGOUS = "compound heterozygous"
+    X_LINKED_HEMIZYGOUS = "X-linked hemizygous"
+    MITOCHONDRIAL = "mitochondrial"
+    HETEROZYGOUS_UNPHASED = "heterozygous, parental origin unknown"
+    POSSIBLE_COMPOUND_HETEROZYGOUS = "two heterozygous variants, phase unknown"
+
+
+class DiseaseInheritance(Enum):
+    """A disease's mode of inheritance, as HPO's 'Mode of inheritance' branch records it."""
+
+    AUTOSOMAL_DOMINANT = "HP:0000006"
+    AUTOSOMAL_RECESSIVE = "HP:0000007"
+    X_LINKED = "HP:0001417"
+    X_LINKED_RECESSIVE = "HP:0001419"
+    X_LINKED_DOMINANT = "HP:0001423"
+    MITOCHONDRIAL = "HP:0001427"
+    SEMIDOMINANT = "HP:0032113"
+    Y_LINKED = "HP:0001450"
+    DIGENIC = "HP:0010984"
+    SOMATIC_MOSAICISM = "HP:0001442"
+
+
+@dataclass(frozen=True)
+class Term:
+    """An HPO term as people see it."""
+
+    id: str
+    label: str
+    definition: str = ""
+    synonyms: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
+    obsolete: bool = False
+    replaced_by: str | None = None
+
+
+@dataclass(frozen=True)
+class TermAnnotation:
+    """A disease's feature: the HPO term, how often patients show it (None = unknown)."""
+
+    term_id: str
+    frequency: float | None = None
+
+
+@dataclass(frozen=True)
+class Disease:
+    """A Mendelian disease with its annotated features, inheritance and causal genes."""
+
+    id: str  # OMIM:..., ORPHA:..., DECIPHER:...
+    name: str
+    features: tuple[TermAnnotation, ...] = ()
+    excluded_features: tuple[str, ...] = ()  # terms annotated NOT present
+    inheritance: frozenset[DiseaseInheritance] = field(default_factory=frozenset)
+    gene_symbols: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gene:
+    """A gene named by its current HGNC symbol; other ids join sources together."""
+
+    hgnc_id: str
+    symbol: str
+    name: str = ""
+    ensembl_gene: str | None = None
+    ncbi_gene: str | None = None
+
+
+@dataclass(frozen=True)
+class PhenotypeProfile:
+    """The patient's recorded features: observed and explicitly excluded HPO ids."""
+
+    observed: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
