@@ -1,0 +1,224 @@
+"""Load the pinned knowledge once: parse the sources, or read the compact cache built from them.
+
+The cache (a pickle in ``paths.cache_dir()``) is keyed by the source files' names, sizes and
+modification times plus a format number, so replacing a file (``workbench ontology update``)
+or upgrading this code rebuilds it; it is written to a temporary file and renamed, so a crash
+or a concurrent reader never sees half a cache.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from workbench import paths
+from workbench.knowledge.diseases import DiseaseMap, DiseaseTable
+from workbench.knowledge.genes import GeneIndex
+from workbench.knowledge.ontology import Ontology
+from workbench.knowledge.sources import (
+    GENES_TO_PHENOTYPE_FILE,
+    HGNC_FILE,
+    HPOA_FILE,
+    OBO_FILE,
+    SOURCE_FILES,
+    OntologyData,
+    build_diseases,
+    read_gene_disease_links,
+    read_hgnc,
+    read_hpoa,
+    read_obo,
+    read_sources_manifest,
+    source_path,
+)
+from workbench.model import Disease, Gene, TermAnnotation
+
+log = logging.getLogger(__name__)
+
+# Bump when the cached structure changes so old caches are ignored.
+CACHE_FORMAT = 3
+
+
+class Knowledge:
+    """HPO, its disease annotations and the HGNC genes, as one versioned object.
+
+    ``version`` names every source release, so results can carry what they were computed with.
+    ``warnings`` lists what the loader had to leave out (e.g. genes HGNC does not know).
+    """
+
+    def __init__(
+        self,
+        hpo: Ontology,
+        diseases: Sequence[Disease],
+        genes: GeneIndex,
+        version: str,
+        warnings: tuple[str, ...] = (),
+    ) -> None:
+        self.hpo = hpo
+        self.version = version
+        self.genes = genes
+        self.warnings = warnings
+        self.disease_table = DiseaseTable(diseases, hpo.index)
+        by_gene: dict[str, list[int]] = defaultdict(list)
+        for row, disease in enumerate(diseases):
+            for symbol in disease.gene_symbols:
+                gene = genes.lookup(symbol)
+                if gene is not None:
+                    by_gene[gene.hgnc_id].append(row)
+        self.disease_rows_by_gene: dict[str, tuple[int, ...]] = {h: tuple(rows) for h, rows in by_gene.items()}
+        self.diseases: DiseaseMap = DiseaseMap(self.disease_table, [t.id for t in hpo.terms])
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        del state["diseases"]  # a view: rebuilt on load, so Disease objects are never pickled
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.diseases = DiseaseMap(self.disease_table, [t.id for t in self.hpo.terms])
+
+    def diseases_for_gene(self, hgnc_id: str) -> tuple[Disease, ...]:
+        """Diseases HPO links to the gene (by HGNC id; a symbol is looked up too)."""
+        if hgnc_id not in self.disease_rows_by_gene and not hgnc_id.startswith("HGNC:"):
+            gene = self.genes.lookup(hgnc_id)
+            hgnc_id = gene.hgnc_id if gene else hgnc_id
+        return tuple(self.diseases.by_row(row) for row in self.disease_rows_by_gene.get(hgnc_id, ()))
+
+    @property
+    def disease_genes(self) -> tuple[Gene, ...]:
+        """Every gene with at least one HPO disease, sorted by symbol."""
+        found = (self.genes.by_hgnc_id(h) for h in self.disease_rows_by_gene)
+        return tuple(sorted((g for g in found if g is not None), key=lambda g: g.symbol))
+
+
+def _normalise_features(diseases: tuple[Disease, ...], ontology: Ontology) -> tuple[tuple[Disease, ...], list[str]]:
+    """Map annotation terms to current ids (alt ids, obsolete -> replacement) once, at load."""
+    fixed: list[Disease] = []
+    unknown: set[str] = set()
+
+    def current(term_id: str) -> str | None:
+        mapped, _ = ontology.current_id(term_id)
+        if mapped is None:
+            unknown.add(term_id)
+        return mapped
+
+    for disease in diseases:
+        merged: dict[str, float | None] = {}
+        for feature in disease.features:
+            term_id = current(feature.term_id)
+            if term_id is None:
+                continue
+            previous = merged.get(term_id)
+            merged[term_id] = feature.frequency if previous is None else max(previous, feature.frequency or 0.0)
+        excluded = sorted({t for t in map(current, disease.excluded_features) if t})
+        fixed.append(Disease(
+            id=disease.id,
+            name=disease.name,
+            features=tuple(TermAnnotation(t, f) for t, f in sorted(merged.items())),
+            excluded_features=tuple(excluded),
+            inheritance=disease.inheritance,
+            gene_symbols=disease.gene_symbols,
+        ))
+    notes = [f"{len(unknown)} annotation terms unknown to this HPO release were left out: {', '.join(sorted(unknown)[:10])}"] if unknown else []
+    return tuple(fixed), notes
+
+
+def _disease_counts(data: OntologyData, diseases: tuple[Disease, ...]) -> np.ndarray:
+    """Per term, how many diseases carry it or a descendant (the true-path rule)."""
+    index = {t.id: i for i, t in enumerate(data.terms)}
+    counts = np.zeros(len(data.terms), dtype=np.int64)
+    for disease in diseases:
+        reached: set[int] = set()
+        for feature in disease.features:
+            i = index[feature.term_id]
+            reached.update(data.ancestor_indices[data.ancestor_pointers[i]:data.ancestor_pointers[i + 1]].tolist())
+        if reached:
+            counts[list(reached)] += 1
+    return counts
+
+
+def build_knowledge(directory: Path) -> Knowledge:
+    """Parse every source file of ``directory`` (slow: seconds); ``load_knowledge`` caches this."""
+    ontology_data = read_obo(source_path(directory, OBO_FILE))
+    hgnc = read_hgnc(source_path(directory, HGNC_FILE))
+    drafts = read_hpoa(source_path(directory, HPOA_FILE), ontology_data)
+    links, unplaced = read_gene_disease_links(source_path(directory, GENES_TO_PHENOTYPE_FILE), hgnc)
+    diseases = build_diseases(drafts, links, ontology_data, hgnc)
+    provisional = Ontology(ontology_data, np.zeros(len(ontology_data.terms), dtype=np.int64), 0)
+    diseases, notes = _normalise_features(diseases, provisional)
+    annotated = tuple(d for d in diseases if d.features)
+    ontology = Ontology(ontology_data, _disease_counts(ontology_data, annotated), len(annotated))
+    if unplaced:
+        notes.append(f"{len(unplaced)} genes of {GENES_TO_PHENOTYPE_FILE} are not approved HGNC genes and were left out: {', '.join(unplaced[:10])}")
+    return Knowledge(ontology, diseases, GeneIndex(hgnc), _version(directory, ontology_data.version), tuple(notes))
+
+
+def _version(directory: Path, hpo_version: str) -> str:
+    manifest = read_sources_manifest(directory)
+    parts = [f"HPO {hpo_version}"]
+    if "hgnc" in manifest:
+        parts.append(f"HGNC {manifest['hgnc'].get('version', '?')}")
+    if "gencode" in manifest:
+        parts.append(manifest["gencode"].get("version", "GENCODE ?").split(" (")[0])
+    return " · ".join(parts)
+
+
+def _cache_key(directory: Path) -> str:
+    """Fingerprint of the sources: name, size, mtime of each file (and SOURCES.json), format."""
+    digest = hashlib.sha256(f"format {CACHE_FORMAT}\n{directory}\n".encode())
+    for name in (*SOURCE_FILES, "SOURCES.json"):
+        path = source_path(directory, name) if name != "SOURCES.json" else directory / name
+        if path.exists():
+            stat = path.stat()
+            digest.update(f"{path.name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+        else:
+            digest.update(f"{name} missing\n".encode())
+    return digest.hexdigest()[:24]
+
+
+def cache_file(directory: Path) -> Path:
+    """Where the cache for this knowledge folder (in its current state) lives."""
+    return paths.cache_dir() / f"knowledge-{_cache_key(directory)}.pickle"
+
+
+def load_knowledge(directory: Path | None = None) -> Knowledge:
+    """The knowledge of ``directory`` (default: the pinned ``ontology/`` folder).
+
+    Cached twice: in memory per folder state (repeated calls are free) and on disk, so a new
+    process reads a pickle (about a second) instead of parsing the sources (tens of seconds).
+    """
+    directory = Path(directory or paths.knowledge_dir()).resolve()
+    return _load(directory, _cache_key(directory))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(directory: Path, key: str) -> Knowledge:
+    path = paths.cache_dir() / f"knowledge-{key}.pickle"
+    if path.exists():
+        try:
+            with open(path, "rb") as handle:
+                knowledge = pickle.load(handle)
+            if isinstance(knowledge, Knowledge):
+                return knowledge
+        except Exception as error:  # a damaged cache is rebuilt, never fatal
+            log.warning("ignoring unreadable knowledge cache %s (%s)", path, error)
+    knowledge = build_knowledge(directory)
+    _write_atomically(path, knowledge)
+    return knowledge
+
+
+def _write_atomically(path: Path, knowledge: Knowledge) -> None:
+    try:
+        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False)
+        with handle:
+            pickle.dump(knowledge, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError as error:  # read-only cache folder: work from memory, say so
+        log.warning("could not write knowledge cache %s (%s)", path, error)

@@ -1,0 +1,242 @@
+"""The HPO behind one small interface: terms, ancestors, information content, resolution, search.
+
+Built from plain arrays (see ``sources``), never from parser objects, so it pickles into the
+cache and the scoring core can use the index-level arrays (``index``, ``ancestor_indices``,
+``ic``) without touching pronto.
+"""
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from workbench.knowledge.sources import OntologyData
+from workbench.model import Term
+
+_HPO_ID = re.compile(r"^HP:\d{7}$")
+_BARE_DIGITS = re.compile(r"^\d{1,7}$")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class TermResolution:
+    """What became of a list of ids given by a person or a file.
+
+    ``terms`` are current terms in input order (duplicates removed); ``replaced`` pairs each
+    alternative/obsolete id with the id used instead; ``unknown`` ids could not be mapped;
+    ``warnings`` say all of this in words, with suggestions for the unknown ones.
+    """
+
+    terms: tuple[Term, ...]
+    replaced: tuple[tuple[str, str], ...]
+    unknown: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.terms)
+
+
+def _normalise(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+class Ontology:
+    """HPO terms with their is_a closure and information content (IC) from disease annotations.
+
+    IC(t) = -ln(n_t / N), where n_t counts the diseases annotated to t or to any descendant
+    (true-path rule) and N all annotated diseases; a term no disease reaches gets the IC of a
+    term annotated once, so that it is "as specific as anything", not infinite.
+    """
+
+    def __init__(self, data: OntologyData, disease_counts: np.ndarray, disease_total: int) -> None:
+        self.version = data.version
+        self._terms = data.terms
+        self.index: dict[str, int] = {t.id: i for i, t in enumerate(data.terms)}
+        self._alternative_ids = data.alternative_ids
+        self._consider = data.consider
+        self.ancestor_pointers = data.ancestor_pointers
+        self.ancestor_indices = data.ancestor_indices
+        self.disease_counts = disease_counts
+        self.disease_total = disease_total
+        self.ic = -np.log(np.maximum(disease_counts, 1) / max(disease_total, 1))
+        self._search_keys = self._build_search_index()
+
+    # -- terms and structure -------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def __contains__(self, term_id: object) -> bool:
+        return term_id in self.index
+
+    @property
+    def terms(self) -> Sequence[Term]:
+        """All terms, obsolete ones included, in index order."""
+        return self._terms
+
+    def term(self, term_id: str) -> Term | None:
+        """The term with this primary id, or the primary term of an alternative id; None if unknown."""
+        i = self.index.get(term_id)
+        if i is None and term_id in self._alternative_ids:
+            i = self.index.get(self._alternative_ids[term_id])
+        return None if i is None else self._terms[i]
+
+    def ancestor_index_array(self, i: int) -> np.ndarray:
+        """Term indices of term ``i``'s ancestors, itself included."""
+        return self.ancestor_indices[self.ancestor_pointers[i]:self.ancestor_pointers[i + 1]]
+
+    def ancestors(self, term_id: str) -> frozenset[str]:
+        """All is_a ancestors of a term, itself included (empty for an unknown id)."""
+        i = self.index.get(self._alternative_ids.get(term_id, term_id))
+        if i is None:
+            return frozenset()
+        return frozenset(self._terms[a].id for a in self.ancestor_index_array(i))
+
+    def is_ancestor(self, ancestor: str, term_id: str) -> bool:
+        """True when ``ancestor`` is ``term_id`` or one of its is_a ancestors."""
+        return ancestor in self.ancestors(term_id)
+
+    def information_content(self, term_id: str) -> float:
+        """IC of a term (natural log); 0 for the root; raises KeyError for an unknown id."""
+        primary = self._alternative_ids.get(term_id, term_id)
+        return float(self.ic[self.index[primary]])
+
+    def annotation_count(self, term_id: str) -> int:
+        """How many diseases are annotated to the term or a descendant."""
+        return int(self.disease_counts[self.index[self._alternative_ids.get(term_id, term_id)]])
+
+    # -- resolution ------------------------------------------------------------------------
+    def current_id(self, term_id: str) -> tuple[str | None, str | None]:
+        """Map an id to a current term id, with a warning when it was alternative or obsolete.
+
+        Returns (current id or None, warning or None).
+        """
+        if term_id in self._alternative_ids:
+            primary = self._alternative_ids[term_id]
+            return primary, f"{term_id} is an alternative id of {primary} ({self._terms[self.index[primary]].label}); using {primary}"
+        i = self.index.get(term_id)
+        if i is None:
+            return None, None
+        term = self._terms[i]
+        if not term.obsolete:
+            return term_id, None
+        targets = [term.replaced_by] if term.replaced_by else list(self._consider.get(term_id, ()))
+        targets = [t for t in targets if t in self.index and not self._terms[self.index[t]].obsolete]
+        if not targets:
+            return None, f"{term_id} ({term.label}) is obsolete and has no replacement; left out"
+        chosen = targets[0]
+        how = "replaced by" if term.replaced_by else "obsolete; HPO suggests considering"
+        others = f" (other suggestions: {', '.join(targets[1:])})" if len(targets) > 1 else ""
+        return chosen, f"{term_id} ({term.label}) is {how} {chosen} ({self._terms[self.index[chosen]].label}); using {chosen}{others}"
+
+    def resolve(self, ids: Iterable[str]) -> TermResolution:
+        """Map ids (also whole labels or synonyms typed by a person) to current terms; never raises."""
+        terms: list[Term] = []
+        seen: set[str] = set()
+        replaced: list[tuple[str, str]] = []
+        unknown: list[str] = []
+        messages: list[str] = []
+        for raw in ids:
+            text = raw.strip()
+            candidate = text.upper()
+            if _BARE_DIGITS.match(candidate):
+                candidate = f"HP:{int(candidate):07d}"
+            elif candidate.startswith("HP_"):
+                candidate = "HP:" + candidate[3:]
+            if not _HPO_ID.match(candidate):
+                exact = self._exact_text_match(text)
+                if exact is None:
+                    unknown.append(raw)
+                    messages.append(self._unknown_message(raw))
+                    continue
+                candidate = exact
+            current, warning = self.current_id(candidate)
+            if warning:
+                messages.append(warning)
+            if current is None:
+                if warning is None:
+                    messages.append(self._unknown_message(raw))
+                unknown.append(raw)
+                continue
+            if current != raw:
+                replaced.append((raw, current))
+            if current not in seen:
+                seen.add(current)
+                terms.append(self._terms[self.index[current]])
+        return TermResolution(tuple(terms), tuple(replaced), tuple(unknown), tuple(messages))
+
+    def _exact_text_match(self, text: str) -> str | None:
+        key = _normalise(text)
+        if not key:
+            return None
+        position = bisect.bisect_left(self._search_keys, (key,))
+        while position < len(self._search_keys) and self._search_keys[position][0] == key:
+            _, rank, term_index = self._search_keys[position]
+            if rank <= 1:  # a whole label or synonym, not a word inside one
+                return self._terms[term_index].id
+            position += 1
+        return None
+
+    def suggestions(self, text: str, limit: int = 3) -> list[Term]:
+        """Close matches for an unknown id (similar digits) or text (search)."""
+        candidate = text.strip().upper()
+        if candidate.startswith("HP:") or _BARE_DIGITS.match(candidate):
+            digits = candidate.removeprefix("HP:")
+            pool = [i for i in self.index if not self._terms[self.index[i]].obsolete]
+            close = difflib.get_close_matches(f"HP:{digits.zfill(7)}", pool, n=limit, cutoff=0.8)
+            return [self._terms[self.index[c]] for c in close]
+        return self.search(text, limit=limit)
+
+    def _unknown_message(self, raw: str) -> str:
+        close = self.suggestions(raw)
+        hint = f"; did you mean {', '.join(f'{t.id} ({t.label})' for t in close)}?" if close else ""
+        return f"{raw!r} is not a term of HPO {self.version}; left out{hint}"
+
+    # -- search ------------------------------------------------------------------------------
+    def _build_search_index(self) -> list[tuple[str, int, int]]:
+        """Sorted (text, rank, term index) keys: whole labels (rank 0), whole synonyms (1),
+        label from each later word on (2), synonym from each later word on (3)."""
+        keys: list[tuple[str, int, int]] = []
+        for i, term in enumerate(self._terms):
+            if term.obsolete:
+                continue
+            for text, base in ((term.label, 0), *((s, 1) for s in term.synonyms)):
+                words = _normalise(text).split()
+                for start in range(len(words)):
+                    keys.append((" ".join(words[start:]), base if start == 0 else base + 2, i))
+        keys.sort()
+        return keys
+
+    def search(self, text: str, limit: int = 20) -> list[Term]:
+        """Terms for an autocomplete: by id, or by label/synonym prefix of the words typed.
+
+        Ranked exact label > exact synonym > label prefix > label word prefix > synonym
+        prefix > synonym word prefix; ties go to terms more diseases carry (the common
+        one a clinician most likely means), then to shorter labels.
+        """
+        query = text.strip()
+        if not query:
+            return []
+        as_id = query.upper().replace("HP_", "HP:")
+        if _HPO_ID.match(as_id) or _BARE_DIGITS.match(as_id):
+            current, _ = self.current_id(as_id if as_id.startswith("HP:") else f"HP:{int(as_id):07d}")
+            return [self._terms[self.index[current]]] if current else []
+        key = _normalise(query)
+        if not key:
+            return []
+        best: dict[int, tuple[int, int, int]] = {}
+        position = bisect.bisect_left(self._search_keys, (key,))
+        while position < len(self._search_keys) and self._search_keys[position][0].startswith(key):
+            entry, rank, term_index = self._search_keys[position]
+            # exact label 0, exact synonym 1, label prefix 2, label word prefix 3, synonym prefix 4, synonym word prefix 5
+            order = rank if entry == key and rank <= 1 else {0: 2, 2: 3, 1: 4, 3: 5}[rank]
+            sort_key = (order, -int(self.disease_counts[term_index]), len(self._terms[term_index].label))
+            if term_index not in best or sort_key < best[term_index]:
+                best[term_index] = sort_key
+            position += 1
+        ranked = sorted(best, key=lambda i: (best[i], self._terms[i].id))
+        return [self._terms[i] for i in ranked[:limit]]
