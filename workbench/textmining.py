@@ -34,7 +34,7 @@ NEGATION_BEFORE = (
 # Cues that negate a finding named BEFORE them in the same clause ("reflexes absent").
 NEGATION_AFTER = ("absent", "not seen", "not present", "ruled out", "was excluded", "were excluded", "negative")
 # Clause boundaries end a negation's scope ("no fever, but seizures" keeps seizures observed).
-CLAUSE_SPLIT = re.compile(r"[.;:!?\n]|,|\bbut\b|\bhowever\b|\balthough\b", re.IGNORECASE)
+CLAUSE_SPLIT = re.compile(r"[.;!?\n]|:(?!\d)|,|\bbut\b|\bhowever\b|\balthough\b", re.IGNORECASE)
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 HPO_ID = re.compile(r"\bHP:\d{7}\b", re.IGNORECASE)
 MIN_NAME_CHARS = 4  # shorter synonyms ("Fit", "Tall") match ordinary words, not findings

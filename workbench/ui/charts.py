@@ -1,0 +1,88 @@
+"""Plotly figures built from library results; every number plotted is one the library explains."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from workbench.qc.trio_qc import FEMALE_MIN_X_HET, FIRST_DEGREE_RANGE, MALE_MAX_X_HET
+
+PARTS = (
+    ("prior_log10", "prior", "#7f7f7f"),
+    ("phenotype_log10_lr", "phenotype", "#1f77b4"),
+    ("variant_log10_lr", "variant", "#ff7f0e"),
+    ("inheritance_log10_lr", "inheritance", "#2ca02c"),
+)
+
+
+def score_breakdown(genes: Sequence) -> go.Figure:
+    """Stacked horizontal bars of each gene's log10 parts (prior + LRs = score), best gene on top."""
+    labels = [f"{g.rank}. {g.gene_symbol}" for g in genes]
+    figure = go.Figure()
+    for attribute, name, colour in PARTS:
+        figure.add_bar(
+            y=labels, x=[getattr(g, attribute) for g in genes], name=name, orientation="h",
+            marker_color=colour, hovertemplate="%{y}: " + name + " log10 LR %{x:.2f}<extra></extra>",
+        )
+    figure.update_layout(
+        barmode="relative", height=max(260, 28 * len(genes) + 80), yaxis_autorange="reversed",
+        xaxis_title="log10 likelihood ratio", legend_orientation="h", margin=dict(l=10, r=10, t=30, b=10),
+    )
+    return figure
+
+
+def phenotype_heatmap(terms: Sequence, label_of) -> go.Figure | None:
+    """Patient terms x disease terms from the ranking's explanation: each cell is the patient
+    term's contribution (log10 LR) through the disease feature it matched. None if none matched."""
+    matched = [t for t in terms if t.disease_term is not None]
+    if not matched:
+        return None
+    patient = list(dict.fromkeys(t.patient_term for t in terms))
+    disease = list(dict.fromkeys(t.disease_term for t in matched))
+    z: list[list[float | None]] = [[None] * len(disease) for _ in patient]
+    for t in matched:
+        z[patient.index(t.patient_term)][disease.index(t.disease_term)] = t.log10_lr
+    rows = [label_of(t) + (" (excluded)" if any(m.excluded for m in terms if m.patient_term == t) else "") for t in patient]
+    figure = go.Figure(go.Heatmap(
+        z=z, x=[label_of(t) for t in disease], y=rows, colorscale="RdBu", zmid=0, colorbar_title="log10 LR",
+        hovertemplate="%{y} ↔ %{x}<br>contribution %{z:.2f}<extra></extra>",
+    ))
+    figure.update_layout(
+        height=max(260, 34 * len(patient) + 180), xaxis_tickangle=-35, yaxis_autorange="reversed",
+        margin=dict(l=10, r=10, t=30, b=10),
+    )
+    return figure
+
+
+def qc_bar(frame: pd.DataFrame, x: str, y: str, title: str, colour: str | None = None) -> go.Figure:
+    """A small bar chart of one QC measure per sample or per parent."""
+    figure = go.Figure(go.Bar(x=frame[x].astype(str), y=frame[y], marker_color=colour))
+    figure.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10), yaxis_title=y)
+    return figure
+
+
+def qc_sex_check(frame: pd.DataFrame) -> go.Figure:
+    """chrX heterozygosity per person, coloured by the pedigree sex, with the sex-calling bands."""
+    colours = {"male": "#1f77b4", "female": "#d62728", "unknown": "#7f7f7f"}
+    figure = go.Figure(go.Bar(
+        x=frame["label"], y=frame["x_het_fraction"], marker_color=[colours.get(s, "#7f7f7f") for s in frame["ped_sex"]],
+        customdata=frame[["ped_sex", "inferred_sex", "x_nonref_calls"]],
+        hovertemplate="%{x}<br>chrX het fraction %{y:.2f} of %{customdata[2]} calls<br>"
+                      "PED %{customdata[0]} · looks %{customdata[1]}<extra></extra>",
+    ))
+    figure.add_hrect(y0=0, y1=MALE_MAX_X_HET, fillcolor="#1f77b4", opacity=0.08, line_width=0, annotation_text="male range")
+    figure.add_hrect(y0=FEMALE_MIN_X_HET, y1=1, fillcolor="#d62728", opacity=0.06, line_width=0, annotation_text="female range")
+    figure.update_layout(title="Sex check: chrX heterozygosity", height=300, yaxis_range=[0, 1],
+                         margin=dict(l=10, r=10, t=40, b=10))
+    return figure
+
+
+def qc_relatedness(parents: pd.DataFrame) -> go.Figure:
+    """Each parent's kinship to the proband against the first-degree band around 0.25."""
+    figure = go.Figure(go.Bar(x=parents["label"], y=parents["kinship_to_proband"], marker_color="#2ca02c",
+                              hovertemplate="%{x}: kinship %{y:.3f}<extra></extra>"))
+    figure.add_hrect(y0=FIRST_DEGREE_RANGE[0], y1=FIRST_DEGREE_RANGE[1], fillcolor="#2ca02c", opacity=0.1, line_width=0, annotation_text="parent-child")
+    figure.update_layout(title="Relatedness to the proband (kinship)", height=300, yaxis_range=[-0.1, 0.6],
+                         margin=dict(l=10, r=10, t=40, b=10))
+    return figure

@@ -1,0 +1,51 @@
+"""Frame shared by every page: the open case in the sidebar, the data version, warnings."""
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.ui import state
+
+
+def analysed_case():
+    """The open case's analysis, with a progress bar the first time its VCF is read.
+
+    A user's file problem stops the page with the library's message (no traceback).
+    """
+    from workbench.io import InputError
+
+    case = state.current_case()
+    bar = st.empty()
+
+    def progress(fraction: float) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=f"Reading {case.case_id}: {fraction:.0%}")
+
+    try:
+        result = state.analysis(case, _progress=progress)
+    except InputError as problem:
+        bar.empty()
+        st.error(f"Case {case.case_id} cannot be analysed: {problem}")
+        st.stop()
+    bar.empty()
+    return result
+
+
+def ranked():
+    """(case, analysis, ranking) for the open case and its current phenotype."""
+    case = state.current_case()
+    result = analysed_case()
+    return case, result, state.ranking(case, state.profile(case))
+
+
+def provenance(ranking) -> None:
+    """The data version behind the numbers on this page, and the ranking's warnings, visibly."""
+    st.caption(f"Knowledge: {ranking.knowledge_version}")
+    for warning in ranking.warnings:
+        st.warning(warning, icon="⚠️")
+
+
+def sidebar() -> None:
+    case = state.current_case()
+    profile = state.profile(case)
+    with st.sidebar:
+        st.markdown(f"**Case** `{case.case_id}`")
+        st.caption(f"{len(profile.observed)} observed · {len(profile.excluded)} excluded HPO terms")

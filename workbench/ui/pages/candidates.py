@@ -1,0 +1,72 @@
+"""Candidates: the ranked genes of the open case, filters, and where each score comes from."""
+import streamlit as st
+
+from workbench.model import InheritanceMode
+from workbench.ui import charts, layout, state
+from workbench.ui.tables import CandidateFilter, candidate_frame, variant_class
+
+case, analysis, ranking = layout.ranked()
+trio = analysis.trio
+profile = state.profile(case)
+
+st.title("Candidates")
+st.markdown(
+    f"Family **{case.case_id}** ({trio.family_kind}, proband `{trio.proband.id}`) · "
+    f"{len(profile.observed)} observed, {len(profile.excluded)} excluded HPO terms"
+)
+layout.provenance(ranking)
+if not profile.observed:
+    st.warning("No observed phenotype yet: the ranking rests on the variants alone. Add terms on the Phenotype page.")
+
+with st.expander("Filters", expanded=False):
+    left, middle, right = st.columns(3)
+    modes = left.multiselect("Inheritance mode", [m.value for m in InheritanceMode], key="filter_modes")
+    present = sorted({variant_class(v, g.gene_symbol) for g in ranking.genes for v in g.variants})
+    classes = middle.multiselect(
+        "Consequence class", present, key="filter_classes",
+        help="The coarse class the ranking scores each variant by (loss of function, missense, ...).",
+    )
+    max_frequency = right.number_input(
+        "Max population frequency", 0.0, 1.0, 1.0, step=0.001, format="%.4f", key="filter_max_af",
+        help="gnomAD allele frequency; alleles never seen in the population always pass.",
+    )
+    min_quality = right.number_input("Min proband GQ", 0, 99, 0, key="filter_min_gq")
+chosen = CandidateFilter(frozenset(modes), frozenset(classes), max_frequency, int(min_quality))
+shown = [g for g in ranking.genes if chosen.gene_passes(g, trio)]
+tags = {target: tag for (case_id, target), tag in st.session_state.get("tags", {}).items() if case_id == case.case_id}
+
+st.caption(
+    f"{len(shown)} of {len(ranking.genes)} candidate genes. Probability: the chance that this gene "
+    "explains the case, from its score (prior + phenotype, variant and inheritance log10 likelihood "
+    f"ratios; breakdown below, sentences on each gene's page). None of these genes: {ranking.none_probability:.3f}."
+)
+frame = candidate_frame(shown, trio, tags)
+selection = st.dataframe(
+    frame,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="candidate_table",
+    column_config={
+        "probability": st.column_config.ProgressColumn("probability", format="%.3f", min_value=0.0, max_value=1.0),
+        "frequency": st.column_config.NumberColumn("frequency", format="%.2e"),
+    },
+)
+rows = selection.selection.rows if selection is not None and hasattr(selection, "selection") else []
+if rows:
+    st.session_state["gene"] = frame.iloc[rows[0]]["gene"]
+    st.switch_page("workbench/ui/pages/gene.py")
+
+if shown:
+    pick = st.selectbox("Open gene detail", [g.gene_symbol for g in shown], key="candidate_pick")
+    if st.button("Open", key="open_gene"):
+        st.session_state["gene"] = pick
+        st.switch_page("workbench/ui/pages/gene.py")
+    st.subheader("Where the scores come from")
+    st.plotly_chart(charts.score_breakdown(shown[:15]), width="stretch")
+    st.caption(
+        "Each segment is one log10 part: the gene's prior, then the likelihood ratios of phenotype, variant "
+        "and inheritance (above 0 favours the gene, below 0 counts against it). The parts add up to the "
+        "gene's score, which sets its probability."
+    )

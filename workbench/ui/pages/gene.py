@@ -1,0 +1,104 @@
+"""Gene detail: the variants with the trio's evidence, the phenotype match, tags and notes."""
+import pandas as pd
+import streamlit as st
+
+from workbench.ui import charts, layout, state
+from workbench.ui.tables import variant_frame
+
+case, analysis, ranking = layout.ranked()
+kb = state.knowledge()
+trio = analysis.trio
+
+st.title("Gene detail")
+if not ranking.genes:
+    st.info("No candidate genes in this case.")
+    st.stop()
+symbols = [g.gene_symbol for g in ranking.genes]
+if st.session_state.get("gene") not in symbols:
+    st.session_state["gene"] = symbols[0]
+symbol = st.selectbox("Gene", symbols, key="gene")
+gene = ranking.genes[symbols.index(symbol)]
+
+
+def label(term_id: str) -> str:
+    term = kb.hpo.term(term_id)
+    return term.label if term else term_id
+
+
+# -- summary ---------------------------------------------------------------------------------
+disease = gene.disease
+cols = st.columns(6)
+cols[0].metric("Rank", gene.rank)
+cols[1].metric("Probability", f"{gene.probability:.3f}")
+cols[2].metric("Prior log10", f"{gene.prior_log10:+.2f}")
+cols[3].metric("Phenotype log10 LR", f"{gene.phenotype_log10_lr:+.2f}")
+cols[4].metric("Variant log10 LR", f"{gene.variant_log10_lr:+.2f}")
+cols[5].metric("Inheritance log10 LR", f"{gene.inheritance_log10_lr:+.2f}")
+mode = gene.mode.value
+st.markdown(
+    f"**{symbol}** · best-matching disease: **{disease.name if disease else 'none annotated'}**"
+    f"{f' ({disease.id})' if disease else ''} · genotype fits: **{mode}**"
+)
+layout.provenance(ranking)
+
+tag_column, note_column = st.columns([1, 3])
+current = state.tag(symbol)
+options = ["", *state.TAGS]
+chosen_tag = tag_column.selectbox("Tag", options, index=options.index(current or ""), key=f"tag_{symbol}",
+                                  format_func=lambda t: t or "no tag")
+if chosen_tag != (current or ""):
+    state.set_tag(symbol, chosen_tag or None)
+gene_note = note_column.text_area("Note on this gene", state.note(symbol), key=f"note_{symbol}", height=80)
+if gene_note != state.note(symbol):
+    state.set_note(symbol, gene_note)
+
+# -- explanation -------------------------------------------------------------------------------
+st.subheader("Why this gene")
+for sentence in gene.explanation.sentences():
+    st.markdown(f"- {sentence}")
+for note_text in gene.explanation.variant_notes:
+    st.warning(note_text, icon="⚠️")
+
+# -- variants ----------------------------------------------------------------------------------
+st.subheader(f"Variants ({len(gene.variants)})")
+st.dataframe(variant_frame(gene.variants, symbol, trio), hide_index=True, width="stretch")
+st.caption("GT genotype, AD reads ref,alt, DP depth, GQ genotype quality, per family member; population AF from gnomAD when annotated.")
+for variant in gene.variants:
+    with st.expander(f"Tag or note {variant.key}"):
+        left, right = st.columns([1, 3])
+        current = state.tag(variant.key)
+        value = left.selectbox("Tag", options, index=options.index(current or ""), key=f"tag_{variant.key}",
+                               format_func=lambda t: t or "no tag")
+        if value != (current or ""):
+            state.set_tag(variant.key, value or None)
+        text = right.text_area("Note", state.note(variant.key), key=f"note_{variant.key}", height=68)
+        if text != state.note(variant.key):
+            state.set_note(variant.key, text)
+
+# -- phenotype overlap ---------------------------------------------------------------------------
+st.subheader("Phenotype overlap")
+figure = charts.phenotype_heatmap(gene.explanation.terms, label)
+if figure is None:
+    st.info("No patient term matches a feature of this disease.")
+else:
+    st.plotly_chart(figure, width="stretch")
+    st.caption("Each patient term (row) against the disease feature it matches best (column); colour is "
+               "that term's contribution to the phenotype log10 likelihood ratio.")
+
+# -- the disease -------------------------------------------------------------------------------
+if disease is not None:
+    st.subheader(f"{disease.name} ({disease.id})")
+    inheritance = ", ".join(label(m.value) for m in disease.inheritance) or "not annotated"
+    st.markdown(f"Inheritance: **{inheritance}** · genes: {', '.join(disease.gene_symbols)}")
+    patient = set(state.profile(case).observed)
+    features = pd.DataFrame([
+        {"feature": label(f.term_id), "id": f.term_id,
+         "frequency in patients": f.frequency,
+         "in this patient": "yes" if f.term_id in patient else ""}
+        for f in disease.features
+    ])
+    st.dataframe(
+        features.sort_values("frequency in patients", ascending=False, na_position="last") if not features.empty else features,
+        hide_index=True, width="stretch",
+        column_config={"frequency in patients": st.column_config.NumberColumn(format="%.2f", help="empty = frequency not annotated by HPO")},
+    )

@@ -1,0 +1,48 @@
+"""New case: upload a trio (one multi-sample VCF or one VCF per person) and its PED, or open an example."""
+import streamlit as st
+
+from workbench.model import PhenotypeProfile
+from workbench.ui import state
+
+st.title("New case")
+
+st.subheader("Upload")
+vcfs = st.file_uploader(
+    "VCF: one joint-called trio file, or one file per person (bgzipped or plain; add the .tbi if you have it)",
+    type=["vcf", "gz", "bgz", "tbi", "csi"], accept_multiple_files=True, key="upload_vcfs",
+)
+ped = st.file_uploader("Pedigree (PED: family, individual, father, mother, sex, phenotype)",
+                       type=["ped", "txt", "tsv"], key="upload_ped")
+packet = st.file_uploader("Phenopacket with the proband's HPO terms (optional)", type=["json"], key="upload_phenopacket")
+proband = st.text_input("Proband id (optional: the affected child of the PED is used)", key="upload_proband").strip()
+
+if st.button("Analyse", type="primary", key="analyse_upload"):
+    data_files = [f for f in vcfs or [] if not f.name.endswith((".tbi", ".csi"))]
+    if not data_files:
+        st.error("Add at least one VCF file.")
+    elif ped is None:
+        st.error("Add the pedigree (PED) file: it says who is the proband, the father and the mother.")
+    else:
+        uploads = [(f.name, f.getvalue()) for f in (vcfs or [])] + [(ped.name, ped.getvalue())]
+        if packet is not None:
+            uploads.append((packet.name, packet.getvalue()))
+        folder = state.save_uploads(uploads)
+        bar = st.progress(0.0, text="Reading the VCF…")
+        case, problem = state.case_from_uploads(
+            folder, [f.name for f in data_files], ped.name, packet.name if packet else None, proband or None,
+            progress=lambda fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=f"Reading the VCF: {fraction:.0%}"),
+        )
+        bar.empty()
+        if problem:
+            st.error(problem)
+        else:
+            state.open_case(case)
+            st.switch_page("workbench/ui/pages/candidates.py")
+
+st.subheader("Or open an example")
+examples = state.demo_cases()
+if examples:
+    example = st.selectbox("Example case (case_data/)", examples, format_func=lambda c: c.case_id, key="example_case")
+    if st.button("Open example", key="open_example"):
+        state.open_case(example)
+        st.switch_page("workbench/ui/pages/candidates.py")

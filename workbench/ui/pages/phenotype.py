@@ -1,0 +1,108 @@
+"""Phenotype: the neonatologist records observed and excluded HPO terms; every change re-ranks."""
+import streamlit as st
+
+from workbench.model import PhenotypeProfile
+from workbench.ui import layout, state
+
+kb = state.knowledge()
+case = state.current_case()
+profile = state.profile(case)
+
+
+def label(term_id: str) -> str:
+    term = kb.hpo.term(term_id)
+    return term.label if term else "unknown term"
+
+
+def update(observed: list[str], excluded: list[str]) -> None:
+    state.set_profile(PhenotypeProfile(tuple(dict.fromkeys(observed)), tuple(dict.fromkeys(excluded))), case)
+
+
+def add(term_id: str, excluded: bool) -> None:
+    observed = [t for t in profile.observed if t != term_id]
+    not_seen = [t for t in profile.excluded if t != term_id]
+    (not_seen if excluded else observed).append(term_id)
+    update(observed, not_seen)
+
+
+st.title("Phenotype")
+st.markdown(f"Family **{case.case_id}** · proband's features as HPO terms. Every change re-ranks the candidates at once.")
+
+# -- current terms -------------------------------------------------------------------------
+resolution = kb.hpo.resolve(list(profile.observed) + list(profile.excluded))
+for warning in resolution.warnings:
+    st.warning(warning, icon="⚠️")
+if not profile.observed and not profile.excluded:
+    st.info("No terms yet. Search below or paste a clinical note.")
+for status, ids in (("observed", profile.observed), ("excluded", profile.excluded)):
+    if not ids:
+        continue
+    st.subheader(f"{status.capitalize()} ({len(ids)})")
+    for term_id in ids:
+        text, flip, remove = st.columns([6, 2, 1])
+        text.markdown(f"{'' if status == 'observed' else '~~'}{label(term_id)}{'' if status == 'observed' else '~~'} `{term_id}`")
+        other = "excluded" if status == "observed" else "observed"
+        if flip.button(f"Mark {other}", key=f"flip_{status}_{term_id}"):
+            add(term_id, excluded=(other == "excluded"))
+            st.rerun()
+        if remove.button("Remove", key=f"remove_{status}_{term_id}"):
+            update([t for t in profile.observed if t != term_id], [t for t in profile.excluded if t != term_id])
+            st.rerun()
+
+# -- search --------------------------------------------------------------------------------
+st.subheader("Add a term")
+query = st.text_input("Search HPO by label, synonym or id", key="hpo_query", placeholder="e.g. seizure, floppy, HP:0001250")
+results = kb.hpo.search(query, limit=20) if query else []
+if query and not results:
+    st.info(f"No HPO term matches “{query}”.")
+if results:
+    chosen = st.selectbox(
+        "Matching terms", results, format_func=lambda t: f"{t.label} ({t.id})", key="hpo_choice",
+    )
+    if chosen.definition:
+        st.markdown(f"*{chosen.definition}*")
+    if chosen.synonyms:
+        st.caption("Synonyms: " + "; ".join(chosen.synonyms))
+    if chosen.parents:
+        st.caption("Parents: " + "; ".join(f"{label(p)} ({p})" for p in chosen.parents))
+    observed_button, excluded_button, _ = st.columns([2, 2, 4])
+    if observed_button.button("Add as observed", key="add_observed", type="primary"):
+        add(chosen.id, excluded=False)
+        st.rerun()
+    if excluded_button.button("Add as excluded", key="add_excluded"):
+        add(chosen.id, excluded=True)
+        st.rerun()
+
+# -- clinical note -------------------------------------------------------------------------
+st.subheader("Suggest terms from a clinical note")
+note = st.text_area(
+    "Clinical note", key="clinical_note", height=120,
+    placeholder="e.g. Term baby with hypotonia and poor feeding. Epileptic spasms from day 3. No cardiac anomaly.",
+)
+if st.button("Suggest terms", key="suggest_terms"):
+    st.session_state["note_suggestions"] = state.note_matcher().suggest(note)
+suggestions = st.session_state.get("note_suggestions", [])
+if suggestions:
+    st.caption("Confirm each suggestion (negated findings are proposed as excluded) or reject it.")
+for suggestion in list(suggestions):
+    term = suggestion.term
+    text, confirm, reject = st.columns([6, 2, 1])
+    kind = "excluded" if suggestion.excluded else "observed"
+    text.markdown(f"**{term.label}** `{term.id}` — {kind}, from “{suggestion.matched_text}”")
+    if confirm.button(f"Confirm as {kind}", key=f"confirm_{term.id}"):
+        add(term.id, excluded=suggestion.excluded)
+        suggestions.remove(suggestion)
+        st.rerun()
+    if reject.button("Reject", key=f"reject_{term.id}"):
+        suggestions.remove(suggestion)
+        st.rerun()
+
+# -- the effect ----------------------------------------------------------------------------
+st.subheader("Top candidates with this phenotype")
+_, _, ranking = layout.ranked()
+st.dataframe(
+    [{"rank": g.rank, "gene": g.gene_symbol, "disease": g.disease.name if g.disease else "",
+      "probability": round(g.probability, 3)} for g in ranking.genes[:5]],
+    hide_index=True, width="stretch",
+)
+layout.provenance(ranking)

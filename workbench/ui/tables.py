@@ -1,0 +1,117 @@
+"""Plain pandas views of library results for the pages (no Streamlit here, so they test easily)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from workbench.model import Trio, Variant
+from workbench.ranking.evidence import consequence_class
+
+NOT_ANNOTATED = "not annotated"
+
+
+def key_consequence(variant: Variant, gene_symbol: str):
+    """The variant's consequence on this gene (the first listed if the gene is not named)."""
+    for consequence in variant.consequences:
+        if consequence.gene_symbol == gene_symbol:
+            return consequence
+    return variant.consequences[0] if variant.consequences else None
+
+
+def variant_class(variant: Variant, gene_symbol: str) -> str:
+    """The ranking's coarse consequence class of the variant on this gene (what it scored)."""
+    consequence = key_consequence(variant, gene_symbol)
+    if consequence is None:
+        return NOT_ANNOTATED
+    return consequence_class(consequence.consequence, consequence.impact) or NOT_ANNOTATED
+
+
+def proband_quality(variant: Variant, trio: Trio) -> int | None:
+    call = variant.calls.get(trio.proband.id)
+    return None if call is None else call.quality
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    """What the analyst narrows the candidate table to; a gene passes if any variant passes."""
+
+    modes: frozenset[str] = frozenset()  # InheritanceMode values; empty = all
+    classes: frozenset[str] = frozenset()  # consequence classes (see variant_class); empty = all
+    max_frequency: float = 1.0  # population AF; unseen alleles (None) always pass
+    min_quality: int = 0  # proband GQ; a missing GQ passes only when min_quality is 0
+
+    def variant_passes(self, variant: Variant, gene_symbol: str, trio: Trio) -> bool:
+        quality = proband_quality(variant, trio)
+        return (
+            (not self.classes or variant_class(variant, gene_symbol) in self.classes)
+            and (variant.population_af is None or variant.population_af <= self.max_frequency)
+            and (self.min_quality <= 0 or (quality is not None and quality >= self.min_quality))
+        )
+
+    def gene_passes(self, gene, trio: Trio) -> bool:
+        return (not self.modes or gene.mode.value in self.modes) and any(
+            self.variant_passes(v, gene.gene_symbol, trio) for v in gene.variants
+        )
+
+
+def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per ranked gene with the columns the Candidates page shows."""
+    rows = []
+    for gene in genes:
+        variant = gene.variants[0] if gene.variants else None
+        consequence = key_consequence(variant, gene.gene_symbol) if variant else None
+        rows.append({
+            "rank": gene.rank,
+            "gene": gene.gene_symbol,
+            "disease": gene.disease.name if gene.disease is not None else "",
+            "mode": gene.mode.value,
+            "probability": gene.probability,
+            "key variant": variant.key if variant else "",
+            "HGVS": (consequence.hgvs_p or consequence.hgvs_c or "") if consequence else "",
+            "frequency": variant.population_af if variant else None,
+            "consequence": consequence.consequence.replace("&", ", ") if consequence else "",
+            "class": variant_class(variant, gene.gene_symbol) if variant else "",
+            "GQ": proband_quality(variant, trio) if variant else None,
+            "variants": len(gene.variants),
+            "tag": (tags or {}).get(gene.gene_symbol, ""),
+        })
+    return pd.DataFrame(rows, columns=[
+        "rank", "gene", "disease", "mode", "probability", "key variant", "HGVS", "frequency",
+        "consequence", "class", "GQ", "variants", "tag",
+    ])
+
+
+def variant_frame(variants: Sequence[Variant], gene_symbol: str, trio: Trio) -> pd.DataFrame:
+    """The gene's variants with each family member's genotype and read evidence."""
+    roles = [("proband", trio.proband), ("father", trio.father), ("mother", trio.mother)]
+    rows = []
+    for variant in variants:
+        consequence = key_consequence(variant, gene_symbol)
+        row = {
+            "variant": variant.key,
+            "consequence": consequence.consequence.replace("&", ", ") if consequence else "",
+            "impact": consequence.impact.name if consequence else "",
+            "HGVS c.": consequence.hgvs_c or "" if consequence else "",
+            "HGVS p.": consequence.hgvs_p or "" if consequence else "",
+            "transcript": consequence.transcript or "" if consequence else "",
+            "population AF": variant.population_af,
+            "QUAL": variant.quality,
+            "FILTER": ";".join(variant.filters) or "PASS",
+            "ClinVar": variant.clinvar or "",
+            "scores": ", ".join(f"{name} {value:g}" for name, value in variant.scores),
+        }
+        for role, sample in roles:
+            if sample is None:
+                continue
+            call = variant.calls.get(sample.id)
+            if call is None:
+                row[f"{role} GT"] = "not called"
+                continue
+            row[f"{role} GT"] = call.genotype.value
+            row[f"{role} AD"] = "" if call.ref_depth is None else f"{call.ref_depth},{call.alt_depth}"
+            row[f"{role} DP"] = call.depth
+            row[f"{role} GQ"] = call.quality
+        rows.append(row)
+    return pd.DataFrame(rows)
