@@ -1,0 +1,125 @@
+"""How often the causal gene comes first: simulated trios from published solved cases.
+
+Generates cases with ``../shared/benchmark/simtrio.py`` (cached under ``/tmp/acc-<regime>-<n>``,
+or ``/tmp/acc-<regime>-<n>-seed<S>`` for other seeds), ranks them with the CLI's manifest mode
+in ONE process (the ontology loads once, as in production), and prints per regime the top-1/3/5/10
+share and the median rank of the true gene, split by whether the HPO release links the gene to a
+disease, by how the causal variant came (``truth.json``'s ``inheritance``) and by family kind.
+
+Regimes: ``full`` (curated terms, trios), ``nicu`` (``--nicu``: few, blurred terms plus unrelated
+NICU findings), ``mixed`` (``--nicu --families mixed``: duos and singletons too).
+
+    python benchmarks/accuracy.py --n 500                    # all three regimes, seed 1
+    python benchmarks/accuracy.py --n 200 --regimes full --seed 2   # a tuning set never reported
+
+A gene missing from the ranking counts as rank "not found" (worse than any rank).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BENCHMARK = REPO.parent / "shared" / "benchmark"
+REGIME_FLAGS = {"full": [], "nicu": ["--nicu"], "mixed": ["--nicu", "--families", "mixed"]}
+TOPS = (1, 3, 5, 10)
+NOT_FOUND = 10**6
+
+
+def case_dir(regime: str, n: int, seed: int) -> Path:
+    return Path(f"/tmp/acc-{regime}-{n}" + (f"-seed{seed}" if seed != 1 else ""))
+
+
+def generate(regime: str, n: int, seed: int) -> Path:
+    """Simulate the cases once; a folder with a manifest is reused."""
+    out = case_dir(regime, n, seed)
+    if not (out / "manifest.tsv").exists():
+        print(f"[{regime}] simulating {n} cases into {out} ...", file=sys.stderr, flush=True)
+        subprocess.run([sys.executable, str(BENCHMARK / "simtrio.py"), "cases", str(BENCHMARK / "cases_dev.jsonl.gz"),
+                        str(out), "--limit", str(n), "--seed", str(seed), *REGIME_FLAGS[regime]], check=True)
+    return out
+
+
+def run_manifest(manifest: Path, outdir: Path) -> float:
+    """Rank every case in one CLI process; returns wall seconds."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "workbench", "rank", "--manifest", str(manifest), "--outdir", str(outdir)],
+                   check=False, cwd=REPO)
+    return time.perf_counter() - start
+
+
+def rank_of(tsv: Path, gene_symbols: set[str]) -> int:
+    if not tsv.exists():
+        return NOT_FOUND
+    with open(tsv) as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["gene"] in gene_symbols:
+                return int(row["rank"])
+    return NOT_FOUND
+
+
+def summarise(label: str, ranks: list[int]) -> str:
+    n = len(ranks)
+    if not n:
+        return f"  {label:<36} n=0"
+    tops = "  ".join(f"top{k}={100 * sum(r <= k for r in ranks) / n:5.1f}%" for k in TOPS)
+    median = statistics.median(ranks)
+    med = "not found" if median >= NOT_FOUND else f"{median:g}"
+    return f"  {label:<36} n={n:<4} {tops}  median={med}"
+
+
+def score(regime: str, folder: Path, outdir: Path, kb) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    with open(folder / "manifest.tsv") as fh:
+        case_ids = [row["case_id"] for row in csv.DictReader(fh, delimiter="\t")]
+    for case_id in case_ids:
+        truth = json.loads((folder / case_id / "truth.json").read_text())
+        gene = kb.genes.lookup(truth["gene"])
+        symbols = {truth["gene"]} | ({gene.symbol} if gene else set())
+        known = bool(gene and kb.diseases_for_gene(gene.hgnc_id))
+        rank = rank_of(outdir / f"{case_id}.tsv", symbols)
+        groups["all"].append(rank)
+        groups["known gene" if known else "unknown gene"].append(rank)
+        groups[f"  by inheritance: {truth['inheritance']}"].append(rank)
+        groups[f"  by family: {truth['family']}"].append(rank)
+        if known:
+            groups[f"known, {truth['family']}"].append(rank)
+    return groups
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=500, help="cases per regime (>= 500 for reported numbers)")
+    parser.add_argument("--regimes", default="full,nicu,mixed")
+    parser.add_argument("--seed", type=int, default=1, help="simtrio seed (use another seed as a tuning set)")
+    args = parser.parse_args(argv)
+    if not (BENCHMARK / "simtrio.py").exists():
+        print(f"benchmark data not found at {BENCHMARK}", file=sys.stderr)
+        return 2
+    from workbench.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    print(f"knowledge: {kb.version}")
+    for regime in args.regimes.split(","):
+        folder = generate(regime, args.n, args.seed)
+        outdir = folder / "ranked"
+        seconds = run_manifest(folder / "manifest.tsv", outdir)
+        groups = score(regime, folder, outdir, kb)
+        n = len(groups["all"])
+        print(f"\n[{regime}] {n} cases, seed {args.seed}: {seconds:.1f} s in one process "
+              f"({seconds / max(n, 1):.3f} s per case including the knowledge load)")
+        for label in sorted(groups, key=lambda k: (k.startswith("  "), k)):
+            print(summarise(label, groups[label]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

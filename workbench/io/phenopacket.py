@@ -1,0 +1,106 @@
+"""GA4GH phenopacket v2 (JSON) in: the proband's observed and excluded HPO terms and the VCF.
+
+A phenopacket is how another tool (or a curator) hands us a patient: ``subject.id``,
+``phenotypicFeatures`` (each a ``type.id`` HPO term, ``excluded: true`` for a finding looked
+for and absent) and ``files`` (the VCF ``uri`` with ``individualToFileIdentifiers`` mapping the
+subject to its sample column). Only the JSON encoding is read; terms are kept as written here
+and mapped to the current HPO (obsolete and alternative ids, with warnings) when a case is
+ranked, by :func:`workbench.ranking.case.resolve_profile`.
+
+>>> import io
+>>> packet = read_phenopacket(io.StringIO('''{"id": "case1", "subject": {"id": "P1", "sex": "MALE"},
+...   "phenotypicFeatures": [{"type": {"id": "HP:0001250"}},
+...                          {"type": {"id": "HP:0001263"}, "excluded": true}],
+...   "files": [{"uri": "file:///data/trio.vcf.gz", "individualToFileIdentifiers": {"P1": "kid"}}]}'''))
+>>> packet.subject_id, packet.profile.observed, packet.profile.excluded
+('P1', ('HP:0001250',), ('HP:0001263',))
+>>> packet.vcf_paths, packet.sample_id
+((PosixPath('/data/trio.vcf.gz'),), 'kid')
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Sequence
+from urllib.parse import unquote, urlparse
+
+from workbench.io.errors import InputError
+from workbench.model import PhenotypeProfile, Sex
+
+_SEX = {"MALE": Sex.MALE, "FEMALE": Sex.FEMALE}
+_VCF_SUFFIXES = (".vcf", ".vcf.gz", ".vcf.bgz", ".bcf")
+
+
+@dataclass(frozen=True)
+class Phenopacket:
+    """What a ranking needs from one phenopacket; ``sample_id`` is the subject's VCF column."""
+
+    id: str
+    subject_id: str
+    sex: Sex
+    profile: PhenotypeProfile
+    vcf_paths: tuple[Path, ...]
+    sample_id: str
+    source: str
+
+
+def read_phenopacket(path_or_handle: str | Path | IO[str]) -> Phenopacket:
+    """Parse a phenopacket v2 JSON file; relative file URIs are taken from the packet's folder."""
+    source, base = "<phenopacket>", Path.cwd()
+    try:
+        if hasattr(path_or_handle, "read"):
+            source = getattr(path_or_handle, "name", source)
+            data = json.load(path_or_handle)  # type: ignore[arg-type]
+        else:
+            path = Path(path_or_handle)
+            source, base = str(path), path.resolve().parent
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+    except OSError as error:
+        raise InputError(f"{source}: cannot read the phenopacket ({error.strerror or error})") from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"{source} line {error.lineno}: not valid JSON ({error.msg})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: a phenopacket is a JSON object, found {type(data).__name__}")
+    subject = data.get("subject") or {}
+    subject_id = str(subject.get("id") or "")
+    if not subject_id:
+        raise InputError(f"{source}: the phenopacket has no subject.id")
+    observed, excluded = _features(data.get("phenotypicFeatures") or [], source)
+    vcf_paths, sample_id = _files(data.get("files") or [], subject_id, base, source)
+    return Phenopacket(id=str(data.get("id") or subject_id), subject_id=subject_id,
+                       sex=_SEX.get(str(subject.get("sex", "")).upper(), Sex.UNKNOWN),
+                       profile=PhenotypeProfile(observed=observed, excluded=excluded),
+                       vcf_paths=vcf_paths, sample_id=sample_id, source=source)
+
+
+def _features(features: Sequence[Any], source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    observed: list[str] = []
+    excluded: list[str] = []
+    for index, feature in enumerate(features):
+        term_id = str(((feature or {}).get("type") or {}).get("id") or "").strip()
+        if not term_id.startswith("HP:"):
+            raise InputError(f"{source}: phenotypicFeatures[{index}] has no HPO type.id (found {term_id!r})")
+        (excluded if feature.get("excluded") else observed).append(term_id)
+    return tuple(dict.fromkeys(observed)), tuple(dict.fromkeys(excluded))
+
+
+def _files(files: Sequence[Any], subject_id: str, base: Path, source: str) -> tuple[tuple[Path, ...], str]:
+    """The VCF paths among ``files`` and the subject's sample id in them (the subject id if unmapped)."""
+    paths: list[Path] = []
+    sample_id = subject_id
+    for entry in files:
+        uri = str((entry or {}).get("uri") or "")
+        attributes = entry.get("fileAttributes") or {}
+        is_vcf = str(attributes.get("fileFormat", "")).lower() in ("vcf", "bcf") or uri.lower().endswith(_VCF_SUFFIXES)
+        if not uri or not is_vcf:
+            continue
+        parsed = urlparse(uri)
+        if parsed.scheme not in ("", "file"):
+            raise InputError(f"{source}: only local VCF files can be read, not {uri!r}")
+        path = Path(unquote(parsed.path if parsed.scheme else uri))
+        paths.append(path if path.is_absolute() else base / path)
+        sample_id = str((entry.get("individualToFileIdentifiers") or {}).get(subject_id, sample_id))
+    return tuple(paths), sample_id
+

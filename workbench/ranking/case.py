@@ -1,0 +1,201 @@
+"""One case: read the family VCF once, keep its candidates, re-rank for any phenotype.
+
+``analyse_case`` does the slow part (reading the VCF, inheritance analysis) once and keeps
+only the candidate genes; ``CaseAnalysis.rank(profile)`` then costs one phenotype scoring
+(well under a second), so a clinician editing terms sees the new ranking at once. The
+candidates are also cached on disk, keyed by the VCF and PED contents, the proband, the
+knowledge version and the code that produced them, so reopening a case skips the VCF.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from workbench import paths
+from workbench.model import PhenotypeProfile, Trio
+from workbench.ranking import evidence
+from workbench.ranking.rank import GeneCandidates, group_candidates, rank_genes
+from workbench.ranking.result import Ranking, TermEvidence
+
+log = logging.getLogger(__name__)
+CACHE_FORMAT = 1
+_PRODUCER_MODULES = ("workbench/io/vcf.py", "workbench/io/annotation.py", "workbench/inheritance")
+
+
+@dataclass(frozen=True)
+class CaseCandidates:
+    """What ranking needs from the VCF: the family, candidate genes, per-mode gene counts."""
+
+    trio: Trio
+    genes: tuple[GeneCandidates, ...]
+    genes_per_mode: dict
+    warnings: tuple[str, ...]
+    variants_read: int
+    source: str
+
+
+class _PhenotypeScores:
+    """Adapter from the LR scorer's DiseaseMatch list to the per-disease view ranking needs."""
+
+    def __init__(self, matches: Sequence) -> None:
+        self._by_id = {m.disease.id: m for m in matches}
+
+    def log10_lr(self, disease_id: str) -> float | None:
+        match = self._by_id.get(disease_id)
+        return None if match is None else float(match.score)
+
+    def terms(self, disease_id: str) -> tuple[TermEvidence, ...]:
+        match = self._by_id.get(disease_id)
+        if match is None:
+            return ()
+        return tuple(TermEvidence(patient_term=t.patient_term, disease_term=t.disease_term,
+                                  log10_lr=float(t.contribution), excluded=bool(t.excluded))
+                     for t in match.explanation)
+
+
+class CaseAnalysis:
+    """A case's candidates plus the knowledge and phenotype scorer to rank them."""
+
+    def __init__(self, candidates: CaseCandidates, knowledge, scorer=None) -> None:
+        from workbench.phenotype import LikelihoodRatioScorer
+
+        self.candidates = candidates
+        self.knowledge = knowledge
+        self.scorer = scorer or LikelihoodRatioScorer(knowledge)
+        self.background = evidence.ModeBackground(candidates.genes_per_mode)
+        self._known_gene_count = len(knowledge.disease_genes)
+
+    @property
+    def trio(self) -> Trio:
+        return self.candidates.trio
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.candidates.warnings
+
+    def rank(self, profile: PhenotypeProfile) -> Ranking:
+        """Rank the candidate genes for ``profile``; obsolete/alternative ids are mapped, with warnings."""
+        profile, term_warnings = resolve_profile(profile, self.knowledge.hpo)
+        warnings = list(term_warnings) + list(self.candidates.warnings)
+        if not profile.observed:
+            warnings.append("no observed phenotype terms: genes ranked on genotype evidence alone")
+        scores = _PhenotypeScores(self.scorer.score_diseases(profile) if profile.observed or profile.excluded else ())
+        return rank_genes(self.candidates.genes, self.trio, self.background, scores, self._known_gene_count,
+                          self.knowledge.version, warnings, profile)
+
+
+def resolve_profile(profile: PhenotypeProfile, hpo) -> tuple[PhenotypeProfile, tuple[str, ...]]:
+    """Map obsolete / alternative ids to current terms and drop unknown ones, with warnings.
+
+    A term a curator wrote years ago is still evidence: it is replaced, never silently dropped;
+    an id the release does not know at all is dropped with a warning naming it.
+    """
+    warnings: list[str] = []
+    lists = []
+    for ids in (profile.observed, profile.excluded):
+        resolution = hpo.resolve(list(ids))
+        lists.append(resolution.ids)
+        warnings.extend(resolution.warnings)
+    observed, excluded = lists
+    excluded = tuple(t for t in excluded if t not in observed)
+    return PhenotypeProfile(observed=observed, excluded=excluded), tuple(dict.fromkeys(warnings))
+
+
+def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proband_id: str | None = None,
+                 knowledge=None, progress: Callable[[float], None] | None = None, scorer=None,
+                 use_cache: bool = True) -> CaseAnalysis:
+    """Read the family VCF once and keep the candidate genes (cached on disk per content)."""
+    from workbench.knowledge import load_knowledge
+
+    knowledge = knowledge or load_knowledge()
+    key = _cache_key(vcf, ped, proband_id, knowledge.version) if use_cache else None
+    candidates = _read_cache(key) if key else None
+    if candidates is None:
+        candidates = find_candidates(vcf, ped, proband_id, knowledge, progress)
+        if key:
+            _write_cache(key, candidates)
+    elif progress:
+        progress(1.0)
+    return CaseAnalysis(candidates, knowledge, scorer)
+
+
+def find_candidates(vcf, ped, proband_id, knowledge, progress=None) -> CaseCandidates:
+    """VCF -> prefiltered variants -> inheritance candidates, grouped per HGNC gene."""
+    from workbench.inheritance import analyse_inheritance
+    from workbench.io import read_family_vcf, read_pedigree
+
+    pedigree = read_pedigree(ped)
+    calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress)
+    result = analyse_inheritance(calls.variants, calls.trio)
+    genes, counts = group_candidates(result.candidates, knowledge.genes.lookup, knowledge.diseases_for_gene)
+    warnings: list[str] = []
+    if calls.annotation_source.startswith("none"):
+        warnings.append(f"the VCF carries no consequence annotation ({calls.annotation_source}): "
+                        "variant evidence uses frequency and quality only")
+    kind = calls.trio.family_kind
+    if kind != "trio":
+        warnings.append(f"{kind}: without both parents de novo and in-trans calls cannot be confirmed; "
+                        "inheritance evidence is limited")
+    warnings.extend(calls.qc.alarms)
+    if calls.problem_count:
+        first = f" (first: {calls.problems[0]})" if calls.problems else ""
+        warnings.append(f"{calls.problem_count} VCF records could not be used{first}")
+    return CaseCandidates(trio=calls.trio, genes=tuple(genes), genes_per_mode=counts, warnings=tuple(warnings),
+                          variants_read=calls.records_read, source=calls.source)
+
+
+def _cache_key(vcf, ped, proband_id, knowledge_version: str) -> str | None:
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{proband_id}|{knowledge_version}|".encode())
+    try:
+        for path in ([vcf] if isinstance(vcf, (str, Path)) else list(vcf)) + [ped]:
+            digest.update(_file_digest(Path(path)))
+        for module in _PRODUCER_MODULES:
+            root = paths.REPO_ROOT / module
+            for source in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+                if source.exists():
+                    digest.update(source.read_bytes())
+    except OSError:
+        return None  # unreadable input: the reader will raise the user-facing error
+    return digest.hexdigest()[:32]
+
+
+def _file_digest(path: Path) -> bytes:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.digest()
+
+
+def _cache_path(key: str) -> Path:
+    folder = paths.cache_dir() / "cases"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{key}.pickle"
+
+
+def _read_cache(key: str) -> CaseCandidates | None:
+    path = _cache_path(key)
+    if not path.exists():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            value = pickle.load(fh)
+        return value if isinstance(value, CaseCandidates) else None
+    except Exception as error:  # a damaged cache is rebuilt, never fatal
+        log.warning("ignoring unreadable case cache %s (%s)", path, error)
+        return None
+
+
+def _write_cache(key: str, candidates: CaseCandidates) -> None:
+    path = _cache_path(key)
+    tmp = path.with_suffix(".tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            pickle.dump(candidates, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError as error:
+        log.warning("could not write case cache %s (%s)", path, error)

@@ -1,0 +1,188 @@
+"""Genotype evidence as likelihood ratios: how the variant looks, and how it came.
+
+Every number here is ``log10 P(observation | the gene is causal) / P(observation | it is not)``,
+set from published real-world proportions (ClinVar / gnomAD / trio-sequencing cohorts), not
+fitted to any benchmark. They are deliberately coarse (a handful of bins) so each can be shown
+to a clinician as one readable sentence.
+
+* Consequence: of pathogenic variants in ClinVar about half are predicted loss of function
+  (frameshift, stop-gain, canonical splice, start-loss) and about 40% missense; of the rare
+  variants an exome carries, about 5% are loss of function, half missense and a quarter
+  synonymous. The ratio of those shares is the LR of each class.
+* Population frequency: a dominant disease allele is almost never in gnomAD (disease
+  prevalence caps it); a recessive allele often is, in carriers, up to about 0.5%.
+* Call quality: a de novo call in a child with a low genotype quality, a skewed allele
+  balance or parental alt reads is far more often an artifact than a mutation.
+* Inheritance: ``P(the causal genotype looks like mode m | disease inheritance)`` from trio
+  studies (severe dominant disease in newborns is mostly de novo; recessive disease is biallelic)
+  divided by how often a non-causal gene shows mode m *in this very case* (the number of
+  genes with a mode-m candidate over the number of protein-coding genes). The second term is
+  an empirical-Bayes estimate from the case itself, so a duo with hundreds of unphased
+  heterozygous candidates gets weak inheritance evidence and a clean trio with two de novo
+  calls gets strong evidence, without any constant tuned per family structure.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from workbench.model import DiseaseInheritance, Genotype, Impact, InheritanceMode, Trio, Variant
+
+# Protein-coding genes (HGNC locus group "protein-coding gene", ~19,200): the denominator of
+# the per-case null rate of each inheritance mode.
+PROTEIN_CODING_GENES = 19_200
+
+# -- consequence --------------------------------------------------------------------------------
+# (P(class | pathogenic), P(class | rare background variant)) from ClinVar P/LP vs gnomAD exomes.
+_CONSEQUENCE_SHARES: dict[str, tuple[float, float]] = {
+    "loss of function": (0.50, 0.055),
+    "stop lost": (0.006, 0.002),
+    "missense": (0.38, 0.48),
+    "in-frame indel": (0.04, 0.03),
+    "splice region": (0.03, 0.04),
+    "synonymous": (0.006, 0.22),
+    "non-coding (intronic / UTR)": (0.03, 0.17),
+}
+_LOSS_OF_FUNCTION = ("frameshift", "stop_gained", "splice_donor", "splice_acceptor", "start_lost",
+                     "transcript_ablation", "exon_loss")
+
+
+def consequence_class(consequence: str, impact: Impact) -> str | None:
+    """The coarse class of a Sequence Ontology consequence string; None when not annotated."""
+    text = consequence.lower()
+    if impact is Impact.UNKNOWN and not text:
+        return None
+    if any(term in text for term in _LOSS_OF_FUNCTION):
+        return "loss of function"
+    if "stop_lost" in text:
+        return "stop lost"
+    if "missense" in text or "protein_altering" in text:
+        return "missense"
+    if "inframe" in text:
+        return "in-frame indel"
+    if "splice" in text:
+        return "splice region"
+    if "synonymous" in text or "stop_retained" in text or "start_retained" in text:
+        return "synonymous"
+    if impact is Impact.UNKNOWN:
+        return None
+    return "non-coding (intronic / UTR)"
+
+
+def consequence_log10_lr(klass: str | None) -> float:
+    if klass is None:
+        return 0.0
+    pathogenic, background = _CONSEQUENCE_SHARES[klass]
+    return math.log10(pathogenic / background)
+
+
+# -- population frequency -----------------------------------------------------------------------
+# (upper bound of the allele-frequency bin, log10 LR); None (unseen in gnomAD) is the first row.
+_DOMINANT_AF = ((None, 0.25), (1e-5, 0.0), (1e-4, -0.7), (1e-3, -1.7), (1.0, -3.0))
+_RECESSIVE_AF = ((None, 0.0), (1e-3, 0.0), (5e-3, -0.3), (2e-2, -1.0), (1.0, -2.5))
+
+
+def frequency_log10_lr(af: float | None, recessive: bool) -> float:
+    table = _RECESSIVE_AF if recessive else _DOMINANT_AF
+    if af is None:
+        return table[0][1]
+    for bound, value in table[1:]:
+        if af <= bound:
+            return value
+    return table[-1][1]
+
+
+# -- call quality -------------------------------------------------------------------------------
+def quality_log10_lr(variant: Variant, trio: Trio, mode: InheritanceMode) -> tuple[float, list[str]]:
+    """Penalties for calls that look like artifacts; returns (log10 LR, reasons)."""
+    reasons: list[str] = []
+    score = 0.0
+    child = variant.calls.get(trio.proband.id)
+    if child is not None:
+        if child.quality is not None and child.quality < 20:
+            score -= 1.0
+            reasons.append(f"low genotype quality (GQ {child.quality})")
+        if child.depth is not None and child.depth < 10:
+            score -= 0.5
+            reasons.append(f"low depth (DP {child.depth})")
+        balance = child.allele_balance
+        if child.genotype is Genotype.HET and balance is not None and not 0.2 <= balance <= 0.8:
+            score -= 1.0
+            reasons.append(f"skewed allele balance ({balance:.2f})")
+    if mode in (InheritanceMode.DE_NOVO, InheritanceMode.X_LINKED_DE_NOVO):
+        for parent in (trio.father, trio.mother):
+            call = variant.calls.get(parent.id) if parent else None
+            if call is not None and (call.alt_depth or 0) >= 2:
+                score -= 1.5
+                reasons.append(f"{parent.id} has {call.alt_depth} alt reads")
+            elif call is not None and call.depth is not None and call.depth < 10:
+                score -= 0.5
+                reasons.append(f"{parent.id} poorly covered (DP {call.depth}): de novo status uncertain")
+    return score, reasons
+
+
+# -- inheritance --------------------------------------------------------------------------------
+_M = InheritanceMode
+_RECESSIVE_MODES = frozenset({_M.HOMOZYGOUS_RECESSIVE, _M.COMPOUND_HETEROZYGOUS, _M.POSSIBLE_COMPOUND_HETEROZYGOUS})
+
+# P(the causal genotype shows mode m | disease inheritance), from trio studies of severe
+# paediatric disease. A single heterozygous hit in a recessive gene keeps a small share (the
+# second allele may be a structural or deep-intronic variant the exome missed).
+_MODE_GIVEN_INHERITANCE: dict[str, dict[InheritanceMode, float]] = {
+    "dominant": {_M.DE_NOVO: 0.75, _M.DOMINANT_INHERITED: 0.12, _M.REDUCED_PENETRANCE: 0.08,
+                 _M.HETEROZYGOUS_UNPHASED: 0.95, _M.X_LINKED_DE_NOVO: 0.0, _M.HOMOZYGOUS_RECESSIVE: 0.01,
+                 _M.COMPOUND_HETEROZYGOUS: 0.01, _M.POSSIBLE_COMPOUND_HETEROZYGOUS: 0.02},
+    "recessive": {_M.HOMOZYGOUS_RECESSIVE: 0.45, _M.COMPOUND_HETEROZYGOUS: 0.5,
+                  _M.POSSIBLE_COMPOUND_HETEROZYGOUS: 0.5, _M.DE_NOVO: 0.01, _M.DOMINANT_INHERITED: 0.03,
+                  _M.REDUCED_PENETRANCE: 0.03, _M.HETEROZYGOUS_UNPHASED: 0.05},
+    "x-linked": {_M.X_LINKED_HEMIZYGOUS: 0.75, _M.X_LINKED_DE_NOVO: 0.2, _M.DE_NOVO: 0.4,
+                 _M.HOMOZYGOUS_RECESSIVE: 0.1, _M.COMPOUND_HETEROZYGOUS: 0.1,
+                 _M.POSSIBLE_COMPOUND_HETEROZYGOUS: 0.1, _M.DOMINANT_INHERITED: 0.15,
+                 _M.REDUCED_PENETRANCE: 0.15, _M.HETEROZYGOUS_UNPHASED: 0.6},
+    "mitochondrial": {_M.MITOCHONDRIAL: 1.0},
+}
+# A gene without a known disease (or a disease without a recorded inheritance): a mixture in
+# the proportions new Mendelian disease genes are found (mostly dominant de novo in NICU cohorts).
+_UNKNOWN_MIX = {"dominant": 0.55, "recessive": 0.35, "x-linked": 0.1}
+_GROUP = {
+    DiseaseInheritance.AUTOSOMAL_DOMINANT: "dominant", DiseaseInheritance.SEMIDOMINANT: "dominant",
+    DiseaseInheritance.SOMATIC_MOSAICISM: "dominant", DiseaseInheritance.AUTOSOMAL_RECESSIVE: "recessive",
+    DiseaseInheritance.DIGENIC: "recessive", DiseaseInheritance.X_LINKED: "x-linked",
+    DiseaseInheritance.X_LINKED_RECESSIVE: "x-linked", DiseaseInheritance.X_LINKED_DOMINANT: "x-linked",
+    DiseaseInheritance.Y_LINKED: "x-linked", DiseaseInheritance.MITOCHONDRIAL: "mitochondrial",
+}
+
+
+def inheritance_groups(inheritance: Iterable[DiseaseInheritance]) -> frozenset[str]:
+    return frozenset(_GROUP[i] for i in inheritance if i in _GROUP)
+
+
+def mode_probability(mode: InheritanceMode, groups: frozenset[str]) -> float:
+    """P(the causal genotype shows ``mode``) given a disease's inheritance groups.
+
+    A disease recorded with several modes (e.g. AD and AR) takes the most compatible one; no
+    recorded mode means the mixture a newly found gene would have.
+    """
+    if not groups:
+        return sum(weight * _MODE_GIVEN_INHERITANCE[g].get(mode, 0.0) for g, weight in _UNKNOWN_MIX.items()) or 1e-3
+    return max(_MODE_GIVEN_INHERITANCE[g].get(mode, 0.0) for g in groups) or 1e-3
+
+
+def is_recessive_mode(mode: InheritanceMode) -> bool:
+    return mode in _RECESSIVE_MODES
+
+
+@dataclass(frozen=True)
+class ModeBackground:
+    """How often a gene that is NOT causal shows each mode in this case (per-case null rates)."""
+
+    genes_per_mode: Mapping[InheritanceMode, int]
+
+    def null_rate(self, mode: InheritanceMode) -> float:
+        # +1: the gene under test may be the only one; the rate is never zero.
+        return (self.genes_per_mode.get(mode, 0) + 1) / PROTEIN_CODING_GENES
+
+    def log10_lr(self, mode: InheritanceMode, groups: frozenset[str]) -> float:
+        return math.log10(mode_probability(mode, groups) / self.null_rate(mode))
+

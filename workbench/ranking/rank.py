@@ -1,0 +1,218 @@
+"""Score candidate genes: prior x phenotype LR x variant LR x inheritance LR -> posterior.
+
+The model (every part is a log10 likelihood ratio against "this gene is not causal", so the
+parts add and the UI can chart them):
+
+* **Hypotheses.** Exactly one gene explains the case (H_g), or none of the candidate genes does
+  (H_0: the diagnosis is structural, non-coding, or not genetic). ``P(H_0)`` = 1 - diagnostic
+  yield (0.6; NICU rapid-genome series report 30-50% yield). Genes share the rest by prior.
+* **Prior.** 90% of diagnoses fall in genes HPO already links to a disease (~5,100 genes), 10%
+  in genes not yet linked (the rest of ~19,200 protein-coding genes): newly described disease
+  genes are real, so an unlinked gene can still win on strong variant evidence, but needs
+  about 25x more of it.
+* **Phenotype.** The LR of the patient's observed/excluded terms for each of the gene's
+  diseases, from :class:`workbench.phenotype.LikelihoodRatioScorer` (term frequencies against
+  the background of all annotated diseases). A gene without a disease gets a neutral LR of 1.
+* **Variant.** Per allele: consequence class x population frequency x call quality
+  (:mod:`workbench.ranking.evidence`). A biallelic candidate multiplies its two alleles' LRs
+  (both must be pathogenic); a single-allele mode takes its best allele.
+* **Inheritance.** P(the genotype shows this mode | the disease's inheritance) over the case's
+  own null rate of that mode. Evaluated per disease, so a de novo heterozygous hit in a gene
+  known only for recessive disease is weak, biallelic hits in a recessive gene are strong.
+* **Best explanation per gene.** For every (candidate, disease) pair of a gene the three LRs
+  multiply; the gene keeps its best pair (as LIRICAL keeps a gene's best disease).
+* **Posterior.** ``P(H_g | data) = prior_g LR_g / (P(H_0) + sum_h prior_h LR_h)``; the remainder
+  is reported as "none of these genes".
+
+Nothing is fitted to the benchmark: the constants are published real-world proportions,
+listed with their sources in :mod:`workbench.ranking.evidence` and here.
+
+Ties (equal score to 1e-9) are broken by variant evidence (stronger first), then by HGNC symbol
+(alphabetical), so the order never depends on input order or hashing.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping, Protocol, Sequence
+
+from workbench.model import Disease, Gene, GeneConsequence, InheritanceMode, PhenotypeProfile, Trio, Variant
+from workbench.ranking import evidence
+from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
+
+DIAGNOSTIC_YIELD = 0.4
+SHARE_IN_KNOWN_GENES = 0.9
+
+
+@dataclass(frozen=True)
+class GeneCandidates:
+    """One gene's candidate genotypes (each a mode with its variants) and its diseases."""
+
+    symbol: str
+    hgnc_id: str | None
+    diseases: tuple[Disease, ...]
+    candidates: tuple[tuple[InheritanceMode, tuple[Variant, ...]], ...]
+
+
+class PhenotypeScores(Protocol):
+    """Per-disease phenotype evidence for one profile (log10 LR and the term matches)."""
+
+    def log10_lr(self, disease_id: str) -> float | None: ...
+
+    def terms(self, disease_id: str) -> tuple[TermEvidence, ...]: ...
+
+
+@dataclass(frozen=True)
+class _Scored:
+    gene: GeneCandidates
+    disease: Disease | None
+    mode: InheritanceMode
+    variants: tuple[Variant, ...]
+    prior: float
+    phenotype: float
+    variant: float
+    inheritance: float
+    variant_sentence: str
+    variant_notes: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        return self.prior + self.phenotype + self.variant + self.inheritance
+
+
+def gene_prior_log10(known: bool, known_gene_count: int) -> float:
+    """log10 P(H_g): the yield shared among known or not-yet-known disease genes."""
+    if known:
+        share, genes = SHARE_IN_KNOWN_GENES, known_gene_count
+    else:
+        share, genes = 1 - SHARE_IN_KNOWN_GENES, max(evidence.PROTEIN_CODING_GENES - known_gene_count, 1)
+    return math.log10(DIAGNOSTIC_YIELD * share / genes)
+
+
+def consequence_for(variant: Variant, gene: GeneCandidates) -> GeneConsequence | None:
+    """The variant's effect on this gene (matched by HGNC id, else symbol), else its first one."""
+    for c in variant.consequences:
+        if (gene.hgnc_id and c.hgnc_id == gene.hgnc_id) or c.gene_symbol == gene.symbol:
+            return c
+    return variant.consequences[0] if variant.consequences else None
+
+
+def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMode, trio: Trio) -> tuple[float, str, list[str]]:
+    """log10 LR of one allele, a short description and the quality notes."""
+    consequence = consequence_for(variant, gene)
+    klass = evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None
+    recessive = evidence.is_recessive_mode(mode)
+    c_lr = evidence.consequence_log10_lr(klass)
+    f_lr = evidence.frequency_log10_lr(variant.population_af, recessive)
+    q_lr, notes = evidence.quality_log10_lr(variant, trio, mode)
+    what = consequence.consequence if consequence and consequence.consequence else "consequence unknown"
+    change = (consequence.hgvs_p or consequence.hgvs_c or "") if consequence else ""
+    change = change.split(":")[-1]
+    af = "absent from the population database" if variant.population_af is None else f"population AF {variant.population_af:.2g}"
+    text = (f"{variant.key} {what}{' ' + change if change else ''} ({klass or 'unannotated'}, ×{10 ** c_lr:.2g}); "
+            f"{af} (×{10 ** f_lr:.2g})" + (f"; call quality ×{10 ** q_lr:.2g}" if q_lr else ""))
+    return c_lr + f_lr + q_lr, text, notes
+
+
+def variant_evidence(gene: GeneCandidates, mode: InheritanceMode, variants: Sequence[Variant],
+                     trio: Trio) -> tuple[float, tuple[Variant, ...], str, tuple[str, ...]]:
+    """Best allele (single-hit modes) or best two alleles (compound heterozygous)."""
+    scored = sorted(((*allele_evidence(v, gene, mode, trio), v) for v in variants),
+                    key=lambda t: (-t[0], t[3].chrom, t[3].pos, t[3].alt))
+    take = 2 if mode in (InheritanceMode.COMPOUND_HETEROZYGOUS,
+                         InheritanceMode.POSSIBLE_COMPOUND_HETEROZYGOUS) and len(scored) >= 2 else 1
+    chosen = scored[:take]
+    return (sum(t[0] for t in chosen), tuple(t[3] for t in chosen), " + ".join(t[1] for t in chosen),
+            tuple(n for t in chosen for n in t[2]))
+
+
+def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence.ModeBackground,
+               phenotype: PhenotypeScores, known_gene_count: int, knowledge_version: str,
+               warnings: Sequence[str] = (), profile: PhenotypeProfile | None = None) -> Ranking:
+    """The ranking of ``genes`` for one phenotype; pure computation, no I/O."""
+    best: list[_Scored] = []
+    for gene in genes:
+        known = bool(gene.diseases)
+        prior = gene_prior_log10(known, known_gene_count)
+        options: list[_Scored] = []
+        for mode, variants in gene.candidates:
+            v_lr, chosen, v_text, notes = variant_evidence(gene, mode, variants, trio)
+            for disease in gene.diseases or (None,):
+                p_lr = phenotype.log10_lr(disease.id) if disease else 0.0
+                if p_lr is None:
+                    p_lr = 0.0
+                groups = evidence.inheritance_groups(disease.inheritance) if disease else frozenset()
+                options.append(_Scored(gene, disease, mode, chosen, prior, p_lr, v_lr,
+                                       background.log10_lr(mode, groups), v_text, notes))
+        if options:
+            best.append(max(options, key=lambda s: (s.total, s.variant, s.mode.value,
+                                                    s.disease.id if s.disease else "")))
+    best.sort(key=lambda s: (-round(s.total, 9), -round(s.variant, 9), s.gene.symbol))
+    log_none = math.log10(1 - DIAGNOSTIC_YIELD)
+    top = max([log_none] + [s.total for s in best])
+    denominator = 10 ** (log_none - top) + sum(10 ** (s.total - top) for s in best)
+    ranked = tuple(
+        RankedGene(rank=i + 1, gene_symbol=s.gene.symbol, hgnc_id=s.gene.hgnc_id,
+                   probability=10 ** (s.total - top) / denominator, phenotype_log10_lr=s.phenotype,
+                   variant_log10_lr=s.variant, inheritance_log10_lr=s.inheritance, prior_log10=s.prior,
+                   disease=s.disease, mode=s.mode, variants=s.variants,
+                   explanation=_explain(s, background, phenotype, known_gene_count))
+        for i, s in enumerate(best))
+    return Ranking(genes=ranked, none_probability=10 ** (log_none - top) / denominator,
+                   knowledge_version=knowledge_version, warnings=tuple(warnings),
+                   profile_terms=tuple(profile.observed) if profile else ())
+
+
+def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: PhenotypeScores,
+             known_gene_count: int) -> Explanation:
+    if s.disease is None:
+        pheno = "No disease is linked to this gene in the HPO release: the phenotype is neutral (LR 1)."
+        prior = (f"Gene not yet linked to a disease: prior 1 in {round(10 ** -s.prior):,} "
+                 f"(10% of diagnoses fall in genes described after the knowledge release).")
+        terms: tuple[TermEvidence, ...] = ()
+    else:
+        pheno = f"Phenotype vs {s.disease.name} ({s.disease.id}): LR 10^{s.phenotype:.1f}."
+        prior = f"Known disease gene: prior 1 in {round(10 ** -s.prior):,}."
+        terms = phenotype.terms(s.disease.id)
+    groups = evidence.inheritance_groups(s.disease.inheritance) if s.disease else frozenset()
+    expected = evidence.mode_probability(s.mode, groups)
+    seen = background.genes_per_mode.get(s.mode, 0)
+    inheritance = (f"{s.mode.value}: seen in {expected:.0%} of causal genotypes for "
+                   f"{' / '.join(sorted(groups)) or 'a disease of unknown inheritance'}; "
+                   f"{seen} gene(s) in this case show this pattern (LR 10^{s.inheritance:.1f}).")
+    return Explanation(prior=prior, phenotype=pheno, variant=f"{s.variant_sentence} (LR 10^{s.variant:.1f}).",
+                       inheritance=inheritance, terms=terms, variant_notes=s.variant_notes)
+
+
+def group_candidates(candidates: Sequence, genes_lookup, diseases_for_gene) -> tuple[list[GeneCandidates], dict[InheritanceMode, int]]:
+    """Join inheritance candidates by HGNC gene; count genes per mode for the null rates.
+
+    ``candidates`` are :class:`workbench.inheritance.Candidate`-like (gene_symbol, hgnc_id,
+    mode, variants). Symbols from the VCF are mapped to current HGNC symbols.
+    """
+    by_gene: dict[str, dict] = {}
+    for c in candidates:
+        gene: Gene | None = None
+        for key in (c.hgnc_id, c.gene_symbol):
+            if key and gene is None:
+                gene = genes_lookup(key)
+        key = gene.hgnc_id if gene else c.gene_symbol
+        entry = by_gene.setdefault(key, {"symbol": gene.symbol if gene else c.gene_symbol,
+                                         "hgnc": gene.hgnc_id if gene else None, "modes": {}})
+        modes: dict = entry["modes"]
+        modes[c.mode] = tuple(dict.fromkeys(modes.get(c.mode, ()) + tuple(c.variants)))
+    counts: dict[InheritanceMode, int] = {}
+    grouped = []
+    for entry in by_gene.values():
+        for mode in entry["modes"]:
+            counts[mode] = counts.get(mode, 0) + 1
+        grouped.append(GeneCandidates(symbol=entry["symbol"], hgnc_id=entry["hgnc"],
+                                      diseases=diseases_for_gene(entry["hgnc"]) if entry["hgnc"] else (),
+                                      candidates=tuple(sorted(entry["modes"].items(), key=lambda kv: kv[0].value))))
+    grouped.sort(key=lambda g: g.symbol)
+    return grouped, counts
+
+
+def phenotype_table(matches: Sequence, disease_ids: set[str] | None = None) -> Mapping[str, object]:
+    """disease id -> DiseaseMatch, restricted to ``disease_ids`` when given."""
+    return {m.disease.id: m for m in matches if disease_ids is None or m.disease.id in disease_ids}

@@ -1,0 +1,139 @@
+"""What a ranking hands to people and programs: ranked genes with explained evidence.
+
+Each ``RankedGene`` carries its evidence as log10 likelihood-ratio parts (prior, phenotype,
+variant, inheritance) that add up to its score, so a chart of the parts *is* the explanation,
+and one readable sentence per part. ``write_tsv`` is the flat table the CLI writes;
+``write_json`` carries everything, including the per-term phenotype matches.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from workbench.model import Disease, InheritanceMode, Variant
+
+TSV_COLUMNS = ("rank", "gene", "hgnc_id", "score", "probability", "disease_id", "disease_name", "mode",
+               "variants", "phenotype_log10_lr", "variant_log10_lr", "inheritance_log10_lr", "prior_log10")
+
+
+@dataclass(frozen=True)
+class TermEvidence:
+    """One patient term's contribution to the best disease's phenotype LR."""
+
+    patient_term: str
+    disease_term: str | None
+    log10_lr: float
+    excluded: bool = False
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a gene sits where it does: one sentence per evidence part, plus the term matches."""
+
+    prior: str
+    phenotype: str
+    variant: str
+    inheritance: str
+    terms: tuple[TermEvidence, ...] = ()
+    variant_notes: tuple[str, ...] = ()
+
+    def sentences(self) -> tuple[str, ...]:
+        return (self.phenotype, self.variant, self.inheritance, self.prior)
+
+
+@dataclass(frozen=True)
+class RankedGene:
+    """One gene's place in the ranking. ``score`` = sum of the four log10 parts."""
+
+    rank: int
+    gene_symbol: str
+    hgnc_id: str | None
+    probability: float
+    phenotype_log10_lr: float
+    variant_log10_lr: float
+    inheritance_log10_lr: float
+    prior_log10: float
+    disease: Disease | None
+    mode: InheritanceMode
+    variants: tuple[Variant, ...]
+    explanation: Explanation
+
+    @property
+    def score(self) -> float:
+        return self.prior_log10 + self.phenotype_log10_lr + self.variant_log10_lr + self.inheritance_log10_lr
+
+    @property
+    def variant_keys(self) -> str:
+        return ";".join(v.key for v in self.variants)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank, "gene": self.gene_symbol, "hgnc_id": self.hgnc_id or "",
+            "score": round(self.score, 3), "probability": float(f"{self.probability:.4g}"),
+            "disease_id": self.disease.id if self.disease else "",
+            "disease_name": self.disease.name if self.disease else "",
+            "mode": self.mode.value, "variants": self.variant_keys,
+            "phenotype_log10_lr": round(self.phenotype_log10_lr, 3),
+            "variant_log10_lr": round(self.variant_log10_lr, 3),
+            "inheritance_log10_lr": round(self.inheritance_log10_lr, 3),
+            "prior_log10": round(self.prior_log10, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Genes best first; ``none_probability`` is the mass left for "none of these genes"."""
+
+    genes: tuple[RankedGene, ...]
+    none_probability: float
+    knowledge_version: str
+    warnings: tuple[str, ...] = ()
+    profile_terms: tuple[str, ...] = field(default=())
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([g.row() for g in self.genes], columns=list(TSV_COLUMNS))
+
+    def write_tsv(self, fh: IO[str]) -> None:
+        writer = csv.DictWriter(fh, fieldnames=TSV_COLUMNS, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        for gene in self.genes:
+            writer.writerow(gene.row())
+
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        genes = self.genes if limit is None else self.genes[:limit]
+        return {
+            "knowledge_version": self.knowledge_version,
+            "warnings": list(self.warnings),
+            "none_of_these_probability": self.none_probability,
+            "genes": [_gene_dict(g) for g in genes],
+        }
+
+    def write_json(self, fh: IO[str], limit: int | None = None) -> None:
+        json.dump(self.to_dict(limit), fh, indent=1)
+        fh.write("\n")
+
+
+def _gene_dict(gene: RankedGene) -> dict[str, Any]:
+    out = gene.row()
+    out["variants"] = [
+        {"key": v.key, "consequences": [
+            {"gene": c.gene_symbol, "consequence": c.consequence, "impact": c.impact.name,
+             "hgvs_c": c.hgvs_c, "hgvs_p": c.hgvs_p} for c in v.consequences],
+         "population_af": v.population_af,
+         "calls": {sample: {"genotype": call.genotype.value, "depth": call.depth, "quality": call.quality,
+                            "allele_balance": call.allele_balance} for sample, call in v.calls.items()}}
+        for v in gene.variants]
+    e = gene.explanation
+    out["explanation"] = {
+        "prior": {"log10": gene.prior_log10, "text": e.prior},
+        "phenotype": {"log10": gene.phenotype_log10_lr, "text": e.phenotype,
+                      "terms": [{"patient_term": t.patient_term, "disease_term": t.disease_term,
+                                 "log10_lr": round(t.log10_lr, 3), "excluded": t.excluded} for t in e.terms]},
+        "variant": {"log10": gene.variant_log10_lr, "text": e.variant, "notes": list(e.variant_notes)},
+        "inheritance": {"log10": gene.inheritance_log10_lr, "text": e.inheritance},
+    }
+    return out
