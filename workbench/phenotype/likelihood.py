@@ -1,0 +1,187 @@
+"""Likelihood-ratio phenotype scorer in the spirit of LIRICAL (Robinson et al., AJHG 2020).
+
+For disease d and observed patient term q the likelihood ratio is
+P(q recorded | d) / P(q recorded | a random annotated disease), taking the best of:
+
+* **q or a descendant of q is a feature of d** (the true-path rule: a feature implies its
+  ancestors): LR = f(q, d) / bg(q), with f the highest frequency among those features and
+  bg(q) the mean of f(q, ·) over all diseases, so LRs average to 1 over diseases.
+* **d is annotated to an ancestor c of q** (the disease is described less specifically than
+  the patient): LR = f(c, d) / bg(c). If d predicts c and q is one way of showing c, with the
+  background's share of q among c, the ratio is exactly this.
+* **q and d's features only share an ancestor c** (e.g. two different seizure types): partial
+  credit that shrinks with how general c is relative to q, interpolating on a log scale
+  between the floor (c as general as the root) and the full ancestor credit f(c, d)/bg(c)
+  (c as specific as q) by IC(c)/IC(q). Very general terms ("Phenotypic abnormality",
+  IC ~ 0) thus give nothing beyond the floor.
+* **otherwise** the floor ``floor`` (default 0.05): the term is left unexplained by d. It is
+  not zero because patients carry findings their disease does not explain (prematurity,
+  neonatal jaundice, hypoglycemia and respiratory distress are common in any NICU); at 0.05
+  an unexplained finding costs 1.3 log10 units, about what one specific matching feature
+  earns, so one or two incidental findings lower the right disease without burying it.
+  The benchmark sweep (benchmarks/phenotype_only.py --sweep) shows how recall moves with it.
+
+A disease that explicitly lacks q (or an ancestor of q; a NOT annotation) gets the floor.
+
+An excluded patient term x counts against diseases that have it:
+LR = max(1 - f(x, d), floor) / (1 - bg(x)), so an obligate feature that is absent costs as
+much as an unexplained finding, and diseases without x gain a little.
+
+The disease score is the sum of log10 LRs (terms treated as independent, as LIRICAL does);
+the post-test probability spreads a uniform prior over all annotated diseases.
+Features HPO lists without a frequency are taken as ``unknown_frequency`` (default 0.5:
+curated as a feature, but how often is not stated).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from workbench.knowledge import Knowledge
+from workbench.phenotype.base import PhenotypeScorer, PreparedProfile, TermMatch
+from workbench.phenotype.index import PhenotypeIndex, phenotype_index
+
+DEFAULT_FLOOR = 0.05
+DEFAULT_UNKNOWN_FREQUENCY = 0.5
+
+
+def shared_ancestor_credit(frequency: np.ndarray | float, background: float, ic_shared: float, ic_patient: float, floor: float):
+    """LR for a patient term matched only through the shared ancestor (see module docstring).
+
+    >>> round(float(shared_ancestor_credit(0.5, 0.05, 0.0, 3.0, 0.05)), 6)   # root: the floor
+    0.05
+    >>> round(float(shared_ancestor_credit(0.5, 0.05, 3.0, 3.0, 0.05)), 6)   # as specific as q: full
+    10.0
+    """
+    share = ic_shared / ic_patient if ic_patient > 0 else 1.0
+    full = np.maximum(np.asarray(frequency, dtype=np.float64) / background, floor)
+    return np.exp(np.log(floor) + min(share, 1.0) * (np.log(full) - np.log(floor)))
+
+
+class LikelihoodRatioScorer(PhenotypeScorer):
+    """Scores = log10 likelihood ratio of each disease against the background (see module doc)."""
+
+    name = "likelihood ratio"
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        floor: float = DEFAULT_FLOOR,
+        unknown_frequency: float = DEFAULT_UNKNOWN_FREQUENCY,
+        index: PhenotypeIndex | None = None,
+    ) -> None:
+        super().__init__(knowledge, index or phenotype_index(knowledge, unknown_frequency))
+        self.floor = floor
+
+    # -- per term, over all diseases -----------------------------------------------------------
+    def observed_lr(self, q: int) -> np.ndarray:
+        """LR of patient term index ``q`` for every disease."""
+        ix = self.index
+        lr = np.full(ix.n_diseases, self.floor)
+        ic_q = float(ix.ic[q])
+        lacking = []
+        for c in ix.ancestors(q).tolist():
+            lacking.append(ix.excluded.of(c)[0])
+            background = ix.background[c]
+            if background <= 0:
+                continue
+            diseases, frequencies = ix.propagated.of(c)
+            if c == q:
+                values = frequencies / background
+            else:
+                values = shared_ancestor_credit(frequencies, background, float(ix.ic[c]), ic_q, self.floor)
+                direct_diseases, direct_frequencies = ix.direct.of(c)
+                lr[direct_diseases] = np.maximum(lr[direct_diseases], direct_frequencies / background)
+            lr[diseases] = np.maximum(lr[diseases], values)
+        lr[np.concatenate(lacking)] = self.floor
+        return lr
+
+    def excluded_lr(self, x: int) -> np.ndarray:
+        """LR of an excluded patient term index ``x`` for every disease."""
+        ix = self.index
+        background = min(ix.background[x], 1.0 - 1e-9)
+        lr = np.full(ix.n_diseases, 1.0 / (1.0 - background))
+        diseases, frequencies = ix.propagated.of(x)
+        lr[diseases] = np.maximum(1.0 - frequencies, self.floor) / (1.0 - background)
+        return lr
+
+    # -- scorer interface ----------------------------------------------------------------------
+    def disease_scores(self, prepared: PreparedProfile) -> np.ndarray:
+        total = np.zeros(self.index.n_diseases)
+        for q in prepared.observed:
+            total += np.log10(self.observed_lr(q))
+        for x in prepared.excluded:
+            total += np.log10(self.excluded_lr(x))
+        return total
+
+    def probabilities(self, scores: np.ndarray) -> np.ndarray:
+        """Post-test probability per disease from a uniform prior (softmax of the log LRs)."""
+        natural = scores * np.log(10.0)
+        weights = np.exp(natural - natural.max())
+        return weights / weights.sum()
+
+    def explain(self, prepared: PreparedProfile, disease_row: int) -> tuple[TermMatch, ...]:
+        return tuple(
+            [self._explain_observed(q, disease_row) for q in prepared.observed]
+            + [self._explain_excluded(x, disease_row) for x in prepared.excluded]
+        )
+
+    def _explain_observed(self, q: int, d: int) -> TermMatch:
+        """The route that gives ``observed_lr(q)[d]``, re-derived for one disease."""
+        ix = self.index
+        terms = self.knowledge.hpo.terms
+        ancestors = ix.ancestors(q).tolist()
+        for c in ancestors:
+            if ix.excluded.frequency(c, d):
+                return TermMatch(terms[q].id, terms[c].id, None, 0.0, float(np.log10(self.floor)),
+                                 how=f"the disease is annotated as lacking {terms[c].label}")
+        # (LR, disease feature, common ancestor, how)
+        best: tuple[float, int | None, int | None, str] = (self.floor, None, None, "not explained by the disease: floor")
+        ic_q = float(ix.ic[q])
+        for c in ancestors:
+            background = ix.background[c]
+            frequency = ix.propagated.frequency(c, d)
+            if background <= 0 or frequency <= 0:
+                continue
+            direct = ix.direct.frequency(c, d)
+            if c == q:
+                feature = q if direct else self._closest_feature(c, d)
+                how = "exact" if direct else "the patient term is more general than the disease's feature"
+                candidate = (frequency / background, feature, c, how)
+            elif direct:
+                candidate = (direct / background, c, c, "the disease's feature is more general than the patient term")
+            else:
+                value = float(shared_ancestor_credit(frequency, background, float(ix.ic[c]), ic_q, self.floor))
+                candidate = (value, self._closest_feature(c, d), c, "only a shared ancestor: partial credit by IC")
+            if candidate[0] > best[0]:
+                best = candidate
+        value, feature, ancestor, how = best
+        return TermMatch(
+            patient_term=terms[q].id,
+            disease_term=None if feature is None else terms[feature].id,
+            common_ancestor=None if ancestor is None else terms[ancestor].id,
+            information_content=0.0 if ancestor is None else float(ix.ic[ancestor]),
+            contribution=float(np.log10(value)),
+            how=how,
+        )
+
+    def _closest_feature(self, ancestor: int, d: int) -> int:
+        """The disease's most frequent (then most specific) feature at or below ``ancestor``."""
+        under = self.index.features_under(ancestor, d)
+        return max(under, key=lambda tf: (tf[1], float(self.index.ic[tf[0]])))[0]
+
+    def _explain_excluded(self, x: int, d: int) -> TermMatch:
+        ix = self.index
+        ids = self.knowledge.hpo.terms
+        value = float(self.excluded_lr(x)[d])
+        frequency = ix.propagated.frequency(x, d)
+        under = ix.features_under(x, d) if frequency else []
+        feature = max(under, key=lambda tf: tf[1])[0] if under else None
+        return TermMatch(
+            patient_term=ids[x].id,
+            disease_term=None if feature is None else ids[feature].id,
+            common_ancestor=ids[x].id if feature is not None else None,
+            information_content=float(ix.ic[x]),
+            contribution=float(np.log10(value)),
+            excluded=True,
+            how=f"excluded, but the disease has it in {frequency:.0%} of patients" if frequency else "excluded, and the disease does not have it",
+        )
