@@ -1,0 +1,87 @@
+"""Shared fixtures: ``database_url`` runs a test once on SQLite and once on a throw-away PostgreSQL.
+
+The PostgreSQL server is started once per test session from Debian's server binaries
+(``/usr/lib/postgresql/*/bin``) in a temporary directory on a free 127.0.0.1 port, and each test
+gets its own fresh schema. Running as root, the server runs as the ``postgres`` user.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """Base URL of a private PostgreSQL server for this session (skips if the server is not installed)."""
+    bindir = _postgres_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin "
+                    "(apt-get install postgresql, as `make system-deps` does)")
+    as_root = os.geteuid() == 0
+    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    home = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
+    data = home / "data"
+    if as_root:
+        shutil.chown(home, "postgres", "postgres")
+    port = _free_port()
+
+    def run(*args: str) -> None:
+        subprocess.run(prefix + list(args), check=True, capture_output=True, text=True)
+
+    try:
+        run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(home / "server.log"), "-w", "-t", "60",
+            "-o", f"-p {port} -h 127.0.0.1 -k {home} -F", "start")
+    except subprocess.CalledProcessError as error:
+        shutil.rmtree(home, ignore_errors=True)
+        raise RuntimeError(f"could not start PostgreSQL: {error.stderr}") from error
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, or a new schema on the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'cases.sqlite3'}"
+    import psycopg
+
+    base = request.getfixturevalue("postgres_server")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    return f"{base}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters so tests that create many users stay fast (production keeps the defaults)."""
+    from argon2 import PasswordHasher
+
+    import workbench.store.users as users
+
+    monkeypatch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

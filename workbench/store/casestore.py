@@ -1,0 +1,712 @@
+"""The case store: cases, phenotype, tags, notes, ACMG classifications, report versions, audit log.
+
+One :class:`CaseStore` wraps a SQLAlchemy engine (SQLite file by default, PostgreSQL when the
+URL says so). Every change to a case runs in one transaction that
+
+1. bumps the case's ``row_version`` only if it still equals the version the caller last read
+   (optimistic locking: a stale edit raises :class:`ConflictError` naming who changed it when),
+2. writes the change, and
+3. appends an audit entry (who, what, when, before/after as JSON),
+
+so a crash at any point leaves either all of it or none of it. Application logs carry case ids
+and action names only, never phenotype, genotype or family details. The VCF is only read, to
+checksum it.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Any, Sequence
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from workbench.model import PhenotypeProfile, Sample, Trio
+from workbench.report.content import (Amendment, Method, PhenotypeItem, ReportContent, ReportedVariant,
+                                      Signature, from_plain, software_version, to_plain)
+from workbench.store.schema import migrate
+from workbench.store.users import (DUMMY_HASH, AuthenticationError, Permission, Role, User,
+                                   hash_password, needs_rehash, require, verify_password)
+
+log = logging.getLogger(__name__)
+
+# Who the audit log names when the command line acts without a logged-in user.
+LOCAL_OPERATOR = "local-operator (command line)"
+
+
+class StoreError(Exception):
+    """Base of the store's user-facing errors; messages are meant to be shown as they are."""
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class ConflictError(StoreError):
+    """Someone else changed the case since it was read: reload, re-apply, save again."""
+
+    def __init__(self, case_id: str, changed_by: str, changed_at: datetime) -> None:
+        self.case_id, self.changed_by, self.changed_at = case_id, changed_by, changed_at
+        super().__init__(f"case {case_id} was changed by {changed_by} at "
+                         f"{changed_at:%Y-%m-%d %H:%M:%S} UTC; reload")
+
+
+class ImmutableReportError(StoreError):
+    """A signed report cannot change; an amendment creates a new version instead."""
+
+
+class CaseStatus(Enum):
+    NEW = "new"
+    IN_REVIEW = "in review"
+    REPORT_DRAFTED = "report drafted"
+    SIGNED_OUT = "signed out"
+    AMENDED = "amended"
+
+
+class Tag(Enum):
+    CANDIDATE = "candidate"
+    EXCLUDED = "excluded"
+    REPORTED = "reported"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a tag or note is about: a gene (by symbol) or a variant (by ``chrom:pos:ref:alt``)."""
+
+    kind: str
+    id: str
+
+    @classmethod
+    def gene(cls, symbol: str) -> Target:
+        return cls("gene", symbol)
+
+    @classmethod
+    def variant(cls, key: str) -> Target:
+        return cls("variant", key)
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    family_id: str
+    proband_id: str
+    samples: tuple[Sample, ...]
+    vcf_path: str
+    vcf_sha256: str
+    pedigree_path: str | None
+    knowledge_version: str
+    indication: str
+    status: CaseStatus
+    row_version: int
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+
+    @property
+    def proband(self) -> Sample:
+        return next(s for s in self.samples if s.id == self.proband_id)
+
+
+@dataclass(frozen=True)
+class PhenotypeEntry:
+    term_id: str
+    label: str
+    excluded: bool
+    added_by: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class TagEntry:
+    target: Target
+    tag: Tag
+    set_by: str
+    set_at: datetime
+
+
+@dataclass(frozen=True)
+class Note:
+    target: Target
+    text: str
+    author: str
+    written_at: datetime
+
+
+@dataclass(frozen=True)
+class ReportVersion:
+    case_id: str
+    version: int
+    content: ReportContent
+    amendment_reason: str | None
+    created_by: str
+    created_at: datetime
+    signed_by: str | None
+    signed_at: datetime | None
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    case_id: str | None
+    action: str
+    before: Any
+    after: Any
+
+
+def default_database_url() -> str:
+    """``WORKBENCH_DATABASE_URL`` if set, else a SQLite file in the user's data directory.
+
+    Not the cache directory: the case store is the record of clinical work, never disposable.
+    """
+    if os.environ.get("WORKBENCH_DATABASE_URL"):
+        return os.environ["WORKBENCH_DATABASE_URL"]
+    data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return f"sqlite:///{data_home / 'workbench' / 'cases.sqlite3'}"
+
+
+def open_store(url: str | None = None) -> CaseStore:
+    """Connect (creating a SQLite file if needed) and apply pending schema migrations."""
+    return CaseStore(_engine(url or default_database_url()))
+
+
+@functools.lru_cache(maxsize=4)
+def shared_store(url: str | None = None) -> CaseStore:
+    """One store per URL per process, for the app's pages (an engine pools its connections)."""
+    return open_store(url)
+
+
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Connection) -> None:
+            # Take the write lock up front: a read-then-write transaction can then never fail
+            # half-way with "database is locked"; it waits for the other writer instead.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def file_sha256(path: str | Path) -> str:
+    """Checksum a file read-only (the VCF is evidence: the store never writes to it)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class CaseStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        with self._transaction() as conn:
+            migrate(conn)
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def _transaction(self) -> Any:
+        """Every method, reads included, runs in exactly one transaction."""
+        return self._engine.begin()
+
+    def schema_version(self) -> int:
+        with self._transaction() as conn:
+            return int(conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() or 0)
+
+    # ----------------------------------------------------------------------------------- users
+    def has_users(self) -> bool:
+        with self._transaction() as conn:
+            return conn.execute(text("SELECT 1 FROM users LIMIT 1")).first() is not None
+
+    def add_user(self, username: str, password: str, role: Role, display_name: str,
+                 actor: User | None) -> User:
+        """Create a user. ``actor`` must be an admin; None means the local operator (command line)."""
+        if actor is not None:
+            require(actor, Permission.MANAGE_USERS)
+        username = username.strip()
+        if not username or not display_name.strip():
+            raise StoreError("a user needs a username and a display name")
+        password_hash = hash_password(password)
+        user = User(username, display_name.strip(), role)
+        with self._transaction() as conn:
+            if conn.execute(text("SELECT 1 FROM users WHERE username = :u"), {"u": username}).first():
+                raise StoreError(f"user {username!r} already exists")
+            conn.execute(text("INSERT INTO users (username, display_name, role, password_hash, active, created_at) "
+                              "VALUES (:u, :n, :r, :h, :a, :t)"),
+                         {"u": username, "n": user.display_name, "r": role.value, "h": password_hash,
+                          "a": True, "t": _now().isoformat()})
+            self._audit(conn, actor, None, "add user", None, {"username": username, "role": role.value,
+                                                               "display_name": user.display_name})
+        return user
+
+    def set_user_active(self, username: str, active: bool, actor: User) -> None:
+        require(actor, Permission.MANAGE_USERS)
+        with self._transaction() as conn:
+            before = self._user_row(conn, username)
+            conn.execute(text("UPDATE users SET active = :a WHERE username = :u"), {"a": active, "u": username})
+            self._audit(conn, actor, None, "activate user" if active else "deactivate user",
+                        {"username": username, "active": bool(before.active)}, {"username": username, "active": active})
+
+    def users(self) -> tuple[User, ...]:
+        with self._transaction() as conn:
+            rows = conn.execute(text("SELECT * FROM users ORDER BY username")).all()
+        return tuple(User(r.username, r.display_name, Role(r.role), bool(r.active)) for r in rows)
+
+    def authenticate(self, username: str, password: str) -> User:
+        """The user if the password matches; otherwise AuthenticationError (audited, no password kept)."""
+        with self._transaction() as conn:
+            row = conn.execute(text("SELECT * FROM users WHERE username = :u"), {"u": username}).first()
+            ok = verify_password(row.password_hash if row else DUMMY_HASH, password) and row is not None
+            ok = ok and bool(row.active)
+            if not ok:  # recorded, then raised once the record is committed
+                self._audit(conn, None, None, "failed log-in", None, {"username": username}, actor_name=username)
+            else:
+                if needs_rehash(row.password_hash):
+                    conn.execute(text("UPDATE users SET password_hash = :h WHERE username = :u"),
+                                 {"h": hash_password(password), "u": username})
+                self._audit(conn, None, None, "log-in", None, None, actor_name=username)
+        if not ok:
+            raise AuthenticationError("unknown user, wrong password or deactivated account")
+        return User(row.username, row.display_name, Role(row.role), True)
+
+    def _user_row(self, conn: Connection, username: str) -> Any:
+        row = conn.execute(text("SELECT * FROM users WHERE username = :u"), {"u": username}).first()
+        if row is None:
+            raise NotFoundError(f"no user {username!r}")
+        return row
+
+    # ----------------------------------------------------------------------------------- cases
+    def create_case(self, trio: Trio, vcf_path: str | Path, knowledge_version: str, actor: User, *,
+                    indication: str = "", pedigree_path: str | Path | None = None,
+                    case_id: str | None = None) -> Case:
+        """Register a case; the VCF is checksummed (read-only) so a swapped file is detected later.
+
+        Without ``case_id`` the id is ``<family>-<n>``, n counting that family's cases.
+        """
+        require(actor, Permission.CREATE_CASE)
+        vcf = Path(vcf_path).resolve()
+        if not vcf.is_file():
+            raise StoreError(f"VCF not found: {vcf}")
+        checksum = file_sha256(vcf)
+        family_id = trio.proband.family_id
+        now = _now()
+        with self._transaction() as conn:
+            if case_id is None:
+                count = conn.execute(text("SELECT COUNT(*) FROM cases WHERE family_id = :f"), {"f": family_id}).scalar()
+                case_id = f"{family_id}-{int(count or 0) + 1}"
+            if conn.execute(text("SELECT 1 FROM cases WHERE case_id = :c"), {"c": case_id}).first():
+                raise StoreError(f"case {case_id} already exists")
+            values = {
+                "case_id": case_id, "family_id": family_id, "proband_id": trio.proband.id,
+                "samples_json": json.dumps(to_plain(trio.samples)), "vcf_path": str(vcf), "vcf_sha256": checksum,
+                "pedigree_path": str(Path(pedigree_path).resolve()) if pedigree_path else None,
+                "knowledge_version": knowledge_version, "indication": indication,
+                "status": CaseStatus.NEW.value, "row_version": 1, "created_by": actor.username,
+                "created_at": now.isoformat(), "updated_by": actor.username, "updated_at": now.isoformat(),
+            }
+            conn.execute(text(f"INSERT INTO cases ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})"),
+                         values)
+            self._audit(conn, actor, case_id, "create case", None, {k: values[k] for k in
+                        ("family_id", "proband_id", "vcf_path", "vcf_sha256", "knowledge_version", "status")})
+            return self._case_from_row(self._case_row(conn, case_id))
+
+    def case(self, case_id: str) -> Case:
+        with self._transaction() as conn:
+            return self._case_from_row(self._case_row(conn, case_id))
+
+    def cases(self) -> tuple[Case, ...]:
+        with self._transaction() as conn:
+            rows = conn.execute(text("SELECT * FROM cases ORDER BY created_at, case_id")).all()
+        return tuple(self._case_from_row(r) for r in rows)
+
+    def verify_vcf(self, case_id: str) -> bool:
+        """True when the VCF on disk still has the checksum recorded at registration."""
+        case = self.case(case_id)
+        return Path(case.vcf_path).is_file() and file_sha256(case.vcf_path) == case.vcf_sha256
+
+    def set_indication(self, case_id: str, indication: str, actor: User, expected_version: int) -> int:
+        require(actor, Permission.EDIT_PHENOTYPE)
+        with self._transaction() as conn:
+            before = self._case_row(conn, case_id).indication
+            version = self._bump(conn, case_id, expected_version, actor)
+            conn.execute(text("UPDATE cases SET indication = :i WHERE case_id = :c"), {"i": indication, "c": case_id})
+            self._audit(conn, actor, case_id, "set indication", {"indication": before}, {"indication": indication})
+        return version
+
+    # ------------------------------------------------------------------------------- phenotype
+    def add_phenotype_term(self, case_id: str, term_id: str, label: str, actor: User, expected_version: int,
+                           *, excluded: bool = False) -> int:
+        """Record an observed (or explicitly excluded) HPO term; re-adding replaces the old entry."""
+        require(actor, Permission.EDIT_PHENOTYPE)
+        with self._transaction() as conn:
+            version = self._bump(conn, case_id, expected_version, actor)
+            before = self._retire_term(conn, case_id, term_id, actor)
+            conn.execute(text("INSERT INTO phenotype_terms (case_id, term_id, label, excluded, added_by, added_at) "
+                              "VALUES (:c, :t, :l, :e, :u, :at)"),
+                         {"c": case_id, "t": term_id, "l": label, "e": excluded, "u": actor.username,
+                          "at": _now().isoformat()})
+            self._audit(conn, actor, case_id, "add phenotype term", before,
+                        {"term_id": term_id, "label": label, "excluded": excluded})
+        return version
+
+    def remove_phenotype_term(self, case_id: str, term_id: str, actor: User, expected_version: int) -> int:
+        require(actor, Permission.EDIT_PHENOTYPE)
+        with self._transaction() as conn:
+            version = self._bump(conn, case_id, expected_version, actor)
+            before = self._retire_term(conn, case_id, term_id, actor)
+            if before is None:
+                raise NotFoundError(f"case {case_id} has no phenotype term {term_id}")
+            self._audit(conn, actor, case_id, "remove phenotype term", before, None)
+        return version
+
+    def _retire_term(self, conn: Connection, case_id: str, term_id: str, actor: User) -> dict[str, Any] | None:
+        """Mark the active entry for ``term_id`` removed (kept for who/when); return what it was."""
+        row = conn.execute(text("SELECT * FROM phenotype_terms WHERE case_id = :c AND term_id = :t "
+                                "AND removed_at IS NULL"), {"c": case_id, "t": term_id}).first()
+        if row is None:
+            return None
+        conn.execute(text("UPDATE phenotype_terms SET removed_by = :u, removed_at = :at WHERE id = :id"),
+                     {"u": actor.username, "at": _now().isoformat(), "id": row.id})
+        return {"term_id": row.term_id, "label": row.label, "excluded": bool(row.excluded)}
+
+    def phenotype(self, case_id: str) -> tuple[PhenotypeEntry, ...]:
+        with self._transaction() as conn:
+            self._case_row(conn, case_id)
+            rows = conn.execute(text("SELECT * FROM phenotype_terms WHERE case_id = :c AND removed_at IS NULL "
+                                     "ORDER BY id"), {"c": case_id}).all()
+        return tuple(PhenotypeEntry(r.term_id, r.label, bool(r.excluded), r.added_by, _time(r.added_at))
+                     for r in rows)
+
+    def profile(self, case_id: str) -> PhenotypeProfile:
+        """The case's phenotype in the form the ranking takes."""
+        entries = self.phenotype(case_id)
+        return PhenotypeProfile(observed=tuple(e.term_id for e in entries if not e.excluded),
+                                excluded=tuple(e.term_id for e in entries if e.excluded))
+
+    # ------------------------------------------------------------------------------ tags, notes
+    def set_tag(self, case_id: str, target: Target, tag: Tag | None, actor: User, expected_version: int) -> int:
+        """Tag a gene or variant candidate / excluded / reported; None clears the tag."""
+        require(actor, Permission.CURATE)
+        key = {"c": case_id, "k": target.kind, "t": target.id}
+        with self._transaction() as conn:
+            version = self._bump(conn, case_id, expected_version, actor)
+            row = conn.execute(text("SELECT tag FROM tags WHERE case_id = :c AND target_kind = :k AND target = :t"),
+                               key).first()
+            conn.execute(text("DELETE FROM tags WHERE case_id = :c AND target_kind = :k AND target = :t"), key)
+            if tag is not None:
+                conn.execute(text("INSERT INTO tags (case_id, target_kind, target, tag, set_by, set_at) "
+                                  "VALUES (:c, :k, :t, :tag, :u, :at)"),
+                             {**key, "tag": tag.value, "u": actor.username, "at": _now().isoformat()})
+            self._audit(conn, actor, case_id, "set tag", {"target": to_plain(target), "tag": row.tag if row else None},
+                        {"target": to_plain(target), "tag": tag.value if tag else None})
+        return version
+
+    def tags(self, case_id: str) -> dict[Target, TagEntry]:
+        with self._transaction() as conn:
+            rows = conn.execute(text("SELECT * FROM tags WHERE case_id = :c ORDER BY set_at"), {"c": case_id}).all()
+        entries = (TagEntry(Target(r.target_kind, r.target), Tag(r.tag), r.set_by, _time(r.set_at)) for r in rows)
+        return {e.target: e for e in entries}
+
+    def add_note(self, case_id: str, target: Target, body: str, actor: User, expected_version: int) -> int:
+        require(actor, Permission.CURATE)
+        if not body.strip():
+            raise StoreError("a note cannot be empty")
+        with self._transaction() as conn:
+            version = self._bump(conn, case_id, expected_version, actor)
+            conn.execute(text("INSERT INTO notes (case_id, target_kind, target, body, author, written_at) "
+                              "VALUES (:c, :k, :t, :b, :u, :at)"),
+                         {"c": case_id, "k": target.kind, "t": target.id, "b": body, "u": actor.username,
+                          "at": _now().isoformat()})
+            self._audit(conn, actor, case_id, "add note", None, {"target": to_plain(target), "text": body})
+        return version
+
+    def notes(self, case_id: str, target: Target | None = None) -> tuple[Note, ...]:
+        with self._transaction() as conn:
+            rows = conn.execute(text("SELECT * FROM notes WHERE case_id = :c ORDER BY id"), {"c": case_id}).all()
+        notes = (Note(Target(r.target_kind, r.target), r.body, r.author, _time(r.written_at)) for r in rows)
+        return tuple(n for n in notes if target is None or n.target == target)
+
+    # ------------------------------------------------------------------- ACMG-classified variants
+    def save_reported_variant(self, case_id: str, variant: ReportedVariant, actor: User, expected_version: int) -> int:
+        """Add or update a variant chosen for the report, with its ticked ACMG criteria."""
+        require(actor, Permission.CURATE)
+        with self._transaction() as conn:
+            version = self._bump(conn, case_id, expected_version, actor)
+            row = conn.execute(text("SELECT variant_json FROM reported_variants WHERE case_id = :c AND variant_key = :k"),
+                               {"c": case_id, "k": variant.key}).first()
+            values = {"c": case_id, "k": variant.key, "g": variant.gene_symbol,
+                      "cl": variant.classification.value, "j": json.dumps(to_plain(variant)),
+                      "u": actor.username, "at": _now().isoformat()}
+            if row:
+                conn.execute(text("UPDATE reported_variants SET gene_symbol = :g, classification = :cl, "
+                                  "variant_json = :j, updated_by = :u, updated_at = :at "
+                                  "WHERE case_id = :c AND variant_key = :k"), values)
+            else:
+                conn.execute(text("INSERT INTO reported_variants (case_id, variant_key, gene_symbol, classification, "
+                                  "variant_json, updated_by, updated_at) VALUES (:c, :k, :g, :cl, :j, :u, :at)"),
+                             values)
+            self._audit(conn, actor, case_id, "classify variant", json.loads(row.variant_json) if row else None,
+                        to_plain(variant))
+        return version
+
+    def remove_reported_variant(self, case_id: str, variant_key: str, actor: User, expected_version: int) -> int:
+        require(actor, Permission.CURATE)
+        with self._transaction() as conn:
+            version = self._bump(conn, case_id, expected_version, actor)
+            row = conn.execute(text("SELECT variant_json FROM reported_variants WHERE case_id = :c AND variant_key = :k"),
+                               {"c": case_id, "k": variant_key}).first()
+            if row is None:
+                raise NotFoundError(f"case {case_id} has no reported variant {variant_key}")
+            conn.execute(text("DELETE FROM reported_variants WHERE case_id = :c AND variant_key = :k"),
+                         {"c": case_id, "k": variant_key})
+            self._audit(conn, actor, case_id, "remove reported variant", json.loads(row.variant_json), None)
+        return version
+
+    def reported_variants(self, case_id: str) -> tuple[ReportedVariant, ...]:
+        with self._transaction() as conn:
+            rows = conn.execute(text("SELECT variant_json FROM reported_variants WHERE case_id = :c "
+                                     "ORDER BY updated_at, variant_key"), {"c": case_id}).all()
+        return tuple(from_plain(ReportedVariant, json.loads(r.variant_json)) for r in rows)
+
+    # --------------------------------------------------------------------------------- reports
+    def save_draft(self, case_id: str, actor: User, expected_version: int, *, interpretation: str,
+                   limitations: str | None = None, secondary_findings: str | None = None,
+                   variant_keys: Sequence[str] | None = None, laboratory: str | None = None) -> int:
+        """Write the unsigned report version from the case as it is now (all reported variants,
+        or those in ``variant_keys``); texts left None keep the draft's (or the defaults)."""
+        require(actor, Permission.CURATE)
+        with self._transaction() as conn:
+            version = self._bump(conn, case_id, expected_version, actor, status=CaseStatus.REPORT_DRAFTED)
+            latest = self._latest_report_row(conn, case_id)
+            if latest is not None and latest.signed_at:
+                raise ImmutableReportError(f"report version {latest.version} of case {case_id} is signed and cannot "
+                                           f"change; start an amendment")
+            previous = ReportContent.from_json(latest.content_json) if latest else None
+            content = self._assemble(conn, case_id, latest.version if latest else 1, previous,
+                                     interpretation=interpretation, limitations=limitations,
+                                     secondary_findings=secondary_findings, variant_keys=variant_keys,
+                                     laboratory=laboratory)
+            now = _now().isoformat()
+            if latest is None:
+                conn.execute(text("INSERT INTO report_versions (case_id, version, content_json, created_by, created_at, "
+                                  "updated_by, updated_at) VALUES (:c, 1, :j, :u, :at, :u, :at)"),
+                             {"c": case_id, "j": content.to_json(), "u": actor.username, "at": now})
+            else:
+                conn.execute(text("UPDATE report_versions SET content_json = :j, updated_by = :u, updated_at = :at "
+                                  "WHERE case_id = :c AND version = :v AND signed_at IS NULL"),
+                             {"c": case_id, "v": latest.version, "j": content.to_json(), "u": actor.username,
+                              "at": now})
+            self._audit(conn, actor, case_id, f"save draft report v{content.version}",
+                        json.loads(latest.content_json) if latest else None, to_plain(content))
+        return version
+
+    def _assemble(self, conn: Connection, case_id: str, version: int, previous: ReportContent | None, *,
+                  interpretation: str, limitations: str | None, secondary_findings: str | None,
+                  variant_keys: Sequence[str] | None, laboratory: str | None) -> ReportContent:
+        case = self._case_from_row(self._case_row(conn, case_id))
+        variants = [from_plain(ReportedVariant, json.loads(r.variant_json)) for r in conn.execute(
+            text("SELECT variant_json FROM reported_variants WHERE case_id = :c ORDER BY updated_at, variant_key"),
+            {"c": case_id}).all()]
+        if variant_keys is not None:
+            unknown = set(variant_keys) - {v.key for v in variants}
+            if unknown:
+                raise NotFoundError(f"case {case_id} has no classified variant {', '.join(sorted(unknown))}")
+            variants = [v for v in variants if v.key in set(variant_keys)]
+        terms = conn.execute(text("SELECT * FROM phenotype_terms WHERE case_id = :c AND removed_at IS NULL "
+                                  "ORDER BY id"), {"c": case_id}).all()
+        base = previous or ReportContent(case_id=case_id, family_id=case.family_id, proband=case.proband,
+                                         method=Method(case.knowledge_version))
+        return replace(
+            base, version=version, indication=case.indication,
+            phenotype=tuple(PhenotypeItem(t.term_id, t.label, bool(t.excluded)) for t in terms),
+            method=replace(base.method, knowledge_version=case.knowledge_version, software=software_version()),
+            results=tuple(variants), interpretation=interpretation,
+            limitations=base.limitations if limitations is None else limitations,
+            secondary_findings=base.secondary_findings if secondary_findings is None else secondary_findings,
+            laboratory=base.laboratory if laboratory is None else laboratory,
+        )
+
+    def start_amendment(self, case_id: str, reason: str, actor: User, expected_version: int) -> int:
+        """Open a new draft version copied from the signed one; the signed version stays as it was."""
+        require(actor, Permission.CURATE)
+        if not reason.strip():
+            raise StoreError("an amendment needs a reason")
+        with self._transaction() as conn:
+            version = self._bump(conn, case_id, expected_version, actor, status=CaseStatus.REPORT_DRAFTED)
+            latest = self._latest_report_row(conn, case_id)
+            if latest is None or not latest.signed_at:
+                raise StoreError(f"case {case_id} has no signed report to amend"
+                                 + ("; edit the current draft instead" if latest is not None else ""))
+            signed = ReportContent.from_json(latest.content_json)
+            draft = replace(signed, version=latest.version + 1, signature=None)
+            now = _now().isoformat()
+            conn.execute(text("INSERT INTO report_versions (case_id, version, content_json, amendment_reason, "
+                              "created_by, created_at, updated_by, updated_at) "
+                              "VALUES (:c, :v, :j, :r, :u, :at, :u, :at)"),
+                         {"c": case_id, "v": draft.version, "j": draft.to_json(), "r": reason.strip(),
+                          "u": actor.username, "at": now})
+            self._audit(conn, actor, case_id, f"start amendment v{draft.version}", None,
+                        {"version": draft.version, "reason": reason.strip()})
+        return version
+
+    def sign_out(self, case_id: str, actor: User, expected_version: int) -> ReportVersion:
+        """A director signs the current draft exactly as saved; from then on it never changes."""
+        require(actor, Permission.SIGN_OUT)
+        with self._transaction() as conn:
+            self._bump(conn, case_id, expected_version, actor)
+            latest = self._latest_report_row(conn, case_id)
+            if latest is None:
+                raise StoreError(f"case {case_id} has no draft report to sign")
+            if latest.signed_at:
+                raise ImmutableReportError(f"report version {latest.version} of case {case_id} is already signed")
+            status = CaseStatus.SIGNED_OUT if latest.version == 1 else CaseStatus.AMENDED
+            conn.execute(text("UPDATE cases SET status = :s WHERE case_id = :c"), {"s": status.value, "c": case_id})
+            now = _now()
+            history = [Amendment(r.version, r.amendment_reason or "original report",
+                                 self._display_name(conn, r.signed_by), _time(r.signed_at))
+                       for r in conn.execute(text("SELECT * FROM report_versions WHERE case_id = :c AND "
+                                                  "signed_at IS NOT NULL ORDER BY version"), {"c": case_id}).all()]
+            signer = Signature(actor.display_name, actor.username, now)
+            if latest.version > 1:
+                history.append(Amendment(latest.version, latest.amendment_reason or "", actor.display_name, now))
+            content = replace(ReportContent.from_json(latest.content_json), signature=signer,
+                              amendments=tuple(history))
+            conn.execute(text("UPDATE report_versions SET content_json = :j, signed_by = :u, signed_at = :at, "
+                              "updated_by = :u, updated_at = :at WHERE case_id = :c AND version = :v"),
+                         {"j": content.to_json(), "u": actor.username, "at": now.isoformat(), "c": case_id,
+                          "v": latest.version})
+            self._audit(conn, actor, case_id, f"sign out report v{latest.version}",
+                        {"version": latest.version, "signed": False},
+                        {"version": latest.version, "signed": True, "signed_by": actor.username})
+            return self._report_from_row(self._report_row(conn, case_id, latest.version))
+
+    def report(self, case_id: str, version: int | None = None) -> ReportVersion | None:
+        """The given version, or the latest (signed or draft); None when there is no report yet."""
+        with self._transaction() as conn:
+            self._case_row(conn, case_id)
+            row = self._latest_report_row(conn, case_id) if version is None else self._report_row(conn, case_id, version)
+        return self._report_from_row(row) if row is not None else None
+
+    def reports(self, case_id: str) -> tuple[ReportVersion, ...]:
+        with self._transaction() as conn:
+            rows = conn.execute(text("SELECT * FROM report_versions WHERE case_id = :c ORDER BY version"),
+                                {"c": case_id}).all()
+        return tuple(self._report_from_row(r) for r in rows)
+
+    def latest_signed(self, case_id: str) -> ReportVersion | None:
+        return next((r for r in reversed(self.reports(case_id)) if r.signed), None)
+
+    # ----------------------------------------------------------------------------------- audit
+    def audit(self, case_id: str | None = None) -> tuple[AuditEntry, ...]:
+        """Entries oldest first; for one case, or all of them (user management included)."""
+        query = "SELECT * FROM audit_log" + (" WHERE case_id = :c" if case_id else "") + " ORDER BY id"
+        with self._transaction() as conn:
+            rows = conn.execute(text(query), {"c": case_id}).all()
+        return tuple(AuditEntry(r.id, _time(r.at), r.actor, r.case_id, r.action,
+                                json.loads(r.before_json) if r.before_json else None,
+                                json.loads(r.after_json) if r.after_json else None) for r in rows)
+
+    def _audit(self, conn: Connection, actor: User | None, case_id: str | None, action: str,
+               before: Any, after: Any, *, actor_name: str | None = None) -> None:
+        name = actor_name or (actor.username if actor else LOCAL_OPERATOR)
+        conn.execute(text("INSERT INTO audit_log (at, actor, case_id, action, before_json, after_json) "
+                          "VALUES (:at, :a, :c, :action, :b, :af)"),
+                     {"at": _now().isoformat(), "a": name, "c": case_id, "action": action,
+                      "b": None if before is None else json.dumps(before, sort_keys=True),
+                      "af": None if after is None else json.dumps(after, sort_keys=True)})
+        log.info("audit: %s%s by %s", action, f" on case {case_id}" if case_id else "", name)
+
+    # --------------------------------------------------------------------------------- helpers
+    def _bump(self, conn: Connection, case_id: str, expected_version: int, actor: User,
+              status: CaseStatus | None = None) -> int:
+        """The optimistic lock: advance the case's version only if nobody else did since it was read."""
+        params = {"c": case_id, "v": expected_version, "u": actor.username, "at": _now().isoformat()}
+        if status is None:
+            status_sql = "CASE WHEN status = :new THEN :review ELSE status END"
+            params.update(new=CaseStatus.NEW.value, review=CaseStatus.IN_REVIEW.value)
+        else:
+            status_sql = ":status"
+            params["status"] = status.value
+        updated = conn.execute(text(f"UPDATE cases SET row_version = row_version + 1, status = {status_sql}, "
+                                    "updated_by = :u, updated_at = :at WHERE case_id = :c AND row_version = :v"),
+                               params).rowcount
+        if updated != 1:
+            row = self._case_row(conn, case_id)
+            raise ConflictError(case_id, row.updated_by, _time(row.updated_at))
+        return expected_version + 1
+
+    def _case_row(self, conn: Connection, case_id: str) -> Any:
+        row = conn.execute(text("SELECT * FROM cases WHERE case_id = :c"), {"c": case_id}).first()
+        if row is None:
+            raise NotFoundError(f"no case {case_id!r}")
+        return row
+
+    def _case_from_row(self, row: Any) -> Case:
+        return Case(row.case_id, row.family_id, row.proband_id,
+                    from_plain(tuple[Sample, ...], json.loads(row.samples_json)), row.vcf_path, row.vcf_sha256,
+                    row.pedigree_path, row.knowledge_version, row.indication, CaseStatus(row.status),
+                    row.row_version, row.created_by, _time(row.created_at), row.updated_by, _time(row.updated_at))
+
+    def _latest_report_row(self, conn: Connection, case_id: str) -> Any:
+        return conn.execute(text("SELECT * FROM report_versions WHERE case_id = :c ORDER BY version DESC LIMIT 1"),
+                            {"c": case_id}).first()
+
+    def _report_row(self, conn: Connection, case_id: str, version: int) -> Any:
+        row = conn.execute(text("SELECT * FROM report_versions WHERE case_id = :c AND version = :v"),
+                           {"c": case_id, "v": version}).first()
+        if row is None:
+            raise NotFoundError(f"case {case_id} has no report version {version}")
+        return row
+
+    def _report_from_row(self, row: Any) -> ReportVersion:
+        return ReportVersion(row.case_id, row.version, ReportContent.from_json(row.content_json),
+                             row.amendment_reason, row.created_by, _time(row.created_at), row.signed_by,
+                             _time(row.signed_at))
+
+    def _display_name(self, conn: Connection, username: str | None) -> str | None:
+        if username is None:
+            return None
+        row = conn.execute(text("SELECT display_name FROM users WHERE username = :u"), {"u": username}).first()
+        return row.display_name if row else username

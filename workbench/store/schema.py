@@ -1,0 +1,158 @@
+"""The database schema as an ordered list of migrations, applied once each when a store opens.
+
+Each migration is plain SQL written for both SQLite and PostgreSQL (``{serial}`` expands to
+each one's auto-increment key). Never edit a released migration: append a new one. Timestamps
+are ISO 8601 UTC text and JSON is text, so both engines store byte-identical values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, text
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...] = ()
+    sqlite_only: tuple[str, ...] = ()
+    postgresql_only: tuple[str, ...] = ()
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "cases, phenotype, tags, notes, reported variants, report versions, users, audit log", (
+        """CREATE TABLE users (
+            username TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            active BOOLEAN NOT NULL,
+            created_at TEXT NOT NULL)""",
+        """CREATE TABLE cases (
+            case_id TEXT PRIMARY KEY,
+            family_id TEXT NOT NULL,
+            proband_id TEXT NOT NULL,
+            samples_json TEXT NOT NULL,
+            vcf_path TEXT NOT NULL,
+            vcf_sha256 TEXT NOT NULL,
+            pedigree_path TEXT,
+            knowledge_version TEXT NOT NULL,
+            indication TEXT NOT NULL,
+            status TEXT NOT NULL,
+            row_version INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL)""",
+        """CREATE TABLE phenotype_terms (
+            id {serial},
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            term_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            excluded BOOLEAN NOT NULL,
+            added_by TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            removed_by TEXT,
+            removed_at TEXT)""",
+        "CREATE INDEX phenotype_terms_case ON phenotype_terms (case_id)",
+        """CREATE TABLE tags (
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            target_kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            tag TEXT NOT NULL,
+            set_by TEXT NOT NULL,
+            set_at TEXT NOT NULL,
+            PRIMARY KEY (case_id, target_kind, target))""",
+        """CREATE TABLE notes (
+            id {serial},
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            target_kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            body TEXT NOT NULL,
+            author TEXT NOT NULL,
+            written_at TEXT NOT NULL)""",
+        "CREATE INDEX notes_case ON notes (case_id)",
+        """CREATE TABLE reported_variants (
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            variant_key TEXT NOT NULL,
+            gene_symbol TEXT NOT NULL,
+            classification TEXT NOT NULL,
+            variant_json TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (case_id, variant_key))""",
+        """CREATE TABLE report_versions (
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            version INTEGER NOT NULL,
+            content_json TEXT NOT NULL,
+            amendment_reason TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            signed_by TEXT,
+            signed_at TEXT,
+            PRIMARY KEY (case_id, version))""",
+        """CREATE TABLE audit_log (
+            id {serial},
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            case_id TEXT,
+            action TEXT NOT NULL,
+            before_json TEXT,
+            after_json TEXT)""",
+        "CREATE INDEX audit_log_case ON audit_log (case_id)",
+    )),
+    Migration(2, "database-level guards: the audit log is append-only, signed report versions immutable",
+              sqlite_only=(
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'workbench: audit_log rows cannot be changed'); END""",
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'workbench: audit_log rows cannot be changed'); END""",
+        """CREATE TRIGGER signed_report_no_update BEFORE UPDATE ON report_versions WHEN OLD.signed_at IS NOT NULL
+           BEGIN SELECT RAISE(ABORT, 'workbench: report_versions rows cannot be changed'); END""",
+        """CREATE TRIGGER signed_report_no_delete BEFORE DELETE ON report_versions WHEN OLD.signed_at IS NOT NULL
+           BEGIN SELECT RAISE(ABORT, 'workbench: report_versions rows cannot be changed'); END""",
+    ), postgresql_only=(
+        """CREATE FUNCTION workbench_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN RAISE EXCEPTION USING MESSAGE = 'workbench: ' || TG_TABLE_NAME || ' rows cannot be changed'; END $$""",
+        """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+           FOR EACH ROW EXECUTE FUNCTION workbench_refuse_change()""",
+        """CREATE TRIGGER signed_report_immutable BEFORE UPDATE OR DELETE ON report_versions
+           FOR EACH ROW WHEN (OLD.signed_at IS NOT NULL) EXECUTE FUNCTION workbench_refuse_change()""",
+    )),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+_SERIAL = {"sqlite": "INTEGER PRIMARY KEY AUTOINCREMENT",
+           "postgresql": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"}
+
+
+def migrate(connection: Connection, upto: int | None = None) -> list[int]:
+    """Apply pending migrations inside the caller's transaction; return the versions applied.
+
+    The caller holds the write lock (SQLite ``BEGIN IMMEDIATE``; on PostgreSQL an advisory lock
+    taken here), so two processes opening a new database at once do not both migrate it.
+    """
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(726354)"))
+    connection.execute(text("CREATE TABLE IF NOT EXISTS schema_version ("
+                            "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"))
+    current = connection.execute(text("SELECT MAX(version) FROM schema_version")).scalar() or 0
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version <= current or (upto is not None and migration.version > upto):
+            continue
+        specific = migration.sqlite_only if dialect == "sqlite" else migration.postgresql_only
+        for statement in migration.statements + specific:
+            connection.exec_driver_sql(statement.replace("{serial}", _SERIAL[dialect]))
+        connection.execute(text("INSERT INTO schema_version (version, description, applied_at) "
+                                "VALUES (:v, :d, :t)"),
+                           {"v": migration.version, "d": migration.description,
+                            "t": datetime.now(timezone.utc).isoformat()})
+        applied.append(migration.version)
+    return applied
