@@ -76,22 +76,26 @@ class LikelihoodRatioScorer(PhenotypeScorer):
     def observed_lr(self, q: int) -> np.ndarray:
         """LR of patient term index ``q`` for every disease."""
         ix = self.index
-        lr = np.full(ix.n_diseases, self.floor)
         ic_q = float(ix.ic[q])
+        via_annotated_ancestor = np.full(ix.n_diseases, self.floor)
+        via_shared_ancestor = np.full(ix.n_diseases, self.floor)
         lacking = []
         for c in ix.ancestors(q).tolist():
             lacking.append(ix.excluded.of(c)[0])
             background = ix.background[c]
-            if background <= 0:
+            if c == q or background <= 0:
                 continue
+            diseases, frequencies = ix.direct.of(c)
+            via_annotated_ancestor[diseases] = np.maximum(via_annotated_ancestor[diseases], frequencies / background)
             diseases, frequencies = ix.propagated.of(c)
-            if c == q:
-                values = frequencies / background
-            else:
-                values = shared_ancestor_credit(frequencies, background, float(ix.ic[c]), ic_q, self.floor)
-                direct_diseases, direct_frequencies = ix.direct.of(c)
-                lr[direct_diseases] = np.maximum(lr[direct_diseases], direct_frequencies / background)
-            lr[diseases] = np.maximum(lr[diseases], values)
+            credit = shared_ancestor_credit(frequencies, background, float(ix.ic[c]), ic_q, self.floor)
+            via_shared_ancestor[diseases] = np.maximum(via_shared_ancestor[diseases], credit)
+        lr = np.maximum(via_annotated_ancestor, via_shared_ancestor)
+        # Diseases that have q (or a descendant) are judged on that: the shared-ancestor route
+        # would credit their other, unrelated features under the same ancestor.
+        diseases, frequencies = ix.propagated.of(q)
+        if ix.background[q] > 0:
+            lr[diseases] = np.maximum(via_annotated_ancestor[diseases], frequencies / ix.background[q])
         lr[np.concatenate(lacking)] = self.floor
         return lr
 
@@ -137,7 +141,9 @@ class LikelihoodRatioScorer(PhenotypeScorer):
         # (LR, disease feature, common ancestor, how)
         best: tuple[float, int | None, int | None, str] = (self.floor, None, None, "not explained by the disease: floor")
         ic_q = float(ix.ic[q])
-        for c in ancestors:
+        has_q = ix.propagated.frequency(q, d) > 0
+        # most specific first, so that ties go to the closest ancestor
+        for c in sorted(ancestors, key=lambda a: -len(ix.ancestors(a))):
             background = ix.background[c]
             frequency = ix.propagated.frequency(c, d)
             if background <= 0 or frequency <= 0:
@@ -149,9 +155,11 @@ class LikelihoodRatioScorer(PhenotypeScorer):
                 candidate = (frequency / background, feature, c, how)
             elif direct:
                 candidate = (direct / background, c, c, "the disease's feature is more general than the patient term")
-            else:
+            elif not has_q:
                 value = float(shared_ancestor_credit(frequency, background, float(ix.ic[c]), ic_q, self.floor))
                 candidate = (value, self._closest_feature(c, d), c, "only a shared ancestor: partial credit by IC")
+            else:
+                continue
             if candidate[0] > best[0]:
                 best = candidate
         value, feature, ancestor, how = best

@@ -64,7 +64,7 @@ class ResnikScorer(PhenotypeScorer):
         matches = []
         for q in prepared.observed:
             carried = [c for c in ix.ancestors(q).tolist() if ix.propagated.frequency(c, disease_row) > 0]
-            ancestor = max(carried, key=lambda c: float(ix.ic[c]), default=None)
+            ancestor = max(carried, key=lambda c: (float(ix.ic[c]), len(ix.ancestors(c))), default=None)
             feature = None
             if ancestor is not None:
                 under = ix.features_under(ancestor, disease_row)

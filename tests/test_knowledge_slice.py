@@ -1,0 +1,127 @@
+"""Knowledge layer on the hand-built HPO slice (tests/fixtures/hpo_slice): exact values."""
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbench.knowledge import load_knowledge
+from workbench.knowledge.knowledge import cache_file
+from workbench.model import DiseaseInheritance
+
+SLICE = Path(__file__).parent / "fixtures" / "hpo_slice"
+
+
+@pytest.fixture()
+def kb(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    return load_knowledge(SLICE)
+
+
+def test_version_and_counts(kb):
+    assert kb.version == "HPO 2024-01-01"
+    assert len(kb.diseases) == 3
+    assert kb.hpo.annotation_count("HP:0001250") == 2  # A through Focal-onset seizure, B directly
+    assert kb.hpo.annotation_count("HP:0000001") == 3
+
+
+def test_information_content_is_propagated_by_the_true_path_rule(kb):
+    assert kb.hpo.information_content("HP:0000001") == 0.0
+    assert kb.hpo.information_content("HP:0000118") == 0.0
+    assert kb.hpo.information_content("HP:0001250") == pytest.approx(math.log(3 / 2))
+    assert kb.hpo.information_content("HP:0007359") == pytest.approx(math.log(3))
+    # no disease reaches Generalized-onset seizure: IC of a term annotated once, not infinity
+    assert kb.hpo.information_content("HP:0002197") == pytest.approx(math.log(3))
+
+
+def test_ancestors_include_the_term_itself(kb):
+    assert kb.hpo.ancestors("HP:0007359") == {"HP:0007359", "HP:0001250", "HP:0000707", "HP:0000118", "HP:0000001"}
+    assert kb.hpo.ancestors("HP:0002306") == kb.hpo.ancestors("HP:0001250")  # alternative id
+    assert kb.hpo.ancestors("HP:7777777") == frozenset()
+
+
+def test_disease_features_frequencies_exclusions_inheritance(kb):
+    a, b, c = (kb.diseases[f"OMIM:10000{i}"] for i in (1, 2, 3))
+    assert {(f.term_id, f.frequency) for f in a.features} == {("HP:0007359", 0.5), ("HP:0001263", 0.895)}
+    # alt id in the annotation file is mapped to the primary term; no frequency stays None
+    assert {(f.term_id, f.frequency) for f in b.features} == {("HP:0001250", None), ("HP:0000545", 0.75)}
+    assert b.excluded_features == ("HP:0001263",)
+    assert b.inheritance == {DiseaseInheritance.AUTOSOMAL_RECESSIVE}
+    # two references for Myopia: the highest stated frequency is kept
+    assert dict((f.term_id, f.frequency) for f in c.features) == {"HP:0001083": 1.0, "HP:0000545": 0.17}
+
+
+def test_gene_links_use_current_hgnc_symbols(kb):
+    assert kb.diseases["OMIM:100002"].gene_symbols == ("GENEB",)  # listed under previous symbol OLDB
+    assert [d.id for d in kb.diseases_for_gene("HGNC:1")] == ["OMIM:100001", "OMIM:100003"]
+    assert [d.id for d in kb.diseases_for_gene("GENEC")] == ["OMIM:100003"]
+    assert kb.diseases_for_gene("HGNC:4") == ()
+
+
+@pytest.mark.parametrize("text, symbol", [
+    ("genea", "GENEA"), ("HGNC:2", "GENEB"), ("OLDB", "GENEB"), ("ALIASA", "GENEA"),
+    ("ENSG00000000003.7", "GENEC"), ("1004", "GENED"), ("SHARED", None), ("NOPE", None),
+])
+def test_gene_lookup(kb, text, symbol):
+    gene = kb.genes.lookup(text)
+    assert (gene.symbol if gene else None) == symbol
+
+
+def test_resolve_maps_alternative_and_obsolete_ids_and_reports_unknown(kb):
+    result = kb.hpo.resolve(["HP:0002306", "HP:0009999", "HP:0009998", "HP:0001250", "HP:0001083", "HP:0007395", "nonsense"])
+    assert result.ids == ("HP:0001250", "HP:0001083")  # duplicates after mapping collapse
+    assert dict(result.replaced) == {"HP:0002306": "HP:0001250", "HP:0009999": "HP:0001083", "HP:0009998": "HP:0001250"}
+    assert result.unknown == ("HP:0007395", "nonsense")
+    text = "\n".join(result.warnings)
+    assert "HP:0002306 is an alternative id of HP:0001250 (Seizure)" in text
+    assert "HP:0009999 (Lens luxation) is replaced by HP:0001083" in text
+    assert "HP:0009998 (Fits) is obsolete; HPO suggests considering HP:0001250" in text
+    assert "'HP:0007395' is not a term" in text and "did you mean HP:0007359 (Focal-onset seizure)" in text
+
+
+def test_resolve_accepts_labels_synonyms_and_bare_numbers(kb):
+    assert kb.hpo.resolve(["dislocated lens", "Myopia", "1250", "HP_0001263"]).ids == (
+        "HP:0001083", "HP:0000545", "HP:0001250", "HP:0001263")
+
+
+def test_search_ranks_label_prefix_and_common_terms_first(kb):
+    assert [t.id for t in kb.hpo.search("seiz")] == ["HP:0001250", "HP:0007359", "HP:0002197"]
+    # exact synonym beats label-word matches
+    assert kb.hpo.search("epilepsy")[0].id == "HP:0001250"
+    assert kb.hpo.search("partial")[0].id == "HP:0007359"
+    assert kb.hpo.search("HP:0002306")[0].id == "HP:0001250"
+    assert kb.hpo.search("lens luxation") == []  # obsolete terms are not offered
+    assert kb.hpo.search("   ") == []
+
+
+def test_cache_is_written_and_rebuilt_when_a_source_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "knowledge"
+    shutil.copytree(SLICE, folder)
+    first = load_knowledge(folder)
+    assert cache_file(folder).exists()
+    assert load_knowledge(folder) is first  # in-memory cache
+    hpoa = folder / "phenotype.hpoa"
+    hpoa.write_text(hpoa.read_text().replace("Disease A", "Disease A prime"))
+    assert load_knowledge(folder).diseases["OMIM:100001"].name == "Disease A prime"
+
+
+def test_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "knowledge"
+    shutil.copytree(SLICE, folder)
+    cache_file(folder).write_bytes(b"not a pickle")
+    assert len(load_knowledge(folder).diseases) == 3
+
+
+def test_malformed_source_names_the_file(tmp_path, monkeypatch):
+    from workbench.knowledge import SourceError
+
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "knowledge"
+    shutil.copytree(SLICE, folder)
+    (folder / "phenotype.hpoa").write_text("#only a comment\nwrong\theader\n")
+    with pytest.raises(SourceError, match="phenotype.hpoa: line 2: header lacks"):
+        load_knowledge(folder)
