@@ -19,6 +19,14 @@ SLICE = Path(__file__).parent / "fixtures" / "hpo_slice"
 FLOOR = 0.05
 
 
+def floor_for(ic: float) -> float:
+    """The floor for a term of this IC: terms carried by more than 10% of diseases get a milder one."""
+    return FLOOR ** min(1.0, ic / math.log(10))
+
+
+FLOOR_FOR_IC_LN3 = floor_for(math.log(3))  # every specific term of the slice: 1 of 3 diseases
+
+
 @pytest.fixture()
 def kb(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
@@ -33,7 +41,7 @@ def test_exact_match_and_disease_term_more_general(kb):
     lr = scores(LikelihoodRatioScorer(kb, floor=FLOOR), ["HP:0007359"])  # Focal-onset seizure
     assert lr["1"] == pytest.approx(math.log10(0.5 / (0.5 / 3)))  # exact: f / bg = 3
     assert lr["2"] == pytest.approx(math.log10(0.5 / (1 / 3)))  # B has Seizure: f(Seizure) / bg(Seizure) = 1.5
-    assert lr["3"] == pytest.approx(math.log10(FLOOR))  # only Phenotypic abnormality in common (IC 0)
+    assert lr["3"] == pytest.approx(math.log10(FLOOR_FOR_IC_LN3))  # only Phenotypic abnormality in common (IC 0)
 
 
 def test_patient_term_more_general_takes_the_descendant_frequency(kb):
@@ -45,18 +53,19 @@ def test_patient_term_more_general_takes_the_descendant_frequency(kb):
 def test_shared_ancestor_gets_partial_credit_by_information_content(kb):
     lr = scores(LikelihoodRatioScorer(kb, floor=FLOOR), ["HP:0002197"])  # Generalized-onset seizure: nobody has it
     share = math.log(3 / 2) / math.log(3)  # IC(shared ancestor) / IC(patient term)
+    floor = FLOOR_FOR_IC_LN3
     # through Abnormality of the nervous system: f = 0.895 (Global developmental delay)
     full = 0.895 / ((0.895 + 0.5) / 3)
-    expected_a = math.exp(math.log(FLOOR) + share * (math.log(full) - math.log(FLOOR)))
+    expected_a = math.exp(math.log(floor) + share * (math.log(full) - math.log(floor)))
     assert lr["1"] == pytest.approx(math.log10(expected_a))
     assert lr["2"] == pytest.approx(math.log10(1.5))  # B is annotated to Seizure itself
-    assert lr["3"] == pytest.approx(math.log10(FLOOR))
+    assert lr["3"] == pytest.approx(math.log10(floor))
 
 
 def test_not_annotation_gives_the_floor(kb):
     lr = scores(LikelihoodRatioScorer(kb, floor=FLOOR), ["HP:0001263"])  # B is annotated NOT GDD
     assert lr["1"] == pytest.approx(math.log10(0.895 / (0.895 / 3)))
-    assert lr["2"] == pytest.approx(math.log10(FLOOR))
+    assert lr["2"] == pytest.approx(math.log10(FLOOR_FOR_IC_LN3))
 
 
 def test_excluded_term_counts_against_diseases_that_have_it(kb):
@@ -90,7 +99,7 @@ def test_general_terms_are_neutral_and_redundant_ancestors_dropped(kb):
 def test_probabilities_sum_to_one(kb):
     matches = LikelihoodRatioScorer(kb).score_diseases(PhenotypeProfile(observed=("HP:0007359",)))
     assert sum(m.probability for m in matches) == pytest.approx(1.0)
-    assert matches[0].probability == pytest.approx(3 / (3 + 1.5 + FLOOR))
+    assert matches[0].probability == pytest.approx(3 / (3 + 1.5 + FLOOR_FOR_IC_LN3))
 
 
 def test_gene_takes_its_best_disease_and_keeps_all(kb):

@@ -21,6 +21,11 @@ P(q recorded | d) / P(q recorded | a random annotated disease), taking the best 
   earns, so one or two incidental findings lower the right disease without burying it.
   The benchmark sweep (benchmarks/phenotype_only.py --sweep) shows how recall moves with it.
 
+  For unspecific terms the floor is milder: floor ** min(1, IC(q) / ln 10), so a term more
+  than 10% of diseases carry (IC < ln 10, e.g. "Abnormality of the nervous system") is too
+  vague for its absence from a disease's annotations to weigh much, and "Phenotypic
+  abnormality" (IC ~ 0) gives LR ~ 1 everywhere.
+
 A disease that explicitly lacks q (or an ancestor of q; a NOT annotation) gets the floor.
 
 An excluded patient term x counts against diseases that have it:
@@ -42,6 +47,7 @@ from workbench.phenotype.index import PhenotypeIndex, phenotype_index
 
 DEFAULT_FLOOR = 0.05
 DEFAULT_UNKNOWN_FREQUENCY = 0.5
+SPECIFIC_IC = float(np.log(10.0))  # IC from which a term gets the full floor (carried by <= 10% of diseases)
 
 
 def shared_ancestor_credit(frequency: np.ndarray | float, background: float, ic_shared: float, ic_patient: float, floor: float):
@@ -77,8 +83,9 @@ class LikelihoodRatioScorer(PhenotypeScorer):
         """LR of patient term index ``q`` for every disease."""
         ix = self.index
         ic_q = float(ix.ic[q])
-        via_annotated_ancestor = np.full(ix.n_diseases, self.floor)
-        via_shared_ancestor = np.full(ix.n_diseases, self.floor)
+        floor = self.term_floor(q)
+        via_annotated_ancestor = np.full(ix.n_diseases, floor)
+        via_shared_ancestor = np.full(ix.n_diseases, floor)
         lacking = []
         for c in ix.ancestors(q).tolist():
             lacking.append(ix.excluded.of(c)[0])
@@ -88,7 +95,7 @@ class LikelihoodRatioScorer(PhenotypeScorer):
             diseases, frequencies = ix.direct.of(c)
             via_annotated_ancestor[diseases] = np.maximum(via_annotated_ancestor[diseases], frequencies / background)
             diseases, frequencies = ix.propagated.of(c)
-            credit = shared_ancestor_credit(frequencies, background, float(ix.ic[c]), ic_q, self.floor)
+            credit = shared_ancestor_credit(frequencies, background, float(ix.ic[c]), ic_q, floor)
             via_shared_ancestor[diseases] = np.maximum(via_shared_ancestor[diseases], credit)
         lr = np.maximum(via_annotated_ancestor, via_shared_ancestor)
         # Diseases that have q (or a descendant) are judged on that: the shared-ancestor route
@@ -96,8 +103,12 @@ class LikelihoodRatioScorer(PhenotypeScorer):
         diseases, frequencies = ix.propagated.of(q)
         if ix.background[q] > 0:
             lr[diseases] = np.maximum(via_annotated_ancestor[diseases], frequencies / ix.background[q])
-        lr[np.concatenate(lacking)] = self.floor
+        lr[np.concatenate(lacking)] = floor
         return lr
+
+    def term_floor(self, q: int) -> float:
+        """The LR of an observed term a disease does not explain (milder for vague terms)."""
+        return float(self.floor ** min(1.0, float(self.index.ic[q]) / SPECIFIC_IC))
 
     def excluded_lr(self, x: int) -> np.ndarray:
         """LR of an excluded patient term index ``x`` for every disease."""
@@ -134,12 +145,13 @@ class LikelihoodRatioScorer(PhenotypeScorer):
         ix = self.index
         terms = self.knowledge.hpo.terms
         ancestors = ix.ancestors(q).tolist()
+        floor = self.term_floor(q)
         for c in ancestors:
             if ix.excluded.frequency(c, d):
-                return TermMatch(terms[q].id, terms[c].id, None, 0.0, float(np.log10(self.floor)),
+                return TermMatch(terms[q].id, terms[c].id, None, 0.0, float(np.log10(floor)),
                                  how=f"the disease is annotated as lacking {terms[c].label}")
         # (LR, disease feature, common ancestor, how)
-        best: tuple[float, int | None, int | None, str] = (self.floor, None, None, "not explained by the disease: floor")
+        best: tuple[float, int | None, int | None, str] = (floor, None, None, "not explained by the disease: floor")
         ic_q = float(ix.ic[q])
         has_q = ix.propagated.frequency(q, d) > 0
         # most specific first, so that ties go to the closest ancestor
@@ -156,7 +168,7 @@ class LikelihoodRatioScorer(PhenotypeScorer):
             elif direct:
                 candidate = (direct / background, c, c, "the disease's feature is more general than the patient term")
             elif not has_q:
-                value = float(shared_ancestor_credit(frequency, background, float(ix.ic[c]), ic_q, self.floor))
+                value = float(shared_ancestor_credit(frequency, background, float(ix.ic[c]), ic_q, floor))
                 candidate = (value, self._closest_feature(c, d), c, "only a shared ancestor: partial credit by IC")
             else:
                 continue
