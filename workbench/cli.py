@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Modules that expose ``register(subparsers)``; each adds one subcommand.
-COMMAND_MODULES: tuple[str, ...] = ("workbench.ranking.cli", "workbench.store.cli")
+COMMAND_MODULES: tuple[str, ...] = ("workbench.ranking.cli", "workbench.store.cli", "workbench.knowledge.update")
 
 
 def build_parser() -> argparse.ArgumentParser:
