@@ -20,7 +20,7 @@ def analysed_case():
         bar.progress(min(max(fraction, 0.0), 1.0), text=f"Reading {case.case_id}: {fraction:.0%}")
 
     try:
-        result = state.analysis(case, _progress=progress)
+        result = state.analysis(case, progress)
     except InputError as problem:
         bar.empty()
         st.error(f"Case {case.case_id} cannot be analysed: {problem}")

@@ -8,7 +8,9 @@ of phenotype, tags and notes once it is available.
 """
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,13 +65,60 @@ def note_matcher():
     return NoteMatcher.from_terms(hpo.terms, keep=lambda term: hpo.is_ancestor("HP:0000118", term.id))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def analysis(case: CaseFiles, _progress: Callable[[float], None] | None = None):
-    """Read and analyse the case's VCF once (the progress callback is not part of the key)."""
-    from workbench.ranking import analyse_case
+@st.cache_resource(show_spinner="Preparing the phenotype scorer…")
+def scorer():
+    """One phenotype scorer for every case (its precomputation is the slow part of a first rank)."""
+    from workbench.phenotype import LikelihoodRatioScorer
+
+    return LikelihoodRatioScorer(knowledge())
+
+
+class AnalysisCache:
+    """The last few analysed cases, shared by all sessions, keyed by their files.
+
+    Not ``st.cache_resource`` on the analysis itself: that would record the caller's progress
+    bar as part of the cached result and fail to replay it elsewhere.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._entries: OrderedDict[CaseFiles, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, case: CaseFiles, progress: Callable[[float], None] | None = None):
+        with self._lock:
+            if case in self._entries:
+                self._entries.move_to_end(case)
+                return self._entries[case]
+        from workbench.ranking import analyse_case
+
+        vcf = list(case.vcfs) if len(case.vcfs) > 1 else case.vcfs[0]
+        result = analyse_case(vcf, case.ped, proband_id=case.proband_id, knowledge=knowledge(),
+                              progress=progress, scorer=scorer())
+        with self._lock:
+            self._entries[case] = result
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return result
+
+
+@st.cache_resource(show_spinner=False)
+def _analyses() -> AnalysisCache:
+    return AnalysisCache()
+
+
+def analysis(case: CaseFiles, progress: Callable[[float], None] | None = None):
+    """The case's analysis: its VCF read once (progress reported only when it is read)."""
+    return _analyses().get(case, progress)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def family_calls(case: CaseFiles):
+    """The trio QC and input problems of the case (CaseAnalysis does not carry them)."""
+    from workbench.io import read_family_vcf, read_pedigree
 
     vcf = list(case.vcfs) if len(case.vcfs) > 1 else case.vcfs[0]
-    return analyse_case(vcf, case.ped, proband_id=case.proband_id, knowledge=knowledge(), progress=_progress)
+    return read_family_vcf(vcf, read_pedigree(case.ped), proband_id=case.proband_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -125,7 +174,7 @@ def case_from_uploads(
             proband_id=trio.proband.id,
             initial_profile=profile,
         )
-        analysis(case, _progress=progress)
+        analysis(case, progress)
     except InputError as problem:
         return None, str(problem)
     except (OSError, EOFError, UnicodeDecodeError, ValueError) as problem:  # e.g. a truncated gzip

@@ -4,19 +4,23 @@ import streamlit as st
 from workbench.ui import charts, layout, state
 
 case = state.current_case()
-analysis = layout.analysed_case()
-qc = analysis.qc
+layout.analysed_case()  # refuses an unreadable case with the library's message
+with st.spinner("Computing trio QC…"):
+    calls = state.family_calls(case)
+qc = calls.qc
 frame = qc.to_frame()
 
 st.title("Trio QC")
-st.markdown(f"Family **{case.case_id}** ({analysis.trio.family_kind}) · from every record of the VCF.")
+st.markdown(f"Family **{case.case_id}** ({calls.trio.family_kind}) · from every record of the VCF.")
 if qc.alarms:
     for alarm in qc.alarms:
         st.error(alarm, icon="🚨")
 else:
     st.success("No alarms: the family looks as the pedigree says.")
-for problem in analysis.problems:
-    st.warning(str(problem), icon="⚠️")
+if calls.problem_count:
+    st.warning(f"{calls.problem_count} VCF records could not be used; first ones below.", icon="⚠️")
+    with st.expander("Unusable records"):
+        st.text("\n".join(str(p) for p in calls.problems))
 
 frame["label"] = frame["role"] + " " + frame["sample"]
 left, right = st.columns(2)

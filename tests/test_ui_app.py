@@ -1,0 +1,135 @@
+"""Every page of the app through Streamlit's AppTest, on the committed demo case."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbench.model import PhenotypeProfile
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = "workbench/ui/pages"
+TIMEOUT = 120  # the first run loads the knowledge and reads the demo VCF
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"{PAGES}/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def candidate_table(at: AppTest):
+    return next(d for d in at.dataframe if "probability" in d.value.columns and "key variant" in d.value.columns).value
+
+
+@pytest.fixture(scope="module")
+def demo_top_gene() -> str:
+    """The demo case's top gene, asked of the library directly (not of the UI)."""
+    from workbench.ranking import analyse_case
+    from workbench.ui.state import DEMO_CASE, case_from_folder
+
+    case = case_from_folder(DEMO_CASE)
+    return analyse_case(list(case.vcfs)[0], case.ped, case.proband_id).rank(case.initial_profile).genes[0].gene_symbol
+
+
+def test_first_start_opens_the_demo_case_and_ranks_it(demo_top_gene):
+    at = start()
+    table = candidate_table(at)
+    assert table.iloc[0]["gene"] == demo_top_gene
+    assert at.session_state["case"].case_id == "demo_nicu_trio"
+    assert any(c.value.startswith("Knowledge: HPO") for c in at.caption)  # the data version is shown
+    assert demo_top_gene in {s.value for s in at.selectbox if s.key == "candidate_pick"}
+
+
+def test_filters_narrow_the_candidate_table():
+    at = start()
+    everything = len(candidate_table(at))
+    next(n for n in at.number_input if n.key == "filter_min_gq").set_value(99).run()
+    assert len(candidate_table(at)) <= everything
+    next(m for m in at.multiselect if m.key == "filter_modes").set_value(["de novo"]).run()
+    assert set(candidate_table(at)["mode"]) <= {"de novo"}
+
+
+@pytest.mark.parametrize("page", ["phenotype", "gene", "qc", "cases", "new_case"])
+def test_every_page_renders_without_exception(page):
+    goto(start(), page)
+
+
+def test_gene_detail_shows_variants_explanation_and_tags(demo_top_gene):
+    at = goto(start(), "gene")
+    assert at.selectbox(key="gene").value == demo_top_gene
+    variants = at.dataframe[0].value
+    assert {"variant", "proband GT", "proband GQ"} <= set(variants.columns)
+    assert any("phenotype" in m.value.lower() for m in at.markdown)
+    at.selectbox(key=f"tag_{demo_top_gene}").set_value("candidate").run()
+    assert at.session_state["tags"][("demo_nicu_trio", demo_top_gene)] == "candidate"
+
+
+def test_adding_an_observed_term_re_ranks():
+    at = start()
+    before = candidate_table(at)[["gene", "probability"]].to_records(index=False).tolist()
+    goto(at, "phenotype")
+    at.text_input(key="hpo_query").set_value("Hypertrophic cardiomyopathy").run()
+    chosen = at.selectbox(key="hpo_choice").value
+    assert chosen.label == "Hypertrophic cardiomyopathy"
+    button(at, "add_observed").click().run()
+    assert not at.exception
+    case = at.session_state["case"]
+    assert chosen.id in at.session_state["profiles"][case.case_id].observed
+    goto(at, "candidates")
+    after = candidate_table(at)[["gene", "probability"]].to_records(index=False).tolist()
+    assert after != before
+
+
+def test_removing_and_excluding_terms_update_the_profile():
+    at = goto(start(), "phenotype")
+    case = at.session_state["case"]
+    first = case.initial_profile.observed[0]
+    button(at, f"flip_observed_{first}").click().run()
+    profile: PhenotypeProfile = at.session_state["profiles"][case.case_id]
+    assert first in profile.excluded and first not in profile.observed
+    button(at, f"remove_excluded_{first}").click().run()
+    assert first not in at.session_state["profiles"][case.case_id].excluded
+
+
+def test_clinical_note_suggestions_can_be_confirmed_or_rejected():
+    at = goto(start(), "phenotype")
+    at.text_area(key="clinical_note").set_value("Hypotonia and poor feeding. No fever.").run()
+    button(at, "suggest_terms").click().run()
+    suggested = {s.term.id: s.excluded for s in at.session_state["note_suggestions"]}
+    assert suggested == {"HP:0001252": False, "HP:0011968": False, "HP:0001945": True}
+    button(at, "confirm_HP:0001945").click().run()
+    button(at, "reject_HP:0011968").click().run()
+    profile = at.session_state["profiles"][at.session_state["case"].case_id]
+    assert "HP:0001945" in profile.excluded and "HP:0011968" not in profile.observed
+    assert [s.term.id for s in at.session_state["note_suggestions"]] == ["HP:0001252"]
+
+
+def test_invalid_upload_shows_an_error_not_a_trace():
+    at = goto(start(), "new_case")
+    at.file_uploader(key="upload_vcfs").set_value(("trio.vcf", b"this is not a VCF\n", "text/plain"))
+    ped = (REPO / "case_data/demo_nicu_trio/case.ped").read_bytes()
+    at.file_uploader(key="upload_ped").set_value(("case.ped", ped, "text/plain"))
+    at.run()
+    button(at, "analyse_upload").click().run()
+    assert not at.exception
+    assert at.error and "trio.vcf" in at.error[0].value
+
+
+def test_upload_without_a_pedigree_is_refused_plainly():
+    at = goto(start(), "new_case")
+    at.file_uploader(key="upload_vcfs").set_value(("trio.vcf", b"##fileformat=VCFv4.2\n", "text/plain")).run()
+    button(at, "analyse_upload").click().run()
+    assert not at.exception and "PED" in at.error[0].value
