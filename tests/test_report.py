@@ -17,8 +17,10 @@ from workbench.model import (Call, Disease, GeneConsequence, Genotype, Impact, I
                              Variant)
 from workbench.report import (FORMATS, AcmgAssessment, AcmgEvidence, Amendment, AppliedCriterion, Classification,
                               Method, Overall, PhenotypeItem, ReportContent, ReportedVariant, Signature, combine,
-                              render, suggest_criteria, to_fhir_bundle, to_phenopacket, write_fhir, write_pdf,
-                              write_phenopacket)
+                              render, suggest_criteria)
+from workbench.report.fhir import to_fhir_bundle, write_fhir
+from workbench.report.pdf import write_pdf
+from workbench.report.phenopacket import to_phenopacket, write_phenopacket
 
 SIGNED_AT = datetime(2026, 11, 26, 18, 5, tzinfo=timezone.utc)
 

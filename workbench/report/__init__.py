@@ -2,7 +2,10 @@
 
     content = store.report(case_id).content          # a ReportContent (frozen, JSON round-trips)
     with open("report.pdf", "wb") as fh:
-        write_pdf(content, fh)
+        write_report(content, "pdf", fh)
+
+The writers live in ``workbench.report.pdf`` / ``.fhir`` / ``.phenopacket`` and are imported on
+first use, so the store (which only needs the content types) does not load fpdf2 or the FHIR models.
 """
 from __future__ import annotations
 
@@ -12,25 +15,28 @@ from workbench.report.acmg import (AcmgAssessment, AcmgEvidence, AppliedCriterio
                                    Strength, combine, suggest_criteria)
 from workbench.report.content import (Amendment, Method, Overall, PhenotypeItem, ReportContent, ReportedVariant,
                                       Signature, Zygosity)
-from workbench.report.fhir import fhir_json, to_fhir_bundle, write_fhir
-from workbench.report.pdf import render_pdf, write_pdf
-from workbench.report.phenopacket import phenopacket_json, to_phenopacket, write_phenopacket
 
-# Export format -> (file suffix, MIME type, binary?)
-FORMATS: dict[str, tuple[str, str, bool]] = {
-    "pdf": (".pdf", "application/pdf", True),
-    "fhir": (".fhir.json", "application/fhir+json", False),
-    "phenopacket": (".phenopacket.json", "application/json", False),
+# Export format -> (file suffix, MIME type)
+FORMATS: dict[str, tuple[str, str]] = {
+    "pdf": (".pdf", "application/pdf"),
+    "fhir": (".fhir.json", "application/fhir+json"),
+    "phenopacket": (".phenopacket.json", "application/json"),
 }
 
 
 def render(content: ReportContent, fmt: str) -> bytes:
     """One report version in one of FORMATS, as bytes (for downloads and files alike)."""
     if fmt == "pdf":
+        from workbench.report.pdf import render_pdf
+
         return render_pdf(content)
     if fmt == "fhir":
+        from workbench.report.fhir import fhir_json
+
         return fhir_json(content).encode()
     if fmt == "phenopacket":
+        from workbench.report.phenopacket import phenopacket_json
+
         return phenopacket_json(content).encode()
     raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
@@ -40,6 +46,5 @@ def write_report(content: ReportContent, fmt: str, fh: IO[bytes]) -> None:
 
 
 __all__ = ["AcmgAssessment", "AcmgEvidence", "Amendment", "AppliedCriterion", "Classification", "Criterion",
-           "FORMATS", "Method", "fhir_json", "phenopacket_json", "Overall", "PhenotypeItem", "ReportContent", "ReportedVariant", "Signature",
-           "Strength", "Zygosity", "combine", "render", "render_pdf", "suggest_criteria", "to_fhir_bundle",
-           "to_phenopacket", "write_fhir", "write_pdf", "write_phenopacket", "write_report"]
+           "FORMATS", "Method", "Overall", "PhenotypeItem", "ReportContent", "ReportedVariant", "Signature",
+           "Strength", "Zygosity", "combine", "render", "suggest_criteria", "write_report"]

@@ -631,6 +631,7 @@ class CaseStore:
 
     def reports(self, case_id: str) -> tuple[ReportVersion, ...]:
         with self._transaction() as conn:
+            self._case_row(conn, case_id)
             rows = conn.execute(text("SELECT * FROM report_versions WHERE case_id = :c ORDER BY version"),
                                 {"c": case_id}).all()
         return tuple(self._report_from_row(r) for r in rows)
