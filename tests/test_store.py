@@ -17,9 +17,9 @@ from sqlalchemy import create_engine, text
 
 from workbench.model import Call, GeneConsequence, Genotype, Impact, InheritanceMode, Sample, Sex, Trio, Variant
 from workbench.report.acmg import AcmgAssessment, Classification
-from workbench.report.content import ReportedVariant
+from workbench.report.content import PhenotypeItem, ReportedVariant
 from workbench.store import (AuthenticationError, CaseStatus, ConflictError, ImmutableReportError, PermissionDenied,
-                             Role, StoreError, Tag, Target, open_store)
+                             Role, StoreError, Tag, Target, VcfFile, open_store)
 from workbench.store.schema import LATEST_VERSION, migrate
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
@@ -69,9 +69,23 @@ def case(store, people, vcf):
 def test_case_records_family_vcf_checksum_and_knowledge(store, case, vcf):
     assert case.case_id == "FAM-7-1"
     assert case.proband == TRIO.proband and case.samples == TRIO.samples
-    assert case.vcf_sha256 == hashlib.sha256(VCF_TEXT.encode()).hexdigest()
+    assert case.vcfs == (VcfFile(str(vcf.resolve()), hashlib.sha256(VCF_TEXT.encode()).hexdigest()),)
     assert (case.status, case.row_version, case.knowledge_version) == (CaseStatus.NEW, 1, "HPO 2025-01-16")
     assert store.case(case.case_id) == case and store.cases() == (case,)
+
+
+def test_case_with_one_vcf_per_sample_and_initial_phenotype(store, people, tmp_path):
+    paths = []
+    for sample in TRIO.samples:
+        paths.append(tmp_path / f"{sample.id}.vcf")
+        paths[-1].write_text(VCF_TEXT.replace("NB-0042", sample.id))
+    case = store.create_case(TRIO, paths, "HPO", people[Role.ANALYST],
+                             phenotype=[PhenotypeItem("HP:0001250", "Seizure"), PhenotypeItem("HP:0001252", "Hypotonia", True)])
+    assert [Path(v.path).name for v in case.vcfs] == ["NB-0042.vcf", "DAD-7.vcf", "MUM-7.vcf"]
+    assert store.profile(case.case_id).excluded == ("HP:0001252",)
+    assert store.audit(case.case_id)[0].after["phenotype"][0]["id"] == "HP:0001250"
+    with pytest.raises(StoreError, match="VCF not found: .*missing.vcf"):
+        store.create_case(TRIO, [paths[0], tmp_path / "missing.vcf"], "HPO", people[Role.ANALYST])
 
 
 def test_phenotype_terms_keep_who_and_when(store, people, case):
@@ -110,7 +124,7 @@ def test_role_rules(store, people, case):
     with pytest.raises(PermissionDenied, match="clinician.*may not tag, annotate, classify"):
         store.save_reported_variant(case.case_id, SCN2A, clinician, case.row_version)
     with pytest.raises(PermissionDenied, match="admin.*may not create a case"):
-        store.create_case(TRIO, case.vcf_path, "x", admin)
+        store.create_case(TRIO, [v.path for v in case.vcfs], "x", admin)
     with pytest.raises(PermissionDenied, match="analyst.*may not manage users"):
         store.add_user("eve", "long-enough-password", Role.DIRECTOR, "Eve", analyst)
     version = store.save_reported_variant(case.case_id, SCN2A, analyst, case.row_version)
@@ -186,6 +200,7 @@ CRASHING_WRITER = textwrap.dedent("""\
     import sys, time
     import workbench.store.casestore as casestore
     from workbench.model import Sample, Sex, Trio
+    from workbench.report.content import PhenotypeItem
     from workbench.store import Role, User
 
     url, action, vcf = sys.argv[1:4]
@@ -200,7 +215,8 @@ CRASHING_WRITER = textwrap.dedent("""\
     casestore.CaseStore._audit = audit_then_hang
     analyst = User("analyst", "Dr Analyst", Role.ANALYST)
     if action == "create":
-        store.create_case(Trio(Sample("NB-9", "FAM-9", Sex.MALE)), vcf, "HPO", analyst, case_id="FAM-9-1")
+        store.create_case(Trio(Sample("NB-9", "FAM-9", Sex.MALE)), vcf, "HPO", analyst, case_id="FAM-9-1",
+                          phenotype=[PhenotypeItem("HP:0001250", "Seizure"), PhenotypeItem("HP:0001263", "GDD")])
     else:
         store.add_phenotype_term("FAM-7-1", "HP:0001250", "Seizure", analyst, 1)
     """)
@@ -222,6 +238,8 @@ def test_killing_a_writer_mid_transaction_leaves_no_half_written_case(store, peo
     assert [c.case_id for c in store.cases()] == ["FAM-7-1"]
     assert store.case("FAM-7-1") == case  # version, status, updated_by untouched
     assert store.phenotype("FAM-7-1") == ()
+    with store._engine.connect() as conn:  # no orphan rows of the interrupted case either
+        assert conn.execute(text("SELECT COUNT(*) FROM phenotype_terms")).scalar() == 0
     assert len(store.audit()) == before_audit
     # Nothing is left locked: the interrupted writes now go through.
     analyst = people[Role.ANALYST]

@@ -7,11 +7,11 @@
 """
 from workbench.store.casestore import (LOCAL_OPERATOR, AuditEntry, Case, CaseStatus, CaseStore, ConflictError,
                                        ImmutableReportError, Note, NotFoundError, PhenotypeEntry, ReportVersion,
-                                       StoreError, Tag, TagEntry, Target, default_database_url, file_sha256,
+                                       StoreError, Tag, TagEntry, Target, VcfFile, default_database_url, file_sha256,
                                        open_store, shared_store)
 from workbench.store.users import AuthenticationError, Permission, PermissionDenied, Role, User, require
 
 __all__ = ["AuditEntry", "AuthenticationError", "Case", "CaseStatus", "CaseStore", "ConflictError",
            "ImmutableReportError", "LOCAL_OPERATOR", "Note", "NotFoundError", "Permission", "PermissionDenied",
-           "PhenotypeEntry", "ReportVersion", "Role", "StoreError", "Tag", "TagEntry", "Target", "User",
+           "PhenotypeEntry", "ReportVersion", "Role", "StoreError", "Tag", "TagEntry", "Target", "User", "VcfFile",
            "default_database_url", "file_sha256", "open_store", "require", "shared_store"]

@@ -98,8 +98,7 @@ class Case:
     family_id: str
     proband_id: str
     samples: tuple[Sample, ...]
-    vcf_path: str
-    vcf_sha256: str
+    vcfs: tuple[VcfFile, ...]
     pedigree_path: str | None
     knowledge_version: str
     indication: str
@@ -113,6 +112,14 @@ class Case:
     @property
     def proband(self) -> Sample:
         return next(s for s in self.samples if s.id == self.proband_id)
+
+
+@dataclass(frozen=True)
+class VcfFile:
+    """One of the case's VCFs (one joint family VCF, or one per sample) with its SHA-256 at registration."""
+
+    path: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -318,18 +325,21 @@ class CaseStore:
         return row
 
     # ----------------------------------------------------------------------------------- cases
-    def create_case(self, trio: Trio, vcf_path: str | Path, knowledge_version: str, actor: User, *,
+    def create_case(self, trio: Trio, vcf_paths: str | Path | Sequence[str | Path], knowledge_version: str,
+                    actor: User, *,
                     indication: str = "", pedigree_path: str | Path | None = None,
-                    case_id: str | None = None) -> Case:
-        """Register a case; the VCF is checksummed (read-only) so a swapped file is detected later.
+                    case_id: str | None = None, phenotype: Sequence[PhenotypeItem] = ()) -> Case:
+        """Register a case with its initial phenotype; each VCF is checksummed (read-only) so a
+        swapped or edited file is detected later.
 
         Without ``case_id`` the id is ``<family>-<n>``, n counting that family's cases.
         """
         require(actor, Permission.CREATE_CASE)
-        vcf = Path(vcf_path).resolve()
-        if not vcf.is_file():
-            raise StoreError(f"VCF not found: {vcf}")
-        checksum = file_sha256(vcf)
+        paths = [vcf_paths] if isinstance(vcf_paths, (str, Path)) else list(vcf_paths)
+        missing = [str(p) for p in paths if not Path(p).is_file()]
+        if missing or not paths:
+            raise StoreError(f"VCF not found: {', '.join(missing) or 'none given'}")
+        vcfs = [VcfFile(str(Path(p).resolve()), file_sha256(p)) for p in paths]
         family_id = trio.proband.family_id
         now = _now()
         with self._transaction() as conn:
@@ -340,7 +350,7 @@ class CaseStore:
                 raise StoreError(f"case {case_id} already exists")
             values = {
                 "case_id": case_id, "family_id": family_id, "proband_id": trio.proband.id,
-                "samples_json": json.dumps(to_plain(trio.samples)), "vcf_path": str(vcf), "vcf_sha256": checksum,
+                "samples_json": json.dumps(to_plain(trio.samples)), "vcf_files_json": json.dumps(to_plain(vcfs)),
                 "pedigree_path": str(Path(pedigree_path).resolve()) if pedigree_path else None,
                 "knowledge_version": knowledge_version, "indication": indication,
                 "status": CaseStatus.NEW.value, "row_version": 1, "created_by": actor.username,
@@ -348,8 +358,11 @@ class CaseStore:
             }
             conn.execute(text(f"INSERT INTO cases ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})"),
                          values)
-            self._audit(conn, actor, case_id, "create case", None, {k: values[k] for k in
-                        ("family_id", "proband_id", "vcf_path", "vcf_sha256", "knowledge_version", "status")})
+            for term in phenotype:
+                self._insert_term(conn, case_id, term, actor)
+            self._audit(conn, actor, case_id, "create case", None, {"phenotype": to_plain(tuple(phenotype))} | {k: values[k] for k in
+                        ("family_id", "proband_id", "knowledge_version", "status")}
+                        | {"vcfs": to_plain(vcfs)})
             return self._case_from_row(self._case_row(conn, case_id))
 
     def case(self, case_id: str) -> Case:
@@ -362,9 +375,8 @@ class CaseStore:
         return tuple(self._case_from_row(r) for r in rows)
 
     def verify_vcf(self, case_id: str) -> bool:
-        """True when the VCF on disk still has the checksum recorded at registration."""
-        case = self.case(case_id)
-        return Path(case.vcf_path).is_file() and file_sha256(case.vcf_path) == case.vcf_sha256
+        """True when every VCF on disk still has the checksum recorded at registration."""
+        return all(Path(v.path).is_file() and file_sha256(v.path) == v.sha256 for v in self.case(case_id).vcfs)
 
     def set_indication(self, case_id: str, indication: str, actor: User, expected_version: int) -> int:
         require(actor, Permission.EDIT_PHENOTYPE)
@@ -383,10 +395,7 @@ class CaseStore:
         with self._transaction() as conn:
             version = self._bump(conn, case_id, expected_version, actor)
             before = self._retire_term(conn, case_id, term_id, actor)
-            conn.execute(text("INSERT INTO phenotype_terms (case_id, term_id, label, excluded, added_by, added_at) "
-                              "VALUES (:c, :t, :l, :e, :u, :at)"),
-                         {"c": case_id, "t": term_id, "l": label, "e": excluded, "u": actor.username,
-                          "at": _now().isoformat()})
+            self._insert_term(conn, case_id, PhenotypeItem(term_id, label, excluded), actor)
             self._audit(conn, actor, case_id, "add phenotype term", before,
                         {"term_id": term_id, "label": label, "excluded": excluded})
         return version
@@ -400,6 +409,12 @@ class CaseStore:
                 raise NotFoundError(f"case {case_id} has no phenotype term {term_id}")
             self._audit(conn, actor, case_id, "remove phenotype term", before, None)
         return version
+
+    def _insert_term(self, conn: Connection, case_id: str, term: PhenotypeItem, actor: User) -> None:
+        conn.execute(text("INSERT INTO phenotype_terms (case_id, term_id, label, excluded, added_by, added_at) "
+                          "VALUES (:c, :t, :l, :e, :u, :at)"),
+                     {"c": case_id, "t": term.id, "l": term.label, "e": term.excluded, "u": actor.username,
+                      "at": _now().isoformat()})
 
     def _retire_term(self, conn: Connection, case_id: str, term_id: str, actor: User) -> dict[str, Any] | None:
         """Mark the active entry for ``term_id`` removed (kept for who/when); return what it was."""
@@ -686,7 +701,8 @@ class CaseStore:
 
     def _case_from_row(self, row: Any) -> Case:
         return Case(row.case_id, row.family_id, row.proband_id,
-                    from_plain(tuple[Sample, ...], json.loads(row.samples_json)), row.vcf_path, row.vcf_sha256,
+                    from_plain(tuple[Sample, ...], json.loads(row.samples_json)),
+                    from_plain(tuple[VcfFile, ...], json.loads(row.vcf_files_json)),
                     row.pedigree_path, row.knowledge_version, row.indication, CaseStatus(row.status),
                     row.row_version, row.created_by, _time(row.created_at), row.updated_by, _time(row.updated_at))
 
