@@ -97,11 +97,13 @@ class PhenotypeIndex:
         """The disease's own features at or below ``term``: (term index, frequency)."""
         table = self.knowledge.disease_table
         start, end = table.feature_pointers[disease], table.feature_pointers[disease + 1]
-        found = []
-        for feature, frequency in zip(table.feature_terms[start:end].tolist(), table.feature_frequencies[start:end].tolist()):
-            if term in self.ancestors(feature):
-                found.append((feature, self.unknown_frequency if np.isnan(frequency) else frequency))
-        return found
+        features = table.feature_terms[start:end]
+        frequencies = np.where(np.isnan(table.feature_frequencies[start:end]), self.unknown_frequency, table.feature_frequencies[start:end])
+        return [(int(f), float(freq)) for f, freq in zip(features, frequencies) if term in self.ancestor_set(int(f))]
+
+    @functools.lru_cache(maxsize=65536)
+    def ancestor_set(self, term: int) -> frozenset[int]:
+        return frozenset(self.ancestors(term).tolist())
 
 
 @functools.lru_cache(maxsize=4)

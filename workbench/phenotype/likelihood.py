@@ -47,6 +47,10 @@ from workbench.phenotype.index import PhenotypeIndex, phenotype_index
 
 DEFAULT_FLOOR = 0.05
 DEFAULT_UNKNOWN_FREQUENCY = 0.5
+EXACT = "exact"
+PATIENT_MORE_GENERAL = "the patient term is more general than the disease's feature"
+DISEASE_MORE_GENERAL = "the disease's feature is more general than the patient term"
+SHARED_ANCESTOR = "only a shared ancestor: partial credit by IC"
 SPECIFIC_IC = float(np.log(10.0))  # IC from which a term gets the full floor (carried by <= 10% of diseases)
 
 
@@ -150,8 +154,8 @@ class LikelihoodRatioScorer(PhenotypeScorer):
             if ix.excluded.frequency(c, d):
                 return TermMatch(terms[q].id, terms[c].id, None, 0.0, float(np.log10(floor)),
                                  how=f"the disease is annotated as lacking {terms[c].label}")
-        # (LR, disease feature, common ancestor, how)
-        best: tuple[float, int | None, int | None, str] = (floor, None, None, "not explained by the disease: floor")
+        # (LR, common ancestor, how); the disease's matching feature is looked up for the winner only
+        best: tuple[float, int | None, str] = (floor, None, "not explained by the disease: floor")
         ic_q = float(ix.ic[q])
         has_q = ix.propagated.frequency(q, d) > 0
         # most specific first, so that ties go to the closest ancestor
@@ -162,19 +166,23 @@ class LikelihoodRatioScorer(PhenotypeScorer):
                 continue
             direct = ix.direct.frequency(c, d)
             if c == q:
-                feature = q if direct else self._closest_feature(c, d)
-                how = "exact" if direct else "the patient term is more general than the disease's feature"
-                candidate = (frequency / background, feature, c, how)
+                how = EXACT if direct else PATIENT_MORE_GENERAL
+                candidate = (frequency / background, c, how)
             elif direct:
-                candidate = (direct / background, c, c, "the disease's feature is more general than the patient term")
+                candidate = (direct / background, c, DISEASE_MORE_GENERAL)
             elif not has_q:
-                value = float(shared_ancestor_credit(frequency, background, float(ix.ic[c]), ic_q, floor))
-                candidate = (value, self._closest_feature(c, d), c, "only a shared ancestor: partial credit by IC")
+                candidate = (float(shared_ancestor_credit(frequency, background, float(ix.ic[c]), ic_q, floor)), c, SHARED_ANCESTOR)
             else:
                 continue
             if candidate[0] > best[0]:
                 best = candidate
-        value, feature, ancestor, how = best
+        value, ancestor, how = best
+        if ancestor is None:
+            feature = None
+        elif how in (EXACT, DISEASE_MORE_GENERAL):
+            feature = ancestor
+        else:
+            feature = self._closest_feature(ancestor, d)
         return TermMatch(
             patient_term=terms[q].id,
             disease_term=None if feature is None else terms[feature].id,
