@@ -8,12 +8,16 @@ knowledge version and the code that produced them, so reopening a case skips the
 """
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import logging
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from types import MappingProxyType
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
 
 from workbench import paths
 from workbench.model import PhenotypeProfile, Trio
@@ -39,22 +43,37 @@ class CaseCandidates:
 
 
 class _PhenotypeScores:
-    """Adapter from the LR scorer's DiseaseMatch list to the per-disease view ranking needs."""
+    """Per-disease log10 LRs for one profile, from the scorer's vectorised fast path.
 
-    def __init__(self, matches: Sequence) -> None:
-        self._by_id = {m.disease.id: m for m in matches}
+    Term-by-term explanations are computed only for the genes someone looks at.
+    """
+
+    def __init__(self, scorer, profile: PhenotypeProfile, rows: Mapping[str, int]) -> None:
+        self._scorer, self._rows = scorer, rows
+        self._prepared = scorer.prepare(profile)
+        if self._prepared.observed or self._prepared.excluded:
+            self._scores = scorer.disease_scores(self._prepared)
+            top = float(self._scores.max())
+            self._mean = top + float(np.log10(np.mean(10.0 ** (self._scores - top))))
+        else:
+            self._scores, self._mean = None, 0.0
 
     def log10_lr(self, disease_id: str) -> float | None:
-        match = self._by_id.get(disease_id)
-        return None if match is None else float(match.score)
+        row = self._rows.get(disease_id)
+        if row is None:
+            return None
+        return 0.0 if self._scores is None else float(self._scores[row])
+
+    def unlinked_log10_lr(self) -> float:
+        return self._mean
 
     def terms(self, disease_id: str) -> tuple[TermEvidence, ...]:
-        match = self._by_id.get(disease_id)
-        if match is None:
+        row = self._rows.get(disease_id)
+        if row is None or self._scores is None:
             return ()
         return tuple(TermEvidence(patient_term=t.patient_term, disease_term=t.disease_term,
                                   log10_lr=float(t.contribution), excluded=bool(t.excluded))
-                     for t in match.explanation)
+                     for t in self._scorer.explain(self._prepared, row))
 
 
 class CaseAnalysis:
@@ -83,7 +102,7 @@ class CaseAnalysis:
         warnings = list(term_warnings) + list(self.candidates.warnings)
         if not profile.observed:
             warnings.append("no observed phenotype terms: genes ranked on genotype evidence alone")
-        scores = _PhenotypeScores(self.scorer.score_diseases(profile) if profile.observed or profile.excluded else ())
+        scores = _PhenotypeScores(self.scorer, profile, self.knowledge.disease_table.row)
         return rank_genes(self.candidates.genes, self.trio, self.background, scores, self._known_gene_count,
                           self.knowledge.version, warnings, profile)
 
@@ -171,6 +190,14 @@ def _file_digest(path: Path) -> bytes:
     return h.digest()
 
 
+def _reduce_mappingproxy(mapping: MappingProxyType) -> tuple:
+    return _read_only, (dict(mapping),)
+
+
+def _read_only(mapping: dict) -> MappingProxyType:
+    return MappingProxyType(mapping)
+
+
 def _cache_path(key: str) -> Path:
     folder = paths.cache_dir() / "cases"
     folder.mkdir(parents=True, exist_ok=True)
@@ -195,7 +222,10 @@ def _write_cache(key: str, candidates: CaseCandidates) -> None:
     tmp = path.with_suffix(".tmp")
     try:
         with open(tmp, "wb") as fh:
-            pickle.dump(candidates, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+            # Variant.calls is a read-only mappingproxy: stored as a dict, rebuilt read-only
+            pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_mappingproxy}
+            pickler.dump(candidates)
         tmp.replace(path)
-    except OSError as error:
+    except (OSError, pickle.PicklingError) as error:
         log.warning("could not write case cache %s (%s)", path, error)

@@ -12,7 +12,11 @@ parts add and the UI can chart them):
   about 25x more of it.
 * **Phenotype.** The LR of the patient's observed/excluded terms for each of the gene's
   diseases, from :class:`workbench.phenotype.LikelihoodRatioScorer` (term frequencies against
-  the background of all annotated diseases). A gene without a disease gets a neutral LR of 1.
+  the background of all annotated diseases). A gene without a described disease gets the
+  *mean* LR over all HPO diseases for this patient: its disease is unknown, and if new
+  diseases look like known ones, that mean is exactly P(phenotype | new disease) / P(phenotype
+  | background). It is high when the patient resembles some described syndrome and low when
+  the phenotype is unspecific, so it neither buries nor floats unlinked genes.
 * **Variant.** Per allele: consequence class x population frequency x call quality
   (:mod:`workbench.ranking.evidence`). A biallelic candidate multiplies its two alleles' LRs
   (both must be pathogenic); a single-allele mode takes its best allele.
@@ -32,9 +36,10 @@ Ties (equal score to 1e-9) are broken by variant evidence (stronger first), then
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
-from typing import Mapping, Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 from workbench.model import Disease, Gene, GeneConsequence, InheritanceMode, PhenotypeProfile, Trio, Variant
 from workbench.ranking import evidence
@@ -60,6 +65,10 @@ class PhenotypeScores(Protocol):
     def log10_lr(self, disease_id: str) -> float | None: ...
 
     def terms(self, disease_id: str) -> tuple[TermEvidence, ...]: ...
+
+    def unlinked_log10_lr(self) -> float:
+        """LR for a gene whose disease is not yet described: the mean LR over all known diseases."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -138,9 +147,9 @@ def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence
         for mode, variants in gene.candidates:
             v_lr, chosen, v_text, notes = variant_evidence(gene, mode, variants, trio)
             for disease in gene.diseases or (None,):
-                p_lr = phenotype.log10_lr(disease.id) if disease else 0.0
+                p_lr = phenotype.log10_lr(disease.id) if disease else None
                 if p_lr is None:
-                    p_lr = 0.0
+                    p_lr = phenotype.unlinked_log10_lr()
                 groups = evidence.inheritance_groups(disease.inheritance) if disease else frozenset()
                 options.append(_Scored(gene, disease, mode, chosen, prior, p_lr, v_lr,
                                        background.log10_lr(mode, groups), v_text, notes))
@@ -166,14 +175,15 @@ def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence
 def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: PhenotypeScores,
              known_gene_count: int) -> Explanation:
     if s.disease is None:
-        pheno = "No disease is linked to this gene in the HPO release: the phenotype is neutral (LR 1)."
+        pheno = (f"No disease is linked to this gene in the HPO release: phenotype LR 10^{s.phenotype:.1f}, "
+                 "the average over all described diseases for these terms.")
         prior = (f"Gene not yet linked to a disease: prior 1 in {round(10 ** -s.prior):,} "
                  f"(10% of diagnoses fall in genes described after the knowledge release).")
-        terms: tuple[TermEvidence, ...] = ()
+        term_source: Callable[[], tuple[TermEvidence, ...]] = tuple
     else:
         pheno = f"Phenotype vs {s.disease.name} ({s.disease.id}): LR 10^{s.phenotype:.1f}."
         prior = f"Known disease gene: prior 1 in {round(10 ** -s.prior):,}."
-        terms = phenotype.terms(s.disease.id)
+        term_source = functools.partial(phenotype.terms, s.disease.id)
     groups = evidence.inheritance_groups(s.disease.inheritance) if s.disease else frozenset()
     expected = evidence.mode_probability(s.mode, groups)
     seen = background.genes_per_mode.get(s.mode, 0)
@@ -181,7 +191,7 @@ def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: Phenoty
                    f"{' / '.join(sorted(groups)) or 'a disease of unknown inheritance'}; "
                    f"{seen} gene(s) in this case show this pattern (LR 10^{s.inheritance:.1f}).")
     return Explanation(prior=prior, phenotype=pheno, variant=f"{s.variant_sentence} (LR 10^{s.variant:.1f}).",
-                       inheritance=inheritance, terms=terms, variant_notes=s.variant_notes)
+                       inheritance=inheritance, term_source=term_source, variant_notes=s.variant_notes)
 
 
 def group_candidates(candidates: Sequence, genes_lookup, diseases_for_gene) -> tuple[list[GeneCandidates], dict[InheritanceMode, int]]:
@@ -198,21 +208,17 @@ def group_candidates(candidates: Sequence, genes_lookup, diseases_for_gene) -> t
                 gene = genes_lookup(key)
         key = gene.hgnc_id if gene else c.gene_symbol
         entry = by_gene.setdefault(key, {"symbol": gene.symbol if gene else c.gene_symbol,
-                                         "hgnc": gene.hgnc_id if gene else None, "modes": {}})
-        modes: dict = entry["modes"]
-        modes[c.mode] = tuple(dict.fromkeys(modes.get(c.mode, ()) + tuple(c.variants)))
+                                         "hgnc": gene.hgnc_id if gene else None, "candidates": {}})
+        # each candidate stays whole (a compound-heterozygous pair must not mix with another pair)
+        entry["candidates"].setdefault((c.mode.value, tuple(v.key for v in c.variants)), (c.mode, tuple(c.variants)))
     counts: dict[InheritanceMode, int] = {}
     grouped = []
     for entry in by_gene.values():
-        for mode in entry["modes"]:
+        for mode in {mode for mode, _ in entry["candidates"].values()}:
             counts[mode] = counts.get(mode, 0) + 1
         grouped.append(GeneCandidates(symbol=entry["symbol"], hgnc_id=entry["hgnc"],
                                       diseases=diseases_for_gene(entry["hgnc"]) if entry["hgnc"] else (),
-                                      candidates=tuple(sorted(entry["modes"].items(), key=lambda kv: kv[0].value))))
+                                      candidates=tuple(entry["candidates"][k] for k in sorted(entry["candidates"]))))
     grouped.sort(key=lambda g: g.symbol)
     return grouped, counts
 
-
-def phenotype_table(matches: Sequence, disease_ids: set[str] | None = None) -> Mapping[str, object]:
-    """disease id -> DiseaseMatch, restricted to ``disease_ids`` when given."""
-    return {m.disease.id: m for m in matches if disease_ids is None or m.disease.id in disease_ids}

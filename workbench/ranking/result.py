@@ -8,9 +8,10 @@ and one readable sentence per part. ``write_tsv`` is the flat table the CLI writ
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 from workbench.model import Disease, InheritanceMode, Variant
 
@@ -30,14 +31,22 @@ class TermEvidence:
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why a gene sits where it does: one sentence per evidence part, plus the term matches."""
+    """Why a gene sits where it does: one sentence per evidence part, plus the term matches.
+
+    ``terms`` (per patient term, its LR against the chosen disease) is computed when first
+    read: a ranking holds hundreds of genes and people open a few.
+    """
 
     prior: str
     phenotype: str
     variant: str
     inheritance: str
-    terms: tuple[TermEvidence, ...] = ()
     variant_notes: tuple[str, ...] = ()
+    term_source: Callable[[], tuple[TermEvidence, ...]] = field(default=tuple, repr=False, compare=False)
+
+    @functools.cached_property
+    def terms(self) -> tuple[TermEvidence, ...]:
+        return self.term_source()
 
     def sentences(self) -> tuple[str, ...]:
         return (self.phenotype, self.variant, self.inheritance, self.prior)
