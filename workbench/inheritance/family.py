@@ -1,0 +1,192 @@
+"""One proband allele seen through the family: where it lies and what each parent's call says.
+
+Genotypes are read once here into a few states (a parent "confidently homozygous reference",
+"carrier", "unknown" ...) under the call-quality thresholds of :class:`InheritanceOptions`;
+the mode predicates then reason on those states only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from workbench.inheritance.options import InheritanceOptions
+from workbench.model import Affection, Call, Genotype, Sample, Sex, Trio, Variant
+
+# GRCh38 pseudo-autosomal regions (1-based, inclusive): inherited like autosomes
+PAR_X = ((10_001, 2_781_479), (155_701_383, 156_030_895))
+PAR_Y = ((10_001, 2_781_479), (56_887_903, 57_217_415))
+
+
+class Region(Enum):
+    AUTOSOMAL = "autosomal"  # includes the PARs
+    X = "X (outside the PARs)"
+    Y = "Y (outside the PARs)"
+    MITOCHONDRIAL = "mitochondrial"
+
+
+def region_of(chrom: str, pos: int) -> Region:
+    """Inheritance region of a position; accepts ``chrX`` and ``X`` naming.
+
+    >>> region_of("chrX", 2_000_000), region_of("X", 31_000_000), region_of("MT", 3243)
+    (<Region.AUTOSOMAL: 'autosomal'>, <Region.X: 'X (outside the PARs)'>, <Region.MITOCHONDRIAL: 'mitochondrial'>)
+    """
+    name = chrom[3:] if chrom.startswith("chr") else chrom
+    if name == "X":
+        return Region.AUTOSOMAL if any(lo <= pos <= hi for lo, hi in PAR_X) else Region.X
+    if name == "Y":
+        return Region.AUTOSOMAL if any(lo <= pos <= hi for lo, hi in PAR_Y) else Region.Y
+    if name in ("M", "MT"):
+        return Region.MITOCHONDRIAL
+    return Region.AUTOSOMAL
+
+
+class ParentState(Enum):
+    """What a parent's call says about the allele."""
+
+    NOT_SEQUENCED = "not sequenced"
+    NO_CALL = "no call"
+    REF = "homozygous reference"
+    REF_LOW_QUALITY = "homozygous reference with low depth or GQ"
+    REF_WITH_ALT_READS = "called homozygous reference but shows alt reads"
+    HET = "heterozygous"
+    HOM = "homozygous or hemizygous"
+
+    @property
+    def carrier(self) -> bool:
+        return self in (ParentState.HET, ParentState.HOM)
+
+    @property
+    def absent(self) -> bool:
+        """Confidently does not carry the allele."""
+        return self is ParentState.REF
+
+    @property
+    def unknown(self) -> bool:
+        """Could carry the allele or not: the call does not settle it."""
+        return self in (ParentState.NOT_SEQUENCED, ParentState.NO_CALL, ParentState.REF_LOW_QUALITY,
+                        ParentState.REF_WITH_ALT_READS)
+
+
+@dataclass(frozen=True)
+class FamilyVariant:
+    """A proband allele with the parents' states; what the mode predicates test."""
+
+    variant: Variant
+    proband: Call
+    proband_sex: Sex
+    region: Region
+    father: ParentState
+    mother: ParentState
+    father_affected: bool
+    mother_affected: bool
+    father_call: Call | None
+    mother_call: Call | None
+
+    @property
+    def het(self) -> bool:
+        return self.proband.genotype is Genotype.HET
+
+    @property
+    def hom(self) -> bool:
+        """Homozygous alt or a haploid call carrying the allele."""
+        return self.proband.genotype in (Genotype.HOM_ALT, Genotype.HEMIZYGOUS)
+
+    @property
+    def may_be_male(self) -> bool:
+        return self.proband_sex is not Sex.FEMALE
+
+    @property
+    def may_be_female(self) -> bool:
+        return self.proband_sex is not Sex.MALE
+
+    @property
+    def parents(self) -> tuple[tuple[str, ParentState, bool, Call | None], ...]:
+        return (("father", self.father, self.father_affected, self.father_call),
+                ("mother", self.mother, self.mother_affected, self.mother_call))
+
+
+def parent_state(call: Call | None, options: InheritanceOptions) -> ParentState:
+    """A parent's call under the quality thresholds (None: the parent was not sequenced)."""
+    if call is None:
+        return ParentState.NOT_SEQUENCED
+    g = call.genotype
+    if g is Genotype.NO_CALL:
+        return ParentState.NO_CALL
+    if g is Genotype.HET:
+        return ParentState.HET
+    if g in (Genotype.HOM_ALT, Genotype.HEMIZYGOUS):
+        return ParentState.HOM
+    alt = call.alt_depth or 0
+    fraction = call.allele_balance or 0.0
+    if alt > options.parent_max_alt_reads and fraction > options.parent_max_alt_fraction:
+        return ParentState.REF_WITH_ALT_READS
+    depth = _depth(call)
+    if (depth is not None and depth < options.parent_min_depth) or (
+            call.quality is not None and call.quality < options.parent_min_gq):
+        return ParentState.REF_LOW_QUALITY
+    return ParentState.REF
+
+
+def proband_call_problem(call: Call, options: InheritanceOptions, corroborated: bool = False) -> str | None:
+    """Why the proband's call is not trustworthy enough to analyse, or None.
+
+    ``corroborated``: a parent who could have passed the allele on carries it.
+    """
+    if not call.genotype.carries_alt:
+        return f"proband does not carry the allele (genotype {call.genotype.value})"
+    if call.quality is not None and call.quality < options.min_gq:
+        return f"proband genotype quality {call.quality} < {options.min_gq}"
+    depth = _depth(call)
+    if depth is not None and depth < options.min_depth:
+        return f"proband read depth {depth} < {options.min_depth}"
+    balance = call.allele_balance
+    if balance is not None:
+        low, high = options.het_allele_balance
+        if corroborated:
+            low = min(low, options.inherited_min_allele_balance)
+        if call.genotype is Genotype.HET and not low <= balance <= high:
+            return (f"proband allele balance {balance:.2f} outside {low:.2f}-{high:.2f} for a heterozygous "
+                    f"call ({call.alt_depth} of {call.ref_depth + call.alt_depth} reads)")
+        if call.genotype is not Genotype.HET and balance < options.min_hom_allele_balance:
+            return (f"proband allele balance {balance:.2f} < {options.min_hom_allele_balance:.2f} for a "
+                    f"homozygous call")
+    return None
+
+
+def family_variant(variant: Variant, trio: Trio, options: InheritanceOptions) -> FamilyVariant:
+    def call_of(sample: Sample | None) -> Call | None:
+        if sample is None:
+            return None
+        return variant.calls.get(sample.id, Call(Genotype.NO_CALL))
+
+    father_call, mother_call = call_of(trio.father), call_of(trio.mother)
+    return FamilyVariant(
+        variant=variant, proband=variant.calls.get(trio.proband.id, Call(Genotype.NO_CALL)), proband_sex=trio.proband.sex,
+        region=region_of(variant.chrom, variant.pos),
+        father=parent_state(father_call, options), mother=parent_state(mother_call, options),
+        father_affected=_affected(trio.father), mother_affected=_affected(trio.mother),
+        father_call=father_call, mother_call=mother_call)
+
+
+def describe_call(call: Call | None) -> str:
+    """'0/1 (12/30 alt reads, GQ 99)' for explanations."""
+    if call is None:
+        return "not sequenced"
+    parts = []
+    if call.alt_depth is not None and call.ref_depth is not None:
+        parts.append(f"{call.alt_depth}/{call.ref_depth + call.alt_depth} alt reads")
+    if call.quality is not None:
+        parts.append(f"GQ {call.quality}")
+    return call.genotype.value + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _depth(call: Call) -> int | None:
+    if call.depth is not None:
+        return call.depth
+    if call.ref_depth is not None and call.alt_depth is not None:
+        return call.ref_depth + call.alt_depth
+    return None
+
+
+def _affected(sample: Sample | None) -> bool:
+    return sample is not None and sample.affection is Affection.AFFECTED
