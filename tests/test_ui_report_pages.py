@@ -1,0 +1,186 @@
+"""The log-in, report draft, sign-out and history pages through Streamlit's AppTest, on a SQLite store."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbench.model import (Call, Disease, GeneConsequence, Genotype, Impact, InheritanceMode, Sample, Sex, Trio,
+                             Variant)
+from workbench.report.acmg import AcmgAssessment, Classification
+from workbench.report.content import ReportedVariant
+from workbench.store import CaseStatus, Role, open_store
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+PAGES = Path(__file__).resolve().parent.parent / "workbench" / "ui" / "pages"
+VARIANT = Variant("chr2", 165310406, "G", "A", MappingProxyType({"NB-1": Call(Genotype.HET),
+                                                                 "DAD-1": Call(Genotype.HOM_REF),
+                                                                 "MUM-1": Call(Genotype.HOM_REF)}),
+                  consequences=(GeneConsequence("SCN2A", "missense_variant", Impact.MODERATE, hgnc_id="HGNC:10588",
+                                                transcript="NM_021007.3", hgvs_c="c.2558G>A", hgvs_p="p.Arg853Gln",
+                                                mane_select=True),),
+                  population_af=None, scores=(("REVEL", 0.93),))
+
+
+@dataclass(frozen=True)
+class RankedGeneLike:
+    """What the report page reads of a ranked gene (workbench.ranking's RankedGene has these)."""
+
+    gene_symbol: str
+    mode: InheritanceMode | None
+    variants: tuple[Variant, ...]
+    disease: Disease | None
+
+
+CANDIDATES = (RankedGeneLike("SCN2A", InheritanceMode.DE_NOVO, (VARIANT,),
+                             Disease("OMIM:613721", "Developmental and epileptic encephalopathy 11")),)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    store = open_store(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    for role in Role:
+        store.add_user(role.value, f"{role.value}-password", role, f"Dr {role.value.title()}", None)
+    vcf = tmp_path / "family.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n")
+    trio = Trio(Sample("NB-1", "FAM-1", Sex.FEMALE), Sample("DAD-1", "FAM-1", Sex.MALE),
+                Sample("MUM-1", "FAM-1", Sex.FEMALE))
+    store.create_case(trio, vcf, "HPO 2025-01-16", store.authenticate("analyst", "analyst-password"))
+    yield store
+    store.close()
+
+
+def page(name: str, store, user: str | None = None, **state) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
+    at.session_state["store"] = store
+    at.session_state["user"] = store.authenticate(user, f"{user}-password") if user else None
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_login_page_logs_in_and_out(store):
+    at = page("login", store)
+    at.text_input(key="login_username").input("director")
+    at.text_input(key="login_password").input("wrong-password")
+    at.form_submit_button[0].click().run()
+    assert "Log-in failed" in at.error[0].value and at.session_state["user"] is None
+    at.text_input(key="login_password").input("director-password")
+    at.form_submit_button[0].click().run()
+    assert at.session_state["user"].role is Role.DIRECTOR
+    assert "Logged in as **Dr Director**" in at.success[0].value
+    at.button(key="logout").click().run()
+    assert at.session_state["user"] is None
+
+
+def test_login_page_without_users_explains_how_to_create_one(tmp_path):
+    at = page("login", open_store(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
+    assert "workbench add-user" in at.info[0].value
+
+
+def test_admin_adds_a_user(store):
+    at = page("login", store, "admin")
+    at.text_input(key="new_username").input("nina")
+    at.text_input(key="new_name").input("Dr Nina Neonatologist")
+    at.selectbox(key="new_role").select("clinician")
+    at.text_input(key="new_password").input("nina-password")
+    next(b for b in at.form_submit_button if b.label == "Add user").click().run()
+    assert not at.exception
+    assert store.authenticate("nina", "nina-password").role is Role.CLINICIAN
+
+
+def test_report_page_needs_a_login(store):
+    at = page("report", store, case_id="FAM-1-1")
+    assert "Log in" in at.warning[0].value
+
+
+def test_acmg_assistant_prefills_criteria_and_the_draft_is_saved(store):
+    at = page("report", store, "analyst", case_id="FAM-1-1", report_candidates=CANDIDATES)
+    assert at.checkbox(key=next(k for k in keys(at) if k.endswith("_PM6"))).value  # de novo, parentage unconfirmed
+    at.checkbox(key="fact_parentage").check().run()
+    ticked = sorted(k.rsplit("_", 1)[1] for k in keys(at) if at.checkbox(key=k).value)
+    assert ticked == ["PM2", "PP3", "PS2"]
+    assert any("Likely pathogenic" in m.value for m in at.markdown)
+    at.button(key="add_variant").click().run()
+    (saved,) = store.reported_variants("FAM-1-1")
+    assert saved.classification is Classification.LIKELY_PATHOGENIC and saved.condition_id == "OMIM:613721"
+
+    at.text_area(key="interpretation_FAM-1-1").input("De novo SCN2A variant explains the seizures.")
+    at.button(key="save_draft").click().run()
+    assert not at.exception and at.success[0].value == "Draft saved."
+    draft = store.report("FAM-1-1")
+    assert (draft.version, draft.signed, draft.content.interpretation) == \
+        (1, False, "De novo SCN2A variant explains the seizures.")
+    assert store.case("FAM-1-1").status is CaseStatus.REPORT_DRAFTED
+    assert at.download_button(key="draft_pdf").label == "Draft PDF (version 1)"
+
+
+def keys(at: AppTest) -> list[str]:
+    return [c.key for c in at.checkbox if c.key.startswith("acmg_")]
+
+
+def test_report_page_refuses_a_stale_save_and_names_who_changed_the_case(store):
+    at = page("report", store, "analyst", case_id="FAM-1-1")
+    clinician = store.authenticate("clinician", "clinician-password")
+    store.add_phenotype_term("FAM-1-1", "HP:0001250", "Seizure", clinician, store.case("FAM-1-1").row_version)
+    at.text_area(key="interpretation_FAM-1-1").input("Written while someone else edited.")
+    at.button(key="save_draft").click().run()
+    assert "case FAM-1-1 was changed by clinician at" in at.error[0].value and "reload" in at.error[0].value
+    assert store.report("FAM-1-1") is None
+    at.run()  # any later look at the page says so before a save is tried
+    assert "was changed by clinician" in at.warning[0].value
+    at.button(key="reload_case").click().run()
+    at.button(key="save_draft").click().run()
+    assert store.report("FAM-1-1").content.interpretation == "Written while someone else edited."
+    assert [p.id for p in store.report("FAM-1-1").content.phenotype] == ["HP:0001250"]
+
+
+def draft(store) -> None:
+    analyst = store.authenticate("analyst", "analyst-password")
+    variant = ReportedVariant.from_variant(VARIANT, "NB-1", "SCN2A", InheritanceMode.DE_NOVO,
+                                           AcmgAssessment.of("PS2", "PM2", "PP3"))
+    version = store.save_reported_variant("FAM-1-1", variant, analyst, store.case("FAM-1-1").row_version)
+    store.save_draft("FAM-1-1", analyst, version, interpretation="De novo SCN2A.")
+
+
+def test_only_a_director_signs_and_needs_the_password(store):
+    draft(store)
+    at = page("signout", store, "analyst", case_id="FAM-1-1")
+    assert "Only a laboratory director can sign" in at.error[0].value
+    assert not [b for b in at.button if b.key == "sign_out"]
+
+    at = page("signout", store, "director", case_id="FAM-1-1")
+    at.checkbox(key="signout_reviewed").check().run()
+    at.text_input(key="signout_password").input("not-my-password")
+    at.button(key="sign_out").click().run()
+    assert "Password not accepted" in at.error[0].value and not store.report("FAM-1-1").signed
+    at.text_input(key="signout_password").input("director-password")
+    at.button(key="sign_out").click().run()
+    signed = store.report("FAM-1-1")
+    assert signed.signed and signed.content.signature.name == "Dr Director"
+    assert any("Report version 1 signed." in s.value for s in at.success)
+
+
+def test_signed_report_is_amended_from_the_report_page_and_history_shows_both(store):
+    draft(store)
+    director = store.authenticate("director", "director-password")
+    store.sign_out("FAM-1-1", director, store.case("FAM-1-1").row_version)
+
+    at = page("report", store, "analyst", case_id="FAM-1-1")
+    assert "can no longer change" in at.success[0].value
+    at.text_input(key="amendment_reason").input("parental sample re-tested").run()
+    at.button(key="start_amendment").click().run()
+    assert store.report("FAM-1-1").version == 2 and not store.report("FAM-1-1").signed
+    assert "Amending: draft version 2" in at.info[0].value
+
+    at = page("history", store, "clinician", case_id="FAM-1-1")
+    assert [e.label.split(":")[0] for e in at.expander] == ["Version 2", "Version 1"]
+    labels = {b.key for b in at.download_button}
+    assert {"history_1_pdf", "history_1_fhir", "history_1_phenopacket", "history_2_pdf"} <= labels
+    actions = list(at.dataframe[-1].value["what"])
+    assert actions[0] == "create case" and "sign out report v1" in actions and actions[-1] == "start amendment v2"

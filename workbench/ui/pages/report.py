@@ -1,0 +1,187 @@
+"""Report draft: choose variants, classify them with the ACMG assistant, write the interpretation.
+
+Session state:
+    "user"               workbench.store.User (log in first; analysts and directors may edit)
+    "case_id"            the stored case to report on; if absent, the triage case "case" (a
+                         workbench.ui.state.CaseFiles) is used and can be registered from here
+    "store"              optional CaseStore (default: shared_store())
+    "seen_versions"      dict case_id -> the case version this user's screen shows; every save
+                         sends it, so an edit made meanwhile by someone else is refused, not lost
+    "report_candidates"  optional sequence of ranked genes to choose variants from: objects with
+                         .gene_symbol, .mode (InheritanceMode | None), .variants (tuple[Variant]),
+                         .disease (Disease | None) -- e.g. ranking.genes[:20]
+"""
+from dataclasses import replace
+
+import streamlit as st
+
+from workbench.report import AcmgAssessment, AcmgEvidence, AppliedCriterion, Criterion, ReportedVariant, render
+from workbench.report.acmg import Direction, suggest_criteria
+from workbench.report.content import DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS, PhenotypeItem
+from workbench.store import (CaseStatus, ConflictError, NotFoundError, Permission, PermissionDenied, StoreError,
+                             shared_store)
+
+store = st.session_state.get("store") or shared_store()
+user = st.session_state.get("user")
+st.title("Report draft")
+if user is None:
+    st.warning("Log in to draft a report.")
+    st.stop()
+
+triage_case = st.session_state.get("case")
+case_id = st.session_state.get("case_id") or getattr(triage_case, "case_id", None)
+if case_id is None:
+    st.info("Open a case first.")
+    st.stop()
+try:
+    case = store.case(case_id)
+except NotFoundError:
+    st.info(f"Case {case_id} is not yet in the case store. Register it to keep its phenotype, "
+            "classifications and reports.")
+    if triage_case is not None and st.button("Register case", key="register_case"):
+        from workbench.io import read_pedigree
+        from workbench.ui import state
+
+        kb = state.knowledge()
+        profile = state.profile(triage_case)
+        terms = [PhenotypeItem(t, getattr(kb.hpo.term(t), "label", t), excluded)
+                 for ids, excluded in ((profile.observed, False), (profile.excluded, True)) for t in ids]
+        try:
+            trio = read_pedigree(triage_case.ped).trio(triage_case.proband_id)
+            store.create_case(trio, list(triage_case.vcfs), kb.version, user, case_id=case_id,
+                              pedigree_path=triage_case.ped, phenotype=terms)
+        except (StoreError, PermissionDenied) as problem:
+            st.error(str(problem))
+        else:
+            st.session_state["case_id"] = case_id
+            st.rerun()
+    st.stop()
+st.session_state["case_id"] = case_id
+
+seen_versions = st.session_state.setdefault("seen_versions", {})
+seen = seen_versions.setdefault(case_id, case.row_version)
+
+
+def saved(action, *args, **kwargs) -> bool:
+    """Run one store write with the version this screen shows; show conflicts and refusals plainly."""
+    try:
+        seen_versions[case_id] = action(*args, actor=user, expected_version=seen_versions[case_id], **kwargs)
+    except (ConflictError, StoreError, PermissionDenied, ValueError) as problem:
+        st.error(str(problem))
+        return False
+    return True
+
+
+st.markdown(f"Case **{case.case_id}** · family {case.family_id} · proband `{case.proband_id}` · "
+            f"status **{case.status.value}** · knowledge {case.knowledge_version}")
+if case.row_version != seen:
+    st.warning(f"Case {case.case_id} was changed by {case.updated_by} at {case.updated_at:%Y-%m-%d %H:%M:%S} UTC "
+               "since you opened it; reload to see the change before saving.")
+    if st.button("Reload", key="reload_case"):
+        seen_versions[case_id] = case.row_version
+        st.rerun()
+if not user.role.may(Permission.CURATE):
+    st.info(f"You are logged in as a {user.role.value}: you can read the draft; analysts and directors edit it.")
+
+latest = store.report(case_id)
+if latest is not None and latest.signed:
+    st.success(f"Report version {latest.version} was signed by {latest.content.signature.name} on "
+               f"{latest.signed_at:%Y-%m-%d %H:%M} UTC and can no longer change.")
+    reason = st.text_input("Reason for an amendment", key="amendment_reason")
+    if st.button("Start amendment", key="start_amendment", disabled=not reason.strip()):
+        if saved(store.start_amendment, case_id, reason):
+            st.rerun()
+    st.stop()
+if latest is not None and latest.amendment_reason:
+    st.info(f"Amending: draft version {latest.version} ({latest.amendment_reason}).")
+
+# -- choose a variant and classify it -------------------------------------------------------
+st.header("Add a variant")
+candidates = st.session_state.get("report_candidates") or ()
+options = {f"{g.gene_symbol} · {v.key} · {g.mode.value if g.mode else 'mode unknown'}": (g, v)
+           for g in candidates for v in g.variants}
+if not options:
+    st.caption("No ranked candidates in this session: open the case's candidate list to choose variants from it.")
+else:
+    label = st.selectbox("Candidate variant", list(options), key="report_pick")
+    gene, variant = options[label]
+    left, right = st.columns(2)
+    facts = {
+        "parentage_confirmed": left.checkbox("Parentage confirmed (trio QC)", key="fact_parentage"),
+        "phenotype_specific": left.checkbox("Phenotype highly specific for this gene's disease", key="fact_specific"),
+        "in_trans_with_pathogenic": right.checkbox("In trans with a pathogenic variant", key="fact_trans"),
+        "lof_mechanism": {"unknown": None, "yes": True, "no": False}[right.radio(
+            "Loss of function is a disease mechanism", ["unknown", "yes", "no"], horizontal=True, key="fact_lof")],
+    }
+    evidence = AcmgEvidence.from_variant(variant, gene.gene_symbol, gene.mode, **facts)
+    suggested = {c.criterion: c for c in suggest_criteria(evidence)}
+    st.caption("Criteria the data supports are ticked; tick or untick as your review finds. "
+               + " · ".join(f"**{c.label}**: {c.reason}" for c in suggested.values()))
+    signature = "-".join(sorted(c.label for c in suggested.values()))
+    ticked = []
+    for direction, column in zip(Direction, st.columns(2)):
+        for criterion in (c for c in Criterion if c.direction is direction):
+            if column.checkbox(f"{criterion.code}: {criterion.meaning}", value=criterion in suggested,
+                               key=f"acmg_{variant.key}_{signature}_{criterion.code}"):
+                ticked.append(suggested.get(criterion) or AppliedCriterion(criterion, criterion.default_strength))
+    assessment = AcmgAssessment(tuple(ticked))
+    st.markdown(f"**{assessment.classification.value}** — {assessment.rule}")
+    if st.button("Add to report", key="add_variant", disabled=not user.role.may(Permission.CURATE)):
+        try:
+            chosen = ReportedVariant.from_variant(variant, case.proband_id, gene.gene_symbol, gene.mode, assessment,
+                                                  gene.disease)
+        except ValueError as problem:
+            st.error(str(problem))
+        else:
+            if saved(store.save_reported_variant, case_id, chosen):
+                st.rerun()
+
+# -- the variants in the report ---------------------------------------------------------------
+st.header("Variants in the report")
+reported = store.reported_variants(case_id)
+if not reported:
+    st.caption("None yet: a report without variants states that no explanatory variant was found.")
+for item in reported:
+    with st.expander(f"{item.gene_symbol} {item.hgvs} — {item.classification.value}"):
+        st.markdown(f"{item.zygosity.value} · {item.inheritance.value if item.inheritance else 'inheritance unknown'}"
+                    f" · {item.consequence or 'consequence not annotated'}"
+                    + (f" · {item.condition_label} ({item.condition_id})" if item.condition_id else ""))
+        current = [c.label for c in item.assessment.criteria]
+        labels = st.multiselect("ACMG/AMP criteria", list(dict.fromkeys([*current, *(c.code for c in Criterion)])),
+                                default=current, key=f"criteria_{item.key}")
+        edited = AcmgAssessment(tuple(AppliedCriterion.of(code) for code in labels))
+        st.caption(f"{edited.classification.value} — {edited.rule}")
+        update, remove = st.columns(2)
+        if update.button("Save criteria", key=f"save_{item.key}"):
+            kept = {c.label: c for c in item.assessment.criteria}
+            criteria = tuple(kept.get(code) or AppliedCriterion.of(code) for code in labels)
+            if saved(store.save_reported_variant, case_id,
+                     replace(item, assessment=AcmgAssessment(criteria))):
+                st.rerun()
+        if remove.button("Remove from report", key=f"remove_{item.key}"):
+            if saved(store.remove_reported_variant, case_id, item.key):
+                st.rerun()
+
+# -- the text -------------------------------------------------------------------------------------
+st.header("Interpretation")
+draft = latest.content if latest is not None else None
+interpretation = st.text_area("Interpretation", value=draft.interpretation if draft else "", height=160,
+                              key=f"interpretation_{case_id}")
+with st.expander("Limitations and secondary findings"):
+    limitations = st.text_area("Limitations", value=draft.limitations if draft else DEFAULT_LIMITATIONS,
+                               key=f"limitations_{case_id}")
+    secondary = st.text_area("Secondary findings", value=draft.secondary_findings if draft else DEFAULT_SECONDARY_FINDINGS,
+                             key=f"secondary_{case_id}")
+if st.button("Save draft", key="save_draft", type="primary", disabled=not user.role.may(Permission.CURATE)):
+    if saved(store.save_draft, case_id, interpretation=interpretation, limitations=limitations,
+             secondary_findings=secondary):
+        st.session_state["report_saved"] = True
+        st.rerun()
+if st.session_state.pop("report_saved", False):
+    st.success("Draft saved.")
+if latest is not None:
+    st.download_button(f"Draft PDF (version {latest.version})", render(latest.content, "pdf"),
+                       file_name=f"{case_id}-v{latest.version}-DRAFT.pdf", mime="application/pdf",
+                       key="draft_pdf")
+    if case.status is CaseStatus.REPORT_DRAFTED:
+        st.caption("Saved drafts are signed on the Sign-out page by a laboratory director.")

@@ -1,0 +1,83 @@
+"""Sign-out: a laboratory director reviews the saved draft and signs it with their password.
+
+Session state:
+    "user"           workbench.store.User (only a director may sign; others see the draft read-only)
+    "case_id"        the stored case (else the triage case "case".case_id)
+    "store"          optional CaseStore (default: shared_store())
+    "seen_versions"  dict case_id -> case version shown (shared with the Report page): signing a
+                     draft someone changed after this screen was drawn is refused
+"""
+import streamlit as st
+
+from workbench.report import render
+from workbench.store import (AuthenticationError, ConflictError, NotFoundError, Permission, PermissionDenied,
+                             StoreError, shared_store)
+
+store = st.session_state.get("store") or shared_store()
+user = st.session_state.get("user")
+st.title("Sign-out")
+if user is None:
+    st.warning("Log in to sign out reports.")
+    st.stop()
+case_id = st.session_state.get("case_id") or getattr(st.session_state.get("case"), "case_id", None)
+try:
+    case = store.case(case_id) if case_id else None
+except NotFoundError:
+    case = None
+if case is None:
+    st.info("No stored case is open: register the case on the Report page first.")
+    st.stop()
+seen_versions = st.session_state.setdefault("seen_versions", {})
+seen = seen_versions.setdefault(case.case_id, case.row_version)
+
+report = store.report(case.case_id)
+if report is None:
+    st.info(f"Case {case.case_id} has no draft report yet.")
+    st.stop()
+content = report.content
+st.markdown(f"Case **{case.case_id}** · proband `{case.proband_id}` · report version **{report.version}** · "
+            f"status **{case.status.value}**" + (f" · amendment: {report.amendment_reason}" if report.amendment_reason else ""))
+if report.signed:
+    if message := st.session_state.pop("signed_message", None):
+        st.success(message)
+    st.success(f"Signed by {content.signature.name} on {report.signed_at:%Y-%m-%d %H:%M} UTC. "
+               "A signed report never changes; amendments create a new version (Report page).")
+
+st.subheader(f"Result: {content.overall.value}")
+st.dataframe([{"gene": r.gene_symbol, "variant": r.hgvs, "zygosity": r.zygosity.value,
+               "inheritance": r.inheritance.value if r.inheritance else "", "classification": r.classification.value,
+               "criteria": ", ".join(r.assessment.codes)} for r in content.results],
+             hide_index=True, key="signout_results")
+st.markdown("**Interpretation**")
+st.write(content.interpretation or "_(empty)_")
+st.download_button("PDF as it will be signed" if not report.signed else "Signed PDF", render(content, "pdf"),
+                   file_name=f"{case.case_id}-v{report.version}{'' if report.signed else '-DRAFT'}.pdf",
+                   mime="application/pdf", key="signout_pdf")
+if report.signed:
+    st.stop()
+
+if not user.role.may(Permission.SIGN_OUT):
+    st.error(f"Only a laboratory director can sign out reports; you are logged in as {user.role.value}.")
+    st.stop()
+if case.row_version != seen:
+    st.warning(f"Case {case.case_id} was changed by {case.updated_by} at {case.updated_at:%Y-%m-%d %H:%M:%S} UTC "
+               "since you opened it; reload before signing.")
+    if st.button("Reload", key="signout_reload"):
+        seen_versions[case.case_id] = case.row_version
+        st.rerun()
+    st.stop()
+reviewed = st.checkbox("I have reviewed the variants, their classification and the interpretation.",
+                       key="signout_reviewed")
+password = st.text_input("Your password, to sign", type="password", key="signout_password")
+if st.button(f"Sign out report version {report.version}", key="sign_out", type="primary", disabled=not reviewed):
+    try:
+        store.authenticate(user.username, password)
+        signed = store.sign_out(case.case_id, user, seen)
+    except AuthenticationError:
+        st.error("Password not accepted; the report was not signed.")
+    except (ConflictError, StoreError, PermissionDenied) as problem:
+        st.error(str(problem))
+    else:
+        seen_versions[case.case_id] = store.case(case.case_id).row_version
+        st.session_state["signed_message"] = f"Report version {signed.version} signed."
+        st.rerun()
