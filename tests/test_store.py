@@ -306,3 +306,31 @@ def test_migrations_upgrade_an_older_database(database_url):
     store = open_store(database_url)
     assert store.schema_version() == LATEST_VERSION == 2
     assert open_store(database_url).schema_version() == 2  # re-opening applies nothing twice
+
+
+def test_simultaneous_writers_with_the_same_version_one_wins(store, people, case):
+    """Two threads race to save on the same case version: exactly one commits, the other is told."""
+    import threading
+
+    analyst, clinician = people[Role.ANALYST], people[Role.CLINICIAN]
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def write(action) -> None:
+        start.wait()
+        try:
+            outcomes.append(action())
+        except ConflictError as conflict:
+            outcomes.append(conflict)
+
+    threads = [threading.Thread(target=write, args=(lambda: store.save_reported_variant(
+                   case.case_id, SCN2A, analyst, case.row_version),)),
+               threading.Thread(target=write, args=(lambda: store.add_phenotype_term(
+                   case.case_id, "HP:0001250", "Seizure", clinician, case.row_version),))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(type(o).__name__ for o in outcomes) == ["ConflictError", "int"]
+    assert store.case(case.case_id).row_version == case.row_version + 1
+    assert len(store.reported_variants(case.case_id)) + len(store.phenotype(case.case_id)) == 1

@@ -184,3 +184,24 @@ def test_signed_report_is_amended_from_the_report_page_and_history_shows_both(st
     assert {"history_1_pdf", "history_1_fhir", "history_1_phenopacket", "history_2_pdf"} <= labels
     actions = list(at.dataframe[-1].value["what"])
     assert actions[0] == "create case" and "sign out report v1" in actions and actions[-1] == "start amendment v2"
+
+
+def test_report_page_registers_the_open_triage_case_with_its_phenotype(store, tmp_path):
+    from workbench.model import PhenotypeProfile
+    from workbench.ui.state import CaseFiles
+
+    (tmp_path / "trio.ped").write_text("FAM-2\tNB-2\tDAD-2\tMUM-2\t2\t2\nFAM-2\tDAD-2\t0\t0\t1\t1\n"
+                                       "FAM-2\tMUM-2\t0\t0\t2\t1\n")
+    (tmp_path / "trio.vcf").write_text("##fileformat=VCFv4.2\n")
+    triage = CaseFiles("FAM-2-upload", (str(tmp_path / "trio.vcf"),), str(tmp_path / "trio.ped"), "NB-2",
+                       PhenotypeProfile(observed=("HP:0001250",), excluded=("HP:0001252",)))
+    at = page("report", store, "analyst", case=triage)
+    assert "not yet in the case store" in at.info[0].value
+    at.button(key="register_case").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    case = store.case("FAM-2-upload")
+    assert (case.proband_id, case.family_id, len(case.samples)) == ("NB-2", "FAM-2", 3)
+    assert case.knowledge_version.startswith("HPO ")
+    assert [(p.term_id, p.label, p.excluded) for p in store.phenotype("FAM-2-upload")] == \
+        [("HP:0001250", "Seizure", False), ("HP:0001252", "Hypotonia", True)]
+    assert at.session_state["case_id"] == "FAM-2-upload"
