@@ -1,0 +1,168 @@
+"""One VCF per person, merged into the joint records the family reader expects.
+
+Records are matched by normalised chromosome, position and REF; their ALT alleles are merged
+(``A>C,G`` in one file and ``A>G`` in another become one record with ALT ``C,G``, each
+person's GT and AD renumbered), so annotation and per-allele genotypes stay consistent.
+A person whose file has no record at a site gets a no-call there: a VCF without reference
+blocks cannot tell "confidently reference" from "not covered". ``ReadOptions.absent_as_ref``
+turns that into HOM_REF for files known to list every called site (e.g. from a gVCF).
+
+This holds all records in memory: fine for exomes and gene panels; merge genomes with
+``bcftools merge`` and read the joint VCF.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from workbench.io.build import check_build
+from workbench.io.errors import InputError, InputProblem
+from workbench.io.vcf_text import (VcfHeader, decompressed_pieces, file_kind, gt_alleles, line_batches,
+                                   normalise_chrom, parse_header, read_header)
+from workbench.model import Trio
+
+_FORMAT = "GT:AD:DP:GQ"
+
+
+@dataclass
+class _Person:
+    """One sample's call at a site, with alleles as indexes into the site's merged ALT list."""
+
+    alleles: tuple[int | None, ...]
+    phased: bool
+    depths: dict[int, str]  # merged allele index (0 = REF) -> read count text
+    dp: str
+    gq: str
+
+    def render(self, n_alts: int) -> str:
+        gt = ("|" if self.phased else "/").join("." if a is None else str(a) for a in self.alleles) or "."
+        ad = ",".join(self.depths.get(i, ".") for i in range(n_alts + 1)) if self.depths else "."
+        return f"{gt}:{ad}:{self.dp}:{self.gq}"
+
+
+@dataclass
+class _Site:
+    chrom: str  # as the first file that has it writes it
+    pos: int
+    ref: str
+    alts: list[str]  # union of the ALT alleles, proband's file order first
+    qual: str
+    filters: str
+    info: str
+    info_rank: int  # whose INFO we kept (0 = the proband's: its annotation is the one used)
+    line: int  # line in the proband's file when the proband has the site, else in another file
+    people: dict[str, _Person]
+
+
+def merged_family_lines(paths: Sequence[Path], trio: Trio,
+                        options) -> tuple[VcfHeader, Iterator, str, list[InputProblem]]:
+    """(header, line batches, display name, problems) of the family's merged records, one per allele.
+
+    Each batch holds one line numbered by its line in the proband's file (or another
+    person's file when the proband has no record there).
+    """
+    if not paths:
+        raise InputError("no VCF file given")
+    wanted = {s.id: role for role, s in (("proband", trio.proband), ("father", trio.father), ("mother", trio.mother))
+              if s is not None}
+    owner: dict[str, Path] = {}
+    headers: dict[Path, VcfHeader] = {}
+    for path in paths:
+        header = _header_of(path)
+        check_build(header.text, header.contig_lengths, str(path))
+        headers[path] = header
+        found = [s for s in header.samples if s in wanted]
+        if not found:
+            raise InputError(f"{path}: none of its samples ({', '.join(header.samples) or 'none'}) is in the "
+                             f"pedigree ({', '.join(wanted)})")
+        for sample in found:
+            if sample in owner:
+                raise InputError(f"sample {sample} appears in two files: {owner[sample]} and {path}")
+            owner[sample] = path
+    missing = [f"{s} ({role})" for s, role in wanted.items() if s not in owner]
+    if missing:
+        raise InputError(f"{', '.join(missing)} from the pedigree {'is' if len(missing) == 1 else 'are'} in none of "
+                         f"the VCF files ({', '.join(map(str, paths))})")
+    proband_path = owner[trio.proband.id]
+    order = [proband_path] + [p for p in dict.fromkeys(owner.values()) if p != proband_path]
+    sites: dict[tuple[str, int, str, str], _Site] = {}
+    chrom_rank: dict[str, int] = {}
+    problems: list[InputProblem] = []
+    for rank, path in enumerate(order):
+        samples = [s for s in headers[path].samples if s in wanted]
+        _collect(path, headers[path], samples, rank, sites, chrom_rank, options, problems)
+    absent = "0/0:.:.:." if options.absent_as_ref else "./.:.:.:."
+    family = [s.id for s in trio.samples]
+    name = " + ".join(str(p) for p in order) + " (merged per person)"
+    proband_header = headers[proband_path]
+    meta = [line for line in proband_header.text.splitlines() if line.startswith("##")]
+    columns = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(family)
+    header = parse_header(meta + [columns], name)
+
+    def batches() -> Iterator[tuple[list[str], int]]:
+        for site in sorted(sites.values(), key=lambda s: (chrom_rank[normalise_chrom(s.chrom)], s.pos, s.ref)):
+            n = len(site.alts)
+            calls = "\t".join(site.people[sample].render(n) if sample in site.people else absent for sample in family)
+            yield [f"{site.chrom}\t{site.pos}\t.\t{site.ref}\t{','.join(site.alts)}\t{site.qual}\t{site.filters}\t"
+                   f"{site.info}\t{_FORMAT}\t{calls}"], site.line
+
+    return header, batches(), name, problems
+
+
+def _header_of(path: Path) -> VcfHeader:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    header, _, _ = read_header(line_batches(decompressed_pieces(path, file_kind(path)), str(path), {}), str(path))
+    return header
+
+
+def _collect(path: Path, header: VcfHeader, samples: list[str], rank: int,
+             sites: dict[tuple[str, int, str, str], _Site], chrom_rank: dict[str, int], options,
+             problems: list[InputProblem]) -> None:
+    """Add one person's (or several people's) records to ``sites``, split per ALT allele."""
+    name = str(path)
+    columns = {s: 9 + header.samples.index(s) for s in samples}
+    n_columns = 9 + len(header.samples)
+    for lines, first in line_batches(decompressed_pieces(path, file_kind(path)), name, {}):
+        for offset, line in enumerate(lines):
+            line_no = first + offset
+            if line_no <= header.line_count or not line.strip():
+                continue
+            f = line.rstrip("\r").split("\t")
+            if len(f) != n_columns or not f[1].isdigit():
+                message = (f"expected {n_columns} tab-separated columns, found {len(f)}" if len(f) != n_columns
+                           else f"POS {f[1]!r} is not a number")
+                if options.strict:
+                    raise InputError(f"{name} line {line_no}: {message} (strict mode stops at the first bad record)")
+                problems.append(InputProblem(name, line_no, message))
+                continue
+            chrom = normalise_chrom(f[0])
+            chrom_rank.setdefault(chrom, len(chrom_rank))
+            key = (chrom, int(f[1]), f[3])
+            site = sites.get(key)
+            if site is None:
+                site = sites[key] = _Site(f[0], int(f[1]), f[3], [], f[5], f[6], f[7], rank, line_no, {})
+            elif rank < site.info_rank:
+                site.info, site.info_rank, site.line = f[7], rank, line_no
+            index = [0]  # this file's allele number -> merged allele number
+            for alt in f[4].split(","):
+                if alt not in site.alts:
+                    site.alts.append(alt)
+                index.append(site.alts.index(alt) + 1)
+            layout = {name: i for i, name in enumerate(f[8].split(":"))}
+            for sample, column in columns.items():
+                site.people[sample] = _person(f[column].split(":"), layout, index)
+
+
+def _person(values: list[str], layout: dict[str, int], index: list[int]) -> _Person:
+    """A sample's FORMAT values with allele numbers translated to the merged ALT list."""
+    def get(key: str) -> str:
+        i = layout.get(key, -1)
+        return values[i] if 0 <= i < len(values) and values[i] else "."
+
+    gt = get("GT")
+    alleles = tuple(None if a is None or a >= len(index) else index[a] for a in gt_alleles(gt))
+    ad = get("AD")
+    depths = {index[i]: d for i, d in enumerate(ad.split(",")) if i < len(index)} if ad != "." else {}
+    return _Person(alleles, "|" in gt, depths, get("DP"), get("GQ"))

@@ -1,0 +1,158 @@
+"""VCF text at the boundary: decompression, line batches with numbers, header, GT strings.
+
+Shared by the joint-VCF reader (:mod:`workbench.io.vcf`) and the per-person merge
+(:mod:`workbench.io.merge`).
+"""
+from __future__ import annotations
+
+import gzip
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from workbench.io.bgzf import BgzfError, decompress_range, is_bgzf
+from workbench.io.errors import InputError
+from workbench.qc import tally as T
+
+CHUNK_BYTES = 8 * 1024 * 1024
+
+
+# -- genotype strings ---------------------------------------------------------------------
+def gt_alleles(gt: str) -> tuple[int | None, ...]:
+    """'0/1' -> (0, 1); '1' -> (1,); './.' -> (None, None); '' or '.' -> (None,)."""
+    parts = gt.replace("|", "/").split("/")
+    return tuple(None if p in (".", "") else int(p) for p in parts)
+
+
+def _gt_code_table() -> dict[str, int]:
+    """Record-level code of every common GT string, computed once (faster than parsing)."""
+    table: dict[str, int] = {".": T.NO_CALL, "": T.NO_CALL}
+    symbols = [".", *map(str, range(10))]
+    for a in symbols:
+        if a != ".":
+            table[a] = T.genotype_code(gt_alleles(a))
+        for b in symbols:
+            for sep in "/|":
+                text = f"{a}{sep}{b}"
+                table[text] = T.genotype_code(gt_alleles(text))
+    return table
+
+
+GT_CODE = _gt_code_table()
+
+
+def normalise_chrom(name: str) -> str:
+    """'1' -> 'chr1', 'MT'/'M'/'chrMT' -> 'chrM'; other contigs keep their name."""
+    bare = name[3:] if name.lower().startswith("chr") else name
+    if bare.upper() in ("M", "MT"):
+        return "chrM"
+    if bare.isdigit() or bare.upper() in ("X", "Y"):
+        return "chr" + bare.upper()
+    return name
+
+
+def chrom_class(chrom: str) -> int:
+    if chrom == "chrX":
+        return T.X_NONPAR  # PAR is decided per position
+    if chrom == "chrY":
+        return T.Y_CHROM
+    if chrom == "chrM":
+        return T.MITO
+    bare = chrom[3:]
+    return T.AUTOSOME if chrom.startswith("chr") and bare.isdigit() and 1 <= int(bare) <= 22 else T.OTHER_CONTIG
+
+
+# -- the header ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class VcfHeader:
+    text: str  # the '##' lines and the '#CHROM' line
+    samples: tuple[str, ...]
+    line_count: int
+    contig_lengths: dict[str, int]
+    info_ids: frozenset[str]
+
+
+def parse_header(lines: list[str], name: str) -> VcfHeader:
+    meta = [line for line in lines if line.startswith("##")]
+    columns = lines[-1].rstrip("\r\n").split("\t")
+    if columns[:8] != ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]:
+        raise InputError(f"{name} line {len(lines)}: the column header should start with "
+                         "#CHROM POS ID REF ALT QUAL FILTER INFO (tab-separated)")
+    lengths: dict[str, int] = {}
+    info_ids = frozenset(line[len("##INFO=<ID="):].split(",", 1)[0] for line in meta if line.startswith("##INFO=<ID="))
+    for line in meta:
+        if line.startswith("##contig=<"):
+            body = line[len("##contig=<"):].rstrip(">\r\n")
+            attrs = dict(part.split("=", 1) for part in body.split(",") if "=" in part)
+            if "ID" in attrs and attrs.get("length", "").isdigit():
+                lengths[attrs["ID"]] = int(attrs["length"])
+    samples = tuple(columns[9:])
+    if len(samples) != len(set(samples)):
+        dup = sorted({s for s in samples if samples.count(s) > 1})
+        raise InputError(f"{name} line {len(lines)}: sample column(s) {', '.join(dup)} appear twice")
+    return VcfHeader("".join(line if line.endswith("\n") else line + "\n" for line in lines),
+                   samples, len(lines), lengths, info_ids)
+
+
+# -- reading text ---------------------------------------------------------------------------
+def file_kind(path: Path) -> str:
+    """'bgzf', 'gzip' or 'plain', from the first bytes."""
+    with open(path, "rb") as fh:
+        head = fh.read(18)
+    if head[:2] != b"\x1f\x8b":
+        return "plain"
+    return "bgzf" if is_bgzf(path) else "gzip"
+
+
+def decompressed_pieces(path: Path, kind: str) -> Iterator[bytes]:
+    """Decompressed bytes of the whole file in large pieces."""
+    if kind == "bgzf":
+        yield from decompress_range(path, 0, path.stat().st_size, CHUNK_BYTES)
+        return
+    with (gzip.open(path, "rb") if kind == "gzip" else open(path, "rb")) as fh:
+        while block := fh.read(CHUNK_BYTES):
+            yield block
+
+
+def line_batches(pieces: Iterable[bytes], name: str, state: dict[str, int]) -> Iterator[tuple[list[str], int]]:
+    """(lines without newline, number of the first line); ``state['lines']`` counts lines so far."""
+    rest = ""
+    state.setdefault("lines", 0)
+    iterator = iter(pieces)
+    while True:
+        try:
+            piece = next(iterator, None)
+        except (EOFError, zlib.error, gzip.BadGzipFile, BgzfError, OSError) as exc:
+            raise InputError(f"{name}: the compressed file is damaged or truncated after line "
+                             f"{state['lines']} ({exc})") from exc
+        if piece is None:
+            break
+        lines = (rest + piece.decode("utf-8", errors="replace")).split("\n")
+        rest = lines.pop()
+        if lines:
+            first = state["lines"] + 1
+            state["lines"] += len(lines)
+            yield lines, first
+    if rest:
+        state["lines"] += 1
+        yield [rest], state["lines"]
+
+
+def read_header(batches: Iterator[tuple[list[str], int]], name: str) -> tuple[VcfHeader, list[str], int]:
+    """The header, then the record lines left in the batch that ended it and their first number."""
+    header: list[str] = []
+    for lines, first in batches:
+        for i, line in enumerate(lines):
+            if line.startswith("#"):
+                header.append(line)
+                if line.startswith("#CHROM"):
+                    return parse_header(header, name), lines[i + 1:], first + i + 1
+            elif line.strip():
+                raise InputError(f"{name} line {first + i}: expected a VCF header line (starting with '#'), "
+                                 f"found {line[:60]!r}")
+            else:
+                header.append(line)
+    if not any(line.strip() for line in header):
+        raise InputError(f"{name}: the file is empty")
+    raise InputError(f"{name}: no '#CHROM' column header line: not a VCF file")
