@@ -137,9 +137,11 @@ def test_role_rules(store, people, case):
     signed = store.sign_out(case.case_id, director, version)
     assert signed.signed and signed.signed_by == "director"
     assert signed.content.signature.name == "Dr Director"
-    store.set_user_active("director", False, admin)
+    store.set_user_active("analyst", False, admin)
     with pytest.raises(AuthenticationError):
-        store.authenticate("director", "director-password")
+        store.authenticate("analyst", "analyst-password")
+    with pytest.raises(PermissionDenied, match="'analyst' is deactivated"):  # a session opened before
+        store.add_note(case.case_id, Target.gene("SCN2A"), "still here?", analyst, store.case(case.case_id).row_version)
 
 
 def test_signed_report_is_immutable_and_an_amendment_keeps_both(store, people, case):

@@ -32,7 +32,7 @@ from workbench.model import PhenotypeProfile, Sample, Trio
 from workbench.report.content import (Amendment, Method, PhenotypeItem, ReportContent, ReportedVariant,
                                       Signature, from_plain, software_version, to_plain)
 from workbench.store.schema import migrate
-from workbench.store.users import (DUMMY_HASH, AuthenticationError, Permission, Role, User,
+from workbench.store.users import (DUMMY_HASH, AuthenticationError, Permission, PermissionDenied, Role, User,
                                    hash_password, needs_rehash, require, verify_password)
 
 log = logging.getLogger(__name__)
@@ -302,18 +302,20 @@ class CaseStore:
         return tuple(User(r.username, r.display_name, Role(r.role), bool(r.active)) for r in rows)
 
     def authenticate(self, username: str, password: str) -> User:
-        """The user if the password matches; otherwise AuthenticationError (audited, no password kept)."""
+        """The user if the password matches; otherwise AuthenticationError (audited, no password kept).
+
+        The slow hash check runs between two short transactions, so it never holds a lock.
+        """
         with self._transaction() as conn:
             row = conn.execute(text("SELECT * FROM users WHERE username = :u"), {"u": username}).first()
-            ok = verify_password(row.password_hash if row else DUMMY_HASH, password) and row is not None
-            ok = ok and bool(row.active)
-            if not ok:  # recorded, then raised once the record is committed
-                self._audit(conn, None, None, "failed log-in", None, {"username": username}, actor_name=username)
-            else:
-                if needs_rehash(row.password_hash):
-                    conn.execute(text("UPDATE users SET password_hash = :h WHERE username = :u"),
-                                 {"h": hash_password(password), "u": username})
-                self._audit(conn, None, None, "log-in", None, None, actor_name=username)
+        ok = verify_password(row.password_hash if row else DUMMY_HASH, password) and row is not None and row.active
+        rehashed = hash_password(password) if ok and needs_rehash(row.password_hash) else None
+        with self._transaction() as conn:
+            if rehashed:
+                conn.execute(text("UPDATE users SET password_hash = :h WHERE username = :u"),
+                             {"h": rehashed, "u": username})
+            self._audit(conn, None, None, "log-in" if ok else "failed log-in", None,
+                        None if ok else {"username": username}, actor_name=username)
         if not ok:
             raise AuthenticationError("unknown user, wrong password or deactivated account")
         return User(row.username, row.display_name, Role(row.role), True)
@@ -677,7 +679,14 @@ class CaseStore:
     # --------------------------------------------------------------------------------- helpers
     def _bump(self, conn: Connection, case_id: str, expected_version: int, actor: User,
               status: CaseStatus | None = None) -> int:
-        """The optimistic lock: advance the case's version only if nobody else did since it was read."""
+        """The optimistic lock: advance the case's version only if nobody else did since it was read.
+
+        Also re-checks that the acting account is still active (it may have been deactivated
+        after this user logged in).
+        """
+        active = conn.execute(text("SELECT active FROM users WHERE username = :u"), {"u": actor.username}).scalar()
+        if not active:
+            raise PermissionDenied(f"user {actor.username!r} is deactivated or unknown")
         params = {"c": case_id, "v": expected_version, "u": actor.username, "at": _now().isoformat()}
         if status is None:
             status_sql = "CASE WHEN status = :new THEN :review ELSE status END"
