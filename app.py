@@ -5,7 +5,7 @@ import streamlit as st
 
 from workbench.ui import layout
 
-st.set_page_config(page_title="NICU genome workbench", page_icon="🧬", layout="wide")
+st.set_page_config(page_title="NICU genome workbench", page_icon=":material/genetics:", layout="wide")
 
 PAGES = Path("workbench/ui/pages")
 
@@ -16,12 +16,12 @@ def page(name: str, title: str, icon: str, default: bool = False) -> st.Page:
 
 sections = {
     "Triage": [
-        page("candidates", "Candidates", "🧬", default=True),
-        page("phenotype", "Phenotype", "🩺"),
-        page("gene", "Gene detail", "🔎"),
-        page("qc", "QC", "📊"),
+        page("candidates", "Candidates", ":material/genetics:", default=True),
+        page("phenotype", "Phenotype", ":material/stethoscope:"),
+        page("gene", "Gene detail", ":material/search:"),
+        page("qc", "QC", ":material/monitoring:"),
     ],
-    "Cases": [page("cases", "Cases", "🗂️"), page("new_case", "New case", "➕")],
+    "Cases": [page("cases", "Cases", ":material/folder_open:"), page("new_case", "New case", ":material/add:")],
 }
 layout.sidebar()
 st.navigation(sections).run()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -83,12 +84,12 @@ def test_demo_case_phenotype_and_candidates_in_a_browser(app_url, browser, tmp_p
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(app_url)
     main = page.get_by_test_id("stMain")
-    expect(main.get_by_role("heading", name="Candidates")).to_be_visible(timeout=120_000)
+    expect(main.get_by_role("heading", name="Candidates", exact=True)).to_be_visible(timeout=120_000)
     expect(main.get_by_text("Knowledge: HPO")).to_be_visible(timeout=60_000)
-    expect(main.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(main.get_by_test_id("stDataFrame").first).to_be_visible(timeout=60_000)
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Phenotype").click()
-    expect(main.get_by_role("heading", name="Phenotype")).to_be_visible(timeout=30_000)
+    expect(main.get_by_role("heading", name="Phenotype", exact=True)).to_be_visible(timeout=30_000)
     search = main.get_by_label("Search HPO by label, synonym or id")
     search.fill("Hypertrophic cardiomyopathy")
     search.press("Enter")
@@ -97,9 +98,15 @@ def test_demo_case_phenotype_and_candidates_in_a_browser(app_url, browser, tmp_p
     expect(main.get_by_text("HP:0001639").first).to_be_visible(timeout=30_000)
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Candidates").click()
-    expect(main.get_by_role("heading", name="Candidates")).to_be_visible(timeout=30_000)
-    table = main.get_by_test_id("stDataFrame")
-    expect(table).to_be_visible(timeout=30_000)
+    expect(main.get_by_role("heading", name="Candidates", exact=True)).to_be_visible(timeout=30_000)
+    table = main.get_by_test_id("stDataFrame").first
+    expect(table).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stSidebar").get_by_text("observed")).to_contain_text("5 observed")
+    # The grid is drawn on a canvas: read its first gene where the page also names it (the
+    # score chart's first bar label and the gene picker below the table) and check they agree.
+    first_bar = main.locator(".js-plotly-plot .ytick text", has_text=re.compile(r"^1\. \S+$"))
+    expect(first_bar).to_have_count(1, timeout=30_000)
+    top_gene = first_bar.text_content().split(" ", 1)[1]
+    expect(main.get_by_role("combobox", name="Open gene detail")).to_have_value(top_gene)
     page.screenshot(path=str(tmp_path / "candidates.png"), full_page=True)
     assert (tmp_path / "candidates.png").stat().st_size > 10_000

@@ -40,7 +40,7 @@ def provenance(ranking) -> None:
     """The data version behind the numbers on this page, and the ranking's warnings, visibly."""
     st.caption(f"Knowledge: {ranking.knowledge_version}")
     for warning in ranking.warnings:
-        st.warning(warning, icon="⚠️")
+        st.warning(warning, icon=":material/warning:")
 
 
 def sidebar() -> None:

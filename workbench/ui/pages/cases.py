@@ -27,4 +27,4 @@ left, right = st.columns([1, 5])
 if left.button("Open", key="cases_open"):
     state.open_case(opened[pick][0])
     st.switch_page("workbench/ui/pages/candidates.py")
-right.page_link("workbench/ui/pages/new_case.py", label="New case: upload a trio or open an example", icon="➕")
+right.page_link("workbench/ui/pages/new_case.py", label="New case: upload a trio or open an example", icon=":material/add:")

@@ -57,7 +57,7 @@ st.subheader("Why this gene")
 for sentence in gene.explanation.sentences():
     st.markdown(f"- {sentence}")
 for note_text in gene.explanation.variant_notes:
-    st.warning(note_text, icon="⚠️")
+    st.warning(note_text, icon=":material/warning:")
 
 # -- variants ----------------------------------------------------------------------------------
 st.subheader(f"Variants ({len(gene.variants)})")

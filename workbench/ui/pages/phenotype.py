@@ -31,7 +31,7 @@ st.markdown(f"Family **{case.case_id}** · proband's features as HPO terms. Ever
 # -- current terms -------------------------------------------------------------------------
 resolution = kb.hpo.resolve(list(profile.observed) + list(profile.excluded))
 for warning in resolution.warnings:
-    st.warning(warning, icon="⚠️")
+    st.warning(warning, icon=":material/warning:")
 if not profile.observed and not profile.excluded:
     st.info("No terms yet. Search below or paste a clinical note.")
 for status, ids in (("observed", profile.observed), ("excluded", profile.excluded)):

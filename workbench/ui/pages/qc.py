@@ -14,11 +14,11 @@ st.title("Trio QC")
 st.markdown(f"Family **{case.case_id}** ({calls.trio.family_kind}) · from every record of the VCF.")
 if qc.alarms:
     for alarm in qc.alarms:
-        st.error(alarm, icon="🚨")
+        st.error(alarm, icon=":material/error:")
 else:
     st.success("No alarms: the family looks as the pedigree says.")
 if calls.problem_count:
-    st.warning(f"{calls.problem_count} VCF records could not be used; first ones below.", icon="⚠️")
+    st.warning(f"{calls.problem_count} VCF records could not be used; first ones below.", icon=":material/warning:")
     with st.expander("Unusable records"):
         st.text("\n".join(str(p) for p in calls.problems))
 
