@@ -9,7 +9,8 @@ plus the causal one (what the phenotype must do once genotype evidence has narro
 candidates), and the median log10 LR of the causal gene. Two regimes: the curated terms as
 published ("full") and as a NICU records them ("nicu": <= 4 terms, some replaced by a
 parent, plus 1-2 unrelated common NICU findings; the benchmark's own simtrio.nicu_phenotype,
-seeded). ``--sweep`` varies the LR scorer's floor and unknown-frequency constants.
+seeded). ``--sweep`` varies the LR scorer's constants one at a time (floor, unknown
+frequency, excluded weight).
 Ties are ranked at their middle. Nothing here is fitted to particular cases.
 """
 from __future__ import annotations
@@ -148,12 +149,15 @@ def main() -> None:
 
     if args.sweep:
         for regime, profiles in regimes.items():
-            print(f"\nLR sweep, regime {regime} (default floor 0.05, unknown frequency 0.5)")
+            print(f"\nLR sweep, regime {regime} (defaults: floor 0.05, unknown frequency 0.5, excluded weight 0.5)")
             print(HEADER)
-            for unknown_frequency in (0.5, 0.9):
-                for floor in (0.01, 0.05, 0.1, 0.2, 0.5):
-                    scorer = LikelihoodRatioScorer(kb, floor=floor, unknown_frequency=unknown_frequency)
-                    print(report_line(f"floor {floor}, unknown f {unknown_frequency}", evaluate(scorer, profiles, args.seed)))
+            settings = [dict(floor=f) for f in (0.01, 0.1, 0.2, 0.5)] + [dict(unknown_frequency=0.9)]
+            if regime == "full":  # the NICU regime has no excluded terms
+                settings += [dict(excluded_weight=w) for w in (0.0, 0.25, 1.0)]
+            for setting in settings:
+                scorer = LikelihoodRatioScorer(kb, **setting)
+                label = ", ".join(f"{k} {v}" for k, v in setting.items())
+                print(report_line(label, evaluate(scorer, profiles, args.seed)))
 
 
 if __name__ == "__main__":

@@ -69,11 +69,13 @@ def test_not_annotation_gives_the_floor(kb):
 
 
 def test_excluded_term_counts_against_diseases_that_have_it(kb):
-    lr = scores(LikelihoodRatioScorer(kb, floor=FLOOR), excluded=["HP:0001263"])
+    lr = scores(LikelihoodRatioScorer(kb, floor=FLOOR, excluded_weight=1.0), excluded=["HP:0001263"])
     background = 0.895 / 3
     assert lr["1"] == pytest.approx(math.log10((1 - 0.895) / (1 - background)))
     assert lr["2"] == pytest.approx(math.log10(1 / (1 - background)))
     assert lr["3"] == pytest.approx(math.log10(1 / (1 - background)))
+    tempered = scores(LikelihoodRatioScorer(kb, floor=FLOOR), excluded=["HP:0001263"])  # default weight 0.5
+    assert tempered == pytest.approx({k: v / 2 for k, v in lr.items()})
 
 
 def test_scores_add_up_and_explanations_match(kb):

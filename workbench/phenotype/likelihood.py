@@ -29,8 +29,13 @@ P(q recorded | d) / P(q recorded | a random annotated disease), taking the best 
 A disease that explicitly lacks q (or an ancestor of q; a NOT annotation) gets the floor.
 
 An excluded patient term x counts against diseases that have it:
-LR = max(1 - f(x, d), floor) / (1 - bg(x)), so an obligate feature that is absent costs as
-much as an unexplained finding, and diseases without x gain a little.
+LR = [max(1 - f(x, d), floor) / (1 - bg(x))] ** excluded_weight, so an obligate feature that
+is absent costs as much as an unexplained finding, and diseases without x gain a little.
+The weight (default 0.5) tempers this evidence: the absent features of one record are not
+independent of each other nor of the disease (they are checked, and tabulated, because the
+suspected disease has them), and HPO frequencies of features listed without a count are
+guesses. On the benchmark's curated cases full weight costs recall (see the sweep in
+benchmarks/phenotype_only.py); 0.5 keeps absent features visibly against a disease.
 
 The disease score is the sum of log10 LRs (terms treated as independent, as LIRICAL does);
 the post-test probability spreads a uniform prior over all annotated diseases.
@@ -47,10 +52,12 @@ from workbench.phenotype.index import PhenotypeIndex, phenotype_index
 
 DEFAULT_FLOOR = 0.05
 DEFAULT_UNKNOWN_FREQUENCY = 0.5
+DEFAULT_EXCLUDED_WEIGHT = 0.5
 EXACT = "exact"
 PATIENT_MORE_GENERAL = "the patient term is more general than the disease's feature"
 DISEASE_MORE_GENERAL = "the disease's feature is more general than the patient term"
 SHARED_ANCESTOR = "only a shared ancestor: partial credit by IC"
+NOT_EXPLAINED = "not explained by the disease: floor"
 SPECIFIC_IC = float(np.log(10.0))  # IC from which a term gets the full floor (carried by <= 10% of diseases)
 
 
@@ -77,10 +84,12 @@ class LikelihoodRatioScorer(PhenotypeScorer):
         knowledge: Knowledge,
         floor: float = DEFAULT_FLOOR,
         unknown_frequency: float = DEFAULT_UNKNOWN_FREQUENCY,
+        excluded_weight: float = DEFAULT_EXCLUDED_WEIGHT,
         index: PhenotypeIndex | None = None,
     ) -> None:
         super().__init__(knowledge, index or phenotype_index(knowledge, unknown_frequency))
         self.floor = floor
+        self.excluded_weight = excluded_weight
 
     # -- per term, over all diseases -----------------------------------------------------------
     def observed_lr(self, q: int) -> np.ndarray:
@@ -121,7 +130,7 @@ class LikelihoodRatioScorer(PhenotypeScorer):
         lr = np.full(ix.n_diseases, 1.0 / (1.0 - background))
         diseases, frequencies = ix.propagated.of(x)
         lr[diseases] = np.maximum(1.0 - frequencies, self.floor) / (1.0 - background)
-        return lr
+        return lr ** self.excluded_weight
 
     # -- scorer interface ----------------------------------------------------------------------
     def disease_scores(self, prepared: PreparedProfile) -> np.ndarray:
@@ -155,7 +164,7 @@ class LikelihoodRatioScorer(PhenotypeScorer):
                 return TermMatch(terms[q].id, terms[c].id, None, 0.0, float(np.log10(floor)),
                                  how=f"the disease is annotated as lacking {terms[c].label}")
         # (LR, common ancestor, how); the disease's matching feature is looked up for the winner only
-        best: tuple[float, int | None, str] = (floor, None, "not explained by the disease: floor")
+        best: tuple[float, int | None, str] = (floor, None, NOT_EXPLAINED)
         ic_q = float(ix.ic[q])
         has_q = ix.propagated.frequency(q, d) > 0
         # most specific first, so that ties go to the closest ancestor
@@ -177,6 +186,8 @@ class LikelihoodRatioScorer(PhenotypeScorer):
             if candidate[0] > best[0]:
                 best = candidate
         value, ancestor, how = best
+        if how == SHARED_ANCESTOR and value < floor * 1.01:  # an ancestor of IC ~ 0 is no match
+            ancestor, how = None, NOT_EXPLAINED
         if ancestor is None:
             feature = None
         elif how in (EXACT, DISEASE_MORE_GENERAL):
