@@ -63,7 +63,8 @@ def people(store):
 
 @pytest.fixture
 def case(store, people, vcf):
-    return store.create_case(TRIO, vcf, "HPO 2025-01-16", people[Role.ANALYST], indication="neonatal seizures")
+    return store.create_case(TRIO, vcf, "HPO 2025-01-16", people[Role.ANALYST], indication="neonatal seizures",
+                             annotation_source="VEP CSQ")
 
 
 def test_case_records_family_vcf_checksum_and_knowledge(store, case, vcf):
@@ -159,15 +160,21 @@ def test_signed_report_is_immutable_and_an_amendment_keeps_both(store, people, c
     upgraded = ReportedVariant(**{**SCN2A.__dict__, "assessment": AcmgAssessment.of("PS2", "PM2", "PP3", "PS3")})
     version = store.start_amendment(case.case_id, "functional study published", analyst, version)
     version = store.save_reported_variant(case.case_id, upgraded, analyst, version)
-    version = store.save_draft(case.case_id, analyst, version, interpretation="Second reading.")
+    version = store.save_draft(case.case_id, analyst, version, interpretation="Second reading.",
+                               indication="refractory neonatal seizures")
     amended = store.sign_out(case.case_id, director, version)
 
     first, second = store.reports(case.case_id)
+    method = first.content.method
+    assert (method.test_name, method.annotation_source, method.knowledge_version) == \
+        ("Rapid trio genome sequencing", "VEP CSQ", "HPO 2025-01-16")
     assert (first.version, first.content.interpretation) == (1, "First reading.")
     assert first.content.results[0].classification is Classification.LIKELY_PATHOGENIC
     assert (second.version, second.content.interpretation, second.amendment_reason) == \
         (2, "Second reading.", "functional study published")
     assert second.content.results[0].classification is Classification.PATHOGENIC
+    assert (first.content.indication, second.content.indication) == ("neonatal seizures",
+                                                                     "refractory neonatal seizures")
     assert [(a.version, a.reason) for a in amended.content.amendments] == \
         [(1, "original report"), (2, "functional study published")]
     assert store.case(case.case_id).status is CaseStatus.AMENDED
@@ -306,8 +313,8 @@ def test_migrations_upgrade_an_older_database(database_url):
         assert migrate(conn, upto=1) == [1]
     engine.dispose()
     store = open_store(database_url)
-    assert store.schema_version() == LATEST_VERSION == 2
-    assert open_store(database_url).schema_version() == 2  # re-opening applies nothing twice
+    assert store.schema_version() == LATEST_VERSION == 3
+    assert open_store(database_url).schema_version() == 3  # re-opening applies nothing twice
 
 
 def test_simultaneous_writers_with_the_same_version_one_wins(store, people, case):

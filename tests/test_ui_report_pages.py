@@ -111,11 +111,13 @@ def test_acmg_assistant_prefills_criteria_and_the_draft_is_saved(store):
     assert saved.classification is Classification.LIKELY_PATHOGENIC and saved.condition_id == "OMIM:613721"
 
     at.text_area(key="interpretation_FAM-1-1").input("De novo SCN2A variant explains the seizures.")
+    at.text_input(key="indication_FAM-1-1").input("Refractory neonatal seizures")
     at.button(key="save_draft").click().run()
     assert not at.exception and at.success[0].value == "Draft saved."
     draft = store.report("FAM-1-1")
     assert (draft.version, draft.signed, draft.content.interpretation) == \
         (1, False, "De novo SCN2A variant explains the seizures.")
+    assert draft.content.indication == store.case("FAM-1-1").indication == "Refractory neonatal seizures"
     assert store.case("FAM-1-1").status is CaseStatus.REPORT_DRAFTED
     assert at.download_button(key="draft_pdf").label == "Draft PDF (version 1)"
 

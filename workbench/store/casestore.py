@@ -101,6 +101,7 @@ class Case:
     vcfs: tuple[VcfFile, ...]
     pedigree_path: str | None
     knowledge_version: str
+    annotation_source: str
     indication: str
     status: CaseStatus
     row_version: int
@@ -330,7 +331,8 @@ class CaseStore:
     def create_case(self, trio: Trio, vcf_paths: str | Path | Sequence[str | Path], knowledge_version: str,
                     actor: User, *,
                     indication: str = "", pedigree_path: str | Path | None = None,
-                    case_id: str | None = None, phenotype: Sequence[PhenotypeItem] = ()) -> Case:
+                    case_id: str | None = None, phenotype: Sequence[PhenotypeItem] = (),
+                    annotation_source: str = "") -> Case:
         """Register a case with its initial phenotype; each VCF is checksummed (read-only) so a
         swapped or edited file is detected later.
 
@@ -354,7 +356,7 @@ class CaseStore:
                 "case_id": case_id, "family_id": family_id, "proband_id": trio.proband.id,
                 "samples_json": json.dumps(to_plain(trio.samples)), "vcf_files_json": json.dumps(to_plain(vcfs)),
                 "pedigree_path": str(Path(pedigree_path).resolve()) if pedigree_path else None,
-                "knowledge_version": knowledge_version, "indication": indication,
+                "knowledge_version": knowledge_version, "annotation_source": annotation_source, "indication": indication,
                 "status": CaseStatus.NEW.value, "row_version": 1, "created_by": actor.username,
                 "created_at": now.isoformat(), "updated_by": actor.username, "updated_at": now.isoformat(),
             }
@@ -363,7 +365,7 @@ class CaseStore:
             for term in phenotype:
                 self._insert_term(conn, case_id, term, actor)
             self._audit(conn, actor, case_id, "create case", None, {"phenotype": to_plain(tuple(phenotype))} | {k: values[k] for k in
-                        ("family_id", "proband_id", "knowledge_version", "status")}
+                        ("family_id", "proband_id", "knowledge_version", "annotation_source", "status")}
                         | {"vcfs": to_plain(vcfs)})
             return self._case_from_row(self._case_row(conn, case_id))
 
@@ -530,9 +532,11 @@ class CaseStore:
     # --------------------------------------------------------------------------------- reports
     def save_draft(self, case_id: str, actor: User, expected_version: int, *, interpretation: str,
                    limitations: str | None = None, secondary_findings: str | None = None,
-                   variant_keys: Sequence[str] | None = None, laboratory: str | None = None) -> int:
+                   variant_keys: Sequence[str] | None = None, laboratory: str | None = None,
+                   indication: str | None = None) -> int:
         """Write the unsigned report version from the case as it is now (all reported variants,
-        or those in ``variant_keys``); texts left None keep the draft's (or the defaults)."""
+        or those in ``variant_keys``); texts left None keep the draft's (or the defaults).
+        A given ``indication`` also becomes the case's."""
         require(actor, Permission.CURATE)
         with self._transaction() as conn:
             version = self._bump(conn, case_id, expected_version, actor, status=CaseStatus.REPORT_DRAFTED)
@@ -540,6 +544,9 @@ class CaseStore:
             if latest is not None and latest.signed_at:
                 raise ImmutableReportError(f"report version {latest.version} of case {case_id} is signed and cannot "
                                            f"change; start an amendment")
+            if indication is not None:
+                conn.execute(text("UPDATE cases SET indication = :i WHERE case_id = :c"),
+                             {"i": indication, "c": case_id})
             previous = ReportContent.from_json(latest.content_json) if latest else None
             content = self._assemble(conn, case_id, latest.version if latest else 1, previous,
                                      interpretation=interpretation, limitations=limitations,
@@ -573,12 +580,15 @@ class CaseStore:
             variants = [v for v in variants if v.key in set(variant_keys)]
         terms = conn.execute(text("SELECT * FROM phenotype_terms WHERE case_id = :c AND removed_at IS NULL "
                                   "ORDER BY id"), {"c": case_id}).all()
+        family_kind = {1: "singleton", 2: "duo"}.get(len(case.samples), "trio")
         base = previous or ReportContent(case_id=case_id, family_id=case.family_id, proband=case.proband,
-                                         method=Method(case.knowledge_version))
+                                         method=Method(case.knowledge_version,
+                                                       test_name=f"Rapid {family_kind} genome sequencing"))
         return replace(
             base, version=version, indication=case.indication,
             phenotype=tuple(PhenotypeItem(t.term_id, t.label, bool(t.excluded)) for t in terms),
-            method=replace(base.method, knowledge_version=case.knowledge_version, software=software_version()),
+            method=replace(base.method, knowledge_version=case.knowledge_version, software=software_version(),
+                           annotation_source=case.annotation_source),
             results=tuple(variants), interpretation=interpretation,
             limitations=base.limitations if limitations is None else limitations,
             secondary_findings=base.secondary_findings if secondary_findings is None else secondary_findings,
@@ -712,7 +722,7 @@ class CaseStore:
         return Case(row.case_id, row.family_id, row.proband_id,
                     from_plain(tuple[Sample, ...], json.loads(row.samples_json)),
                     from_plain(tuple[VcfFile, ...], json.loads(row.vcf_files_json)),
-                    row.pedigree_path, row.knowledge_version, row.indication, CaseStatus(row.status),
+                    row.pedigree_path, row.knowledge_version, row.annotation_source, row.indication, CaseStatus(row.status),
                     row.row_version, row.created_by, _time(row.created_at), row.updated_by, _time(row.updated_at))
 
     def _latest_report_row(self, conn: Connection, case_id: str) -> Any:

@@ -122,6 +122,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         """CREATE TRIGGER signed_report_immutable BEFORE UPDATE OR DELETE ON report_versions
            FOR EACH ROW WHEN (OLD.signed_at IS NOT NULL) EXECUTE FUNCTION workbench_refuse_change()""",
     )),
+    Migration(3, "cases record how variants were annotated (VEP, SnpEff, bcftools csq or position only)", (
+        "ALTER TABLE cases ADD COLUMN annotation_source TEXT NOT NULL DEFAULT ''",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -165,6 +165,7 @@ for item in reported:
 # -- the text -------------------------------------------------------------------------------------
 st.header("Interpretation")
 draft = latest.content if latest is not None else None
+indication = st.text_input("Clinical indication", value=case.indication, key=f"indication_{case_id}")
 interpretation = st.text_area("Interpretation", value=draft.interpretation if draft else "", height=160,
                               key=f"interpretation_{case_id}")
 with st.expander("Limitations and secondary findings"):
@@ -174,7 +175,7 @@ with st.expander("Limitations and secondary findings"):
                              key=f"secondary_{case_id}")
 if st.button("Save draft", key="save_draft", type="primary", disabled=not user.role.may(Permission.CURATE)):
     if saved(store.save_draft, case_id, interpretation=interpretation, limitations=limitations,
-             secondary_findings=secondary):
+             secondary_findings=secondary, indication=indication):
         st.session_state["report_saved"] = True
         st.rerun()
 if st.session_state.pop("report_saved", False):
