@@ -103,9 +103,11 @@ def test_cache_is_written_and_rebuilt_when_a_source_changes(tmp_path, monkeypatc
     first = load_knowledge(folder)
     assert cache_file(folder).exists()
     assert load_knowledge(folder) is first  # in-memory cache
+    old_cache = cache_file(folder)
     hpoa = folder / "phenotype.hpoa"
     hpoa.write_text(hpoa.read_text().replace("Disease A", "Disease A prime"))
     assert load_knowledge(folder).diseases["OMIM:100001"].name == "Disease A prime"
+    assert cache_file(folder).exists() and not old_cache.exists()  # the stale state is removed
 
 
 def test_damaged_cache_is_rebuilt(tmp_path, monkeypatch):

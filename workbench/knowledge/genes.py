@@ -31,6 +31,9 @@ class GeneIndex:
             self._by_key[r.hgnc_id.upper()] = i
         self._built: dict[int, Gene] = {}
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_built": {}}  # Gene objects are rebuilt on demand, not cached on disk
+
     def _gene(self, i: int) -> Gene:
         gene = self._built.get(i)
         if gene is None:

@@ -43,7 +43,7 @@ from workbench.model import Disease, Gene, TermAnnotation
 log = logging.getLogger(__name__)
 
 # Bump when the cached structure changes so old caches are ignored.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 class Knowledge:
@@ -171,8 +171,10 @@ def _version(directory: Path, hpo_version: str) -> str:
 
 
 def _cache_key(directory: Path) -> str:
-    """Fingerprint of the sources: name, size, mtime of each file (and SOURCES.json), format."""
-    digest = hashlib.sha256(f"format {CACHE_FORMAT}\n{directory}\n".encode())
+    """``<folder>-<state>``: a hash of the folder's path, then of the sources' names, sizes and
+    modification times (and SOURCES.json) with the cache format."""
+    folder = hashlib.sha256(str(directory).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(f"format {CACHE_FORMAT}\n".encode())
     for name in (*SOURCE_FILES, "SOURCES.json"):
         path = source_path(directory, name) if name != "SOURCES.json" else directory / name
         if path.exists():
@@ -180,19 +182,19 @@ def _cache_key(directory: Path) -> str:
             digest.update(f"{path.name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
         else:
             digest.update(f"{name} missing\n".encode())
-    return digest.hexdigest()[:24]
+    return f"{folder}-{digest.hexdigest()[:16]}"
 
 
 def cache_file(directory: Path) -> Path:
     """Where the cache for this knowledge folder (in its current state) lives."""
-    return paths.cache_dir() / f"knowledge-{_cache_key(directory)}.pickle"
+    return paths.cache_dir() / f"knowledge-{_cache_key(Path(directory).resolve())}.pickle"
 
 
 def load_knowledge(directory: Path | None = None) -> Knowledge:
     """The knowledge of ``directory`` (default: the pinned ``ontology/`` folder).
 
     Cached twice: in memory per folder state (repeated calls are free) and on disk, so a new
-    process reads a pickle (about a second) instead of parsing the sources (tens of seconds).
+    process reads a pickle (about half a second) instead of parsing the sources (10-40 s).
     """
     directory = Path(directory or paths.knowledge_dir()).resolve()
     return _load(directory, _cache_key(directory))
@@ -211,14 +213,21 @@ def _load(directory: Path, key: str) -> Knowledge:
             log.warning("ignoring unreadable knowledge cache %s (%s)", path, error)
     knowledge = build_knowledge(directory)
     _write_atomically(path, knowledge)
+    folder = key.split("-", 1)[0]
+    for stale in path.parent.glob(f"knowledge-{folder}-*.pickle"):  # older states of this folder
+        if stale != path:
+            stale.unlink(missing_ok=True)
     return knowledge
 
 
 def _write_atomically(path: Path, knowledge: Knowledge) -> None:
+    handle = None
     try:
         handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False)
         with handle:
             pickle.dump(knowledge, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
-    except OSError as error:  # read-only cache folder: work from memory, say so
+    except OSError as error:  # read-only or full cache folder: work from memory, say so
         log.warning("could not write knowledge cache %s (%s)", path, error)
+        if handle is not None:
+            Path(handle.name).unlink(missing_ok=True)
