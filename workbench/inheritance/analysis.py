@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Sequence, TextIO
 
-from workbench.inheritance.family import (FamilyVariant, ParentState, describe_call, family_variant,
+from workbench.inheritance.family import (FamilyVariant, ParentState, alt_fraction, describe_call, family_variant,
                                           proband_call_problem)
 from workbench.inheritance.options import InheritanceOptions
 from workbench.inheritance.predicates import MODE_PREDICATES, Predicate, compound_het_member, transmitting
@@ -85,15 +85,15 @@ def analyse_inheritance(variants: Sequence[Variant], trio: Trio,
     comp_het_af = options.max_af(InheritanceMode.COMPOUND_HETEROZYGOUS)
     pairable = compound_het_member()
     for variant in variants:
-        fv = family_variant(variant, trio, options)
-        problem = _quality_problem(fv, options)
-        if problem:
-            dropped.append(DroppedVariant(variant, problem))
-            continue
         genes = _kept_consequences(variant, options)
         if not genes:
             dropped.append(DroppedVariant(variant, "not in a gene" if not variant.consequences else
                                           f"no consequence at least {options.min_impact.name} impact"))
+            continue
+        fv = family_variant(variant, trio, options)
+        problem = _quality_problem(fv, options)
+        if problem:
+            dropped.append(DroppedVariant(variant, problem))
             continue
         fitting = [mode for mode, predicate in MODE_PREDICATES.items() if predicate.test(fv)]
         doubtful = _de_novo_doubt(fv, fitting, options)
@@ -102,10 +102,13 @@ def analyse_inheritance(variants: Sequence[Variant], trio: Trio,
         if not options.keep_parental_alt_read_alleles and _origin_unknown_only_by_alt_reads(fv):
             fitting = [mode for mode in fitting if mode not in _UNKNOWN_ORIGIN_MODES]
         kept = [mode for mode in fitting if _rare(variant, options.max_af(mode))]
-        for gene in genes:
+        if kept:
+            evidence = _evidence(fv)
             for mode in kept:
-                candidates.append(Candidate(gene.gene_symbol, gene.hgnc_id, mode, (variant,), (gene,),
-                                            _explain(fv, mode)))
+                explanation = _explain(fv, mode, evidence)
+                for gene in genes:
+                    candidates.append(Candidate(gene.gene_symbol, gene.hgnc_id, mode, (variant,), (gene,),
+                                                explanation))
         can_pair = pairable.test(fv) and _rare(variant, comp_het_af)
         if can_pair:
             for gene in genes:
@@ -147,8 +150,7 @@ def analyse_inheritance(variants: Sequence[Variant], trio: Trio,
 def _quality_problem(fv: FamilyVariant, options: InheritanceOptions) -> str | None:
     if options.require_pass and fv.variant.filters:
         return f"FILTER {';'.join(fv.variant.filters)}"
-    corroborated = any(state.carrier for _, state, _ in transmitting(fv))
-    return proband_call_problem(fv.proband, options, corroborated)
+    return proband_call_problem(fv.proband, options)
 
 
 _DE_NOVO_MODES = (InheritanceMode.DE_NOVO, InheritanceMode.X_LINKED_DE_NOVO)
@@ -156,7 +158,7 @@ _DE_NOVO_MODES = (InheritanceMode.DE_NOVO, InheritanceMode.X_LINKED_DE_NOVO)
 
 def _de_novo_doubt(fv: FamilyVariant, fitting: list[InheritanceMode], options: InheritanceOptions) -> str | None:
     """Why an allele absent from the parents is still not a convincing de novo call, or None."""
-    balance = fv.proband.allele_balance
+    balance = alt_fraction(fv.proband)
     if balance is None or balance >= options.de_novo_min_allele_balance or not any(
             mode in _DE_NOVO_MODES for mode in fitting):
         return None
@@ -188,6 +190,8 @@ def _rare(variant: Variant, max_af: float) -> bool:
 class _Origin(Enum):
     PATERNAL = "paternal"
     MATERNAL = "maternal"
+    PATERNAL_LIKELY = "carried by the father (mother's call unknown)"
+    MATERNAL_LIKELY = "carried by the mother (father's call unknown)"
     NOT_MATERNAL = "absent from the mother"
     NOT_PATERNAL = "absent from the father"
     DE_NOVO = "de novo"
@@ -195,11 +199,12 @@ class _Origin(Enum):
 
 
 def _origin(fv: FamilyVariant) -> _Origin:
+    """Which parent's chromosome the allele is on, as far as the parents' calls tell."""
     father, mother = fv.father, fv.mother
-    if father.carrier and mother.absent:
-        return _Origin.PATERNAL
-    if mother.carrier and father.absent:
-        return _Origin.MATERNAL
+    if father.carrier and not mother.carrier:
+        return _Origin.PATERNAL if mother.absent else _Origin.PATERNAL_LIKELY
+    if mother.carrier and not father.carrier:
+        return _Origin.MATERNAL if father.absent else _Origin.MATERNAL_LIKELY
     if father.absent and mother.absent:
         return _Origin.DE_NOVO
     if mother.absent and father.unknown:
@@ -209,8 +214,9 @@ def _origin(fv: FamilyVariant) -> _Origin:
     return _Origin.UNKNOWN
 
 
-_FROM_FATHER = (_Origin.PATERNAL, _Origin.NOT_MATERNAL)
-_FROM_MOTHER = (_Origin.MATERNAL, _Origin.NOT_PATERNAL)
+# the alternative to trans for a pair across these sets is that one parent carries both rare alleles
+_FROM_FATHER = (_Origin.PATERNAL, _Origin.PATERNAL_LIKELY, _Origin.NOT_MATERNAL)
+_FROM_MOTHER = (_Origin.MATERNAL, _Origin.MATERNAL_LIKELY, _Origin.NOT_PATERNAL)
 
 
 def _pair_phase(a: FamilyVariant, b: FamilyVariant) -> tuple[InheritanceMode | None, str]:
@@ -226,7 +232,8 @@ def _pair_phase(a: FamilyVariant, b: FamilyVariant) -> tuple[InheritanceMode | N
     return InheritanceMode.POSSIBLE_COMPOUND_HETEROZYGOUS, f"phase unknown: one {oa.value}, one {ob.value}"
 
 
-def _explain(fv: FamilyVariant, mode: InheritanceMode) -> str:
+def _evidence(fv: FamilyVariant) -> list[str]:
+    """The family's calls at the allele, as read in explanations."""
     parts = [f"proband {describe_call(fv.proband)}"]
     for role, state, affected, call in fv.parents:
         if state is not ParentState.NOT_SEQUENCED:
@@ -237,6 +244,11 @@ def _explain(fv: FamilyVariant, mode: InheritanceMode) -> str:
         if state is ParentState.REF_WITH_ALT_READS:
             parts.append(f"the {role}, called homozygous reference, shows alt reads: "
                          "de novo, a mosaic parent or an artifact")
+    return parts
+
+
+def _explain(fv: FamilyVariant, mode: InheritanceMode, evidence: list[str]) -> str:
+    parts = list(evidence)
     if mode is InheritanceMode.HOMOZYGOUS_RECESSIVE:
         absent = [role for role, state, _ in transmitting(fv) if state.absent]
         if absent:

@@ -6,6 +6,7 @@ the mode predicates then reason on those states only.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import Enum
 
@@ -117,7 +118,7 @@ def parent_state(call: Call | None, options: InheritanceOptions) -> ParentState:
     if g in (Genotype.HOM_ALT, Genotype.HEMIZYGOUS):
         return ParentState.HOM
     alt = call.alt_depth or 0
-    fraction = call.allele_balance or 0.0
+    fraction = alt_fraction(call) or 0.0
     if alt > options.parent_max_alt_reads and fraction > options.parent_max_alt_fraction:
         return ParentState.REF_WITH_ALT_READS
     depth = _depth(call)
@@ -127,11 +128,8 @@ def parent_state(call: Call | None, options: InheritanceOptions) -> ParentState:
     return ParentState.REF
 
 
-def proband_call_problem(call: Call, options: InheritanceOptions, corroborated: bool = False) -> str | None:
-    """Why the proband's call is not trustworthy enough to analyse, or None.
-
-    ``corroborated``: a parent who could have passed the allele on carries it.
-    """
+def proband_call_problem(call: Call, options: InheritanceOptions) -> str | None:
+    """Why the proband's call is not trustworthy enough to analyse, or None."""
     if not call.genotype.carries_alt:
         return f"proband does not carry the allele (genotype {call.genotype.value})"
     if call.quality is not None and call.quality < options.min_gq:
@@ -139,14 +137,13 @@ def proband_call_problem(call: Call, options: InheritanceOptions, corroborated: 
     depth = _depth(call)
     if depth is not None and depth < options.min_depth:
         return f"proband read depth {depth} < {options.min_depth}"
-    balance = call.allele_balance
+    balance = alt_fraction(call)
     if balance is not None:
         low, high = options.het_allele_balance
-        if corroborated:
-            low = min(low, options.inherited_min_allele_balance)
-        if call.genotype is Genotype.HET and not low <= balance <= high:
+        if call.genotype is Genotype.HET and not low <= balance <= high and _improbable_for_het(
+                call, options.het_balance_alpha):
             return (f"proband allele balance {balance:.2f} outside {low:.2f}-{high:.2f} for a heterozygous "
-                    f"call ({call.alt_depth} of {call.ref_depth + call.alt_depth} reads)")
+                    f"call ({describe_call(call)})")
         if call.genotype is not Genotype.HET and balance < options.min_hom_allele_balance:
             return (f"proband allele balance {balance:.2f} < {options.min_hom_allele_balance:.2f} for a "
                     f"homozygous call")
@@ -178,6 +175,33 @@ def describe_call(call: Call | None) -> str:
     if call.quality is not None:
         parts.append(f"GQ {call.quality}")
     return call.genotype.value + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _improbable_for_het(call: Call, alpha: float) -> bool:
+    """Would a true heterozygote show this few (or this many) alt reads less often than alpha?
+
+    >>> _improbable_for_het(Call(Genotype.HET, 7, 1, 8), 0.01), _improbable_for_het(Call(Genotype.HET, 30, 4, 34), 0.01)
+    (False, True)
+    """
+    alt = call.alt_depth or 0
+    total = max(call.depth or 0, (call.ref_depth or 0) + alt)  # as alt_fraction: DP covers other alleles
+    tail = min(alt, total - alt)  # the binomial(total, 0.5) is symmetric
+    return sum(math.comb(total, k) for k in range(tail + 1)) / 2 ** total < alpha
+
+
+def alt_fraction(call: Call) -> float | None:
+    """Fraction of all the sample's reads that carry this allele.
+
+    Divided by DP when DP exceeds ref + alt reads: at a multi-allelic site a ``1/2`` call has
+    almost no reference reads, so alt / (ref + alt) would be near 1 for a heterozygous call.
+
+    >>> alt_fraction(Call(Genotype.HET, ref_depth=1, alt_depth=15, depth=31))
+    0.4838709677419355
+    """
+    if call.ref_depth is None or call.alt_depth is None:
+        return None
+    total = max(call.depth or 0, call.ref_depth + call.alt_depth)
+    return call.alt_depth / total if total else None
 
 
 def _depth(call: Call) -> int | None:

@@ -29,9 +29,10 @@ DEFAULT_MAX_POPULATION_AF: Mapping[M, float] = MappingProxyType({
 class InheritanceOptions:
     """Call-quality thresholds (they keep artifacts out) and per-mode frequency ceilings.
 
-    Proband: ``min_gq``, ``min_depth``; a heterozygous call needs an alt-read fraction within
-    ``het_allele_balance`` and a homozygous one at least ``min_hom_allele_balance``. An allele a
-    parent carries is corroborated by that call, so ``inherited_min_allele_balance`` suffices.
+    Proband: ``min_gq``, ``min_depth``; a heterozygous call is too skewed when its alt-read
+    fraction lies outside ``het_allele_balance`` *and* a binomial test says a true heterozygote
+    would show it less often than ``het_balance_alpha`` (1 of 8 reads happens to real calls at
+    low depth; 4 of 34 does not); a homozygous call needs at least ``min_hom_allele_balance``.
     A de novo call must look like a clean heterozygote: its alt-read fraction at least
     ``de_novo_min_allele_balance`` (lower fractions are the typical de novo artifact, or mosaicism).
     Parents: a homozygous-reference call confirms absence (de novo, phase) only with depth
@@ -48,7 +49,7 @@ class InheritanceOptions:
     min_depth: int = 8
     het_allele_balance: tuple[float, float] = (0.2, 0.8)
     min_hom_allele_balance: float = 0.8
-    inherited_min_allele_balance: float = 0.1
+    het_balance_alpha: float = 0.01
     de_novo_min_allele_balance: float = 0.3
     parent_min_depth: int = 10
     parent_min_gq: int = 20
