@@ -248,10 +248,6 @@ class CaseStore:
         with self._transaction() as conn:
             migrate(conn)
 
-    @property
-    def dialect(self) -> str:
-        return self._engine.dialect.name
-
     def close(self) -> None:
         self._engine.dispose()
 
