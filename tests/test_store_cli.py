@@ -48,7 +48,8 @@ def test_add_user_then_export_signed_report(tmp_path: Path, monkeypatch, capsys)
     text = PdfReader(tmp_path / "FAM-1-1-v1.pdf").pages[0].extract_text()
     assert "Dr Dora Director" in text and "DRAFT" not in text
     assert run("report", case.case_id, "--format", "fhir", "--database", url) == 0
-    assert json.loads((tmp_path / "FAM-1-1-v1.fhir.json").read_text())["resourceType"] == "Bundle"
+    bundle = json.loads((tmp_path / "FAM-1-1-v1.fhir.json").read_text())
+    assert bundle["entry"][0]["resource"]["presentedForm"][0]["contentType"] == "application/pdf"
     assert run("report", "NO-SUCH-CASE", "--database", url) == 2
     assert "no case 'NO-SUCH-CASE'" in capsys.readouterr().err
 

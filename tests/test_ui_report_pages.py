@@ -184,6 +184,8 @@ def test_signed_report_is_amended_from_the_report_page_and_history_shows_both(st
     assert [e.label.split(":")[0] for e in at.expander] == ["Version 2", "Version 1"]
     labels = {b.key for b in at.download_button}
     assert {"history_1_pdf", "history_1_fhir", "history_1_phenopacket", "history_2_pdf"} <= labels
+    at.button(key="verify_vcf").click().run()
+    assert "unchanged since the case was registered" in at.success[0].value
     actions = list(at.dataframe[-1].value["what"])
     assert actions[0] == "create case" and "sign out report v1" in actions and actions[-1] == "start amendment v2"
 

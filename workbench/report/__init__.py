@@ -30,10 +30,11 @@ def render(content: ReportContent, fmt: str) -> bytes:
         from workbench.report.pdf import render_pdf
 
         return render_pdf(content)
-    if fmt == "fhir":
+    if fmt == "fhir":  # with the PDF as the report's presented form, for the hospital record
         from workbench.report.fhir import fhir_json
+        from workbench.report.pdf import render_pdf
 
-        return fhir_json(content).encode()
+        return fhir_json(content, pdf=render_pdf(content)).encode()
     if fmt == "phenopacket":
         from workbench.report.phenopacket import phenopacket_json
 

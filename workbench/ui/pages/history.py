@@ -28,8 +28,12 @@ if case is None:
     st.stop()
 
 st.markdown(f"Case **{case.case_id}** · status **{case.status.value}** · created by {case.created_by} on "
-            f"{case.created_at:%Y-%m-%d %H:%M} UTC · VCF checksum "
-            + ("verified" if store.verify_vcf(case.case_id) else "**does not match the registered file**"))
+            f"{case.created_at:%Y-%m-%d %H:%M} UTC")
+if st.button("Verify the VCF checksum", key="verify_vcf", help="Re-reads the VCF(s); takes a while for a genome."):
+    if store.verify_vcf(case.case_id):
+        st.success("The VCF files are unchanged since the case was registered (SHA-256 matches).")
+    else:
+        st.error("A VCF file is missing or differs from the one registered: results may not match the report.")
 
 st.header("Report versions")
 versions = store.reports(case.case_id)
