@@ -157,6 +157,7 @@ def test_only_a_director_signs_and_needs_the_password(store):
     assert not [b for b in at.button if b.key == "sign_out"]
 
     at = page("signout", store, "director", case_id="FAM-1-1")
+    assert not at.warning
     at.checkbox(key="signout_reviewed").check().run()
     at.text_input(key="signout_password").input("not-my-password")
     at.button(key="sign_out").click().run()
@@ -209,3 +210,13 @@ def test_report_page_registers_the_open_triage_case_with_its_phenotype(store, tm
     assert [(p.term_id, p.label, p.excluded) for p in store.phenotype("FAM-2-upload")] == \
         [("HP:0001250", "Seizure", False), ("HP:0001252", "Hypotonia", True)]
     assert at.session_state["case_id"] == "FAM-2-upload"
+
+
+def test_sign_out_warns_when_classifications_changed_after_the_draft(store):
+    draft(store)
+    analyst = store.authenticate("analyst", "analyst-password")
+    upgraded = ReportedVariant.from_variant(VARIANT, "NB-1", "SCN2A", InheritanceMode.DE_NOVO,
+                                            AcmgAssessment.of("PS2", "PM2", "PP3", "PS3"))
+    store.save_reported_variant("FAM-1-1", upgraded, analyst, store.case("FAM-1-1").row_version)
+    at = page("signout", store, "director", case_id="FAM-1-1")
+    assert "changed after this draft was saved" in at.warning[0].value

@@ -207,11 +207,6 @@ def set_profile(new: PhenotypeProfile, case: CaseFiles | None = None) -> None:
     st.session_state.setdefault("profiles", {})[case.case_id] = new
 
 
-def current_ranking():
-    case = current_case()
-    return ranking(case, profile(case))
-
-
 def tag(target: str) -> str | None:
     return st.session_state.setdefault("tags", {}).get((current_case().case_id, target))
 

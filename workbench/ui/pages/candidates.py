@@ -49,8 +49,13 @@ selection = st.dataframe(
     selection_mode="single-row",
     key="candidate_table",
     column_config={
-        "probability": st.column_config.ProgressColumn("probability", format="%.3f", min_value=0.0, max_value=1.0),
-        "frequency": st.column_config.NumberColumn("frequency", format="%.2e"),
+        "rank": st.column_config.NumberColumn("rank", width="small"),
+        "gene": st.column_config.TextColumn("gene", width="small"),
+        "disease": st.column_config.TextColumn("disease", width="medium"),
+        "mode": st.column_config.TextColumn("mode", width="medium"),
+        "probability": st.column_config.ProgressColumn("probability", format="%.3f", min_value=0.0, max_value=1.0, width="small"),
+        "frequency": st.column_config.NumberColumn("frequency", format="%.2e", help="gnomAD allele frequency; empty = not seen"),
+        "GQ": st.column_config.NumberColumn("GQ", help="the proband's genotype quality at the key variant"),
     },
 )
 rows = selection.selection.rows if selection is not None and hasattr(selection, "selection") else []

@@ -19,10 +19,24 @@ def update(observed: list[str], excluded: list[str]) -> None:
 
 
 def add(term_id: str, excluded: bool) -> None:
-    observed = [t for t in profile.observed if t != term_id]
-    not_seen = [t for t in profile.excluded if t != term_id]
+    """Record a term as observed or excluded (moving it if it was recorded the other way)."""
+    current = state.profile(case)
+    observed = [t for t in current.observed if t != term_id]
+    not_seen = [t for t in current.excluded if t != term_id]
     (not_seen if excluded else observed).append(term_id)
     update(observed, not_seen)
+
+
+def remove_term(term_id: str) -> None:
+    current = state.profile(case)
+    update([t for t in current.observed if t != term_id], [t for t in current.excluded if t != term_id])
+
+
+def settle(suggestion, accepted: bool) -> None:
+    """Confirm (record) or reject a note suggestion; either way it leaves the list."""
+    if accepted:
+        add(suggestion.term.id, suggestion.excluded)
+    st.session_state["note_suggestions"].remove(suggestion)
 
 
 st.title("Phenotype")
@@ -42,12 +56,8 @@ for status, ids in (("observed", profile.observed), ("excluded", profile.exclude
         text, flip, remove = st.columns([6, 2, 1])
         text.markdown(f"{'' if status == 'observed' else '~~'}{label(term_id)}{'' if status == 'observed' else '~~'} `{term_id}`")
         other = "excluded" if status == "observed" else "observed"
-        if flip.button(f"Mark {other}", key=f"flip_{status}_{term_id}"):
-            add(term_id, excluded=(other == "excluded"))
-            st.rerun()
-        if remove.button("Remove", key=f"remove_{status}_{term_id}"):
-            update([t for t in profile.observed if t != term_id], [t for t in profile.excluded if t != term_id])
-            st.rerun()
+        flip.button(f"Mark {other}", key=f"flip_{status}_{term_id}", on_click=add, args=(term_id, other == "excluded"))
+        remove.button("Remove", key=f"remove_{status}_{term_id}", on_click=remove_term, args=(term_id,))
 
 # -- search --------------------------------------------------------------------------------
 st.subheader("Add a term")
@@ -66,12 +76,8 @@ if results:
     if chosen.parents:
         st.caption("Parents: " + "; ".join(f"{label(p)} ({p})" for p in chosen.parents))
     observed_button, excluded_button, _ = st.columns([2, 2, 4])
-    if observed_button.button("Add as observed", key="add_observed", type="primary"):
-        add(chosen.id, excluded=False)
-        st.rerun()
-    if excluded_button.button("Add as excluded", key="add_excluded"):
-        add(chosen.id, excluded=True)
-        st.rerun()
+    observed_button.button("Add as observed", key="add_observed", type="primary", on_click=add, args=(chosen.id, False))
+    excluded_button.button("Add as excluded", key="add_excluded", on_click=add, args=(chosen.id, True))
 
 # -- clinical note -------------------------------------------------------------------------
 st.subheader("Suggest terms from a clinical note")
@@ -81,6 +87,8 @@ note = st.text_area(
 )
 if st.button("Suggest terms", key="suggest_terms"):
     st.session_state["note_suggestions"] = state.note_matcher().suggest(note)
+    if not st.session_state["note_suggestions"]:
+        st.info("No HPO term label or synonym found in the note.")
 suggestions = st.session_state.get("note_suggestions", [])
 if suggestions:
     st.caption("Confirm each suggestion (negated findings are proposed as excluded) or reject it.")
@@ -89,13 +97,8 @@ for suggestion in list(suggestions):
     text, confirm, reject = st.columns([6, 2, 1])
     kind = "excluded" if suggestion.excluded else "observed"
     text.markdown(f"**{term.label}** `{term.id}` — {kind}, from “{suggestion.matched_text}”")
-    if confirm.button(f"Confirm as {kind}", key=f"confirm_{term.id}"):
-        add(term.id, excluded=suggestion.excluded)
-        suggestions.remove(suggestion)
-        st.rerun()
-    if reject.button("Reject", key=f"reject_{term.id}"):
-        suggestions.remove(suggestion)
-        st.rerun()
+    confirm.button(f"Confirm as {kind}", key=f"confirm_{term.id}", on_click=settle, args=(suggestion, True))
+    reject.button("Reject", key=f"reject_{term.id}", on_click=settle, args=(suggestion, False))
 
 # -- the effect ----------------------------------------------------------------------------
 st.subheader("Top candidates with this phenotype")
@@ -105,4 +108,6 @@ st.dataframe(
       "probability": round(g.probability, 3)} for g in ranking.genes[:5]],
     hide_index=True, width="stretch",
 )
+ranked_for = state.profile(case)
+st.caption(f"Ranked for {len(ranked_for.observed)} observed and {len(ranked_for.excluded)} excluded terms.")
 layout.provenance(ranking)

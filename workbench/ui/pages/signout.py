@@ -66,6 +66,9 @@ if case.row_version != seen:
         seen_versions[case.case_id] = case.row_version
         st.rerun()
     st.stop()
+if set(store.reported_variants(case.case_id)) != set(content.results):
+    st.warning("The variants or their classifications changed after this draft was saved: what you sign is the "
+               "saved draft shown above. Re-save the draft on the Report page to include the changes.")
 reviewed = st.checkbox("I have reviewed the variants, their classification and the interpretation.",
                        key="signout_reviewed")
 password = st.text_input("Your password, to sign", type="password", key="signout_password")
