@@ -148,7 +148,7 @@ def build_knowledge(directory: Path) -> Knowledge:
     """Parse every source file of ``directory`` (slow: seconds); ``load_knowledge`` caches this."""
     ontology_data = read_obo(source_path(directory, OBO_FILE))
     hgnc = read_hgnc(source_path(directory, HGNC_FILE))
-    drafts = read_hpoa(source_path(directory, HPOA_FILE), ontology_data)
+    drafts = read_hpoa(source_path(directory, HPOA_FILE))
     links, unplaced = read_gene_disease_links(source_path(directory, GENES_TO_PHENOTYPE_FILE), hgnc)
     diseases = build_diseases(drafts, links, ontology_data, hgnc)
     provisional = Ontology(ontology_data, np.zeros(len(ontology_data.terms), dtype=np.int64), 0)

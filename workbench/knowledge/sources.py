@@ -236,7 +236,7 @@ class _DiseaseDraft:
     inheritance_terms: set[str]
 
 
-def read_hpoa(path: Path, ontology: OntologyData) -> dict[str, _DiseaseDraft]:
+def read_hpoa(path: Path) -> dict[str, _DiseaseDraft]:
     """phenotype.hpoa: each disease's features (merged over references), NOT-features, inheritance."""
     drafts: dict[str, _DiseaseDraft] = {}
     header: list[str] | None = None

@@ -110,7 +110,7 @@ def update_ontology(
                 staged_hpoa = _store_like(raw, hpoa_target)
                 staged.append((staged_hpoa, hpoa_target))
                 try:
-                    read_hpoa(staged_hpoa, new_ontology)
+                    read_hpoa(staged_hpoa)
                 except SourceError as error:
                     raise UpdateError(f"{hpoa_url} is not a usable annotation file: {error}") from error
         except BaseException:
