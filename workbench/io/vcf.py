@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import copyreg
 import gc
+import gzip
 import os
 import types
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -27,7 +29,10 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+import numpy as np
+
 from workbench.io.annotation import DEFAULT_FREQUENCY_FIELDS, AnnotationParser
+from workbench.io.block_scan import first_entry_frequency, scan_block
 from workbench.io.bgzf import BgzfError, block_offsets, decompress_range, split_ranges
 from workbench.io.build import check_build
 from workbench.io.errors import InputError, InputProblem
@@ -35,7 +40,7 @@ from workbench.io.merge import merged_family_lines
 from workbench.io.ped import Pedigree
 from workbench.io.vcf_text import CHUNK_BYTES, GT_CODE, VcfHeader, decompressed_pieces, file_kind, gt_alleles
 from workbench.io.vcf_text import chrom_class as classify_chrom
-from workbench.io.vcf_text import line_batches, normalise_chrom, read_header
+from workbench.io.vcf_text import normalise_chrom, parse_header
 from workbench.model import Call, Genotype, Trio, Variant
 from workbench.qc import TrioQC, summarise_trio
 from workbench.qc import tally as T
@@ -92,14 +97,14 @@ class FamilyCalls:
 class _Scan:
     """What one pass over some records produced (picklable: workers return it)."""
 
-    tally: list[int] = field(default_factory=T.new_tally)
+    tally: np.ndarray = field(default_factory=lambda: np.zeros(T.TALLY_SIZE, dtype=np.int64))
     variants: list[Variant] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
     problem_count: int = 0
     records: int = 0
 
     def add(self, other: "_Scan", line_offset: int = 0) -> None:
-        self.tally = [a + b for a, b in zip(self.tally, other.tally)]
+        self.tally = self.tally + other.tally
         if line_offset:
             self.variants += [replace(v, source_line=(v.source_line or 0) + line_offset) for v in other.variants]
         else:
@@ -127,6 +132,7 @@ class _Scanner:
         self._chrom: dict[str, tuple[str, int]] = {}
         self.rarity = _RarityProbe(parser, header.info_ids, options.max_population_af)
         self._formats: dict[str, tuple[int, int, int, int]] = {}
+        self._calls: dict[tuple[str, int, tuple[int, int, int, int]], Call] = {}  # Calls are immutable: share them
         self.result = _Scan()
 
     def problem(self, line_no: int, message: str) -> None:
@@ -161,11 +167,7 @@ class _Scanner:
                     self.problem(line_no, f"expected {n_columns} tab-separated columns, found {len(f)}")
                 continue
             records += 1
-            info = chrom_info.get(f[0])
-            if info is None:
-                norm = normalise_chrom(f[0])
-                info = chrom_info[f[0]] = (norm, classify_chrom(norm))
-            chrom_class = info[1]
+            chrom_class = (chrom_info.get(f[0]) or self._chrom_info(f[0]))[1]
             if chrom_class == 1:  # chrX: outside or inside the pseudo-autosomal regions?
                 pos = int(f[1]) if f[1].isdigit() else 0
                 if par1[0] <= pos <= par1[1] or par2[0] <= pos <= par2[1]:
@@ -197,7 +199,7 @@ class _Scanner:
             else:
                 code_p = code_f = code_m = no_call
             tally[(((chrom_class * 4 + variant_class) * 7 + code_p) * 7 + code_f) * 7 + code_m] += 1
-            if code_p in carries and rarity(f[7]):
+            if code_p in carries and rarity(f[7].encode()):
                 candidates.append((line_no, f))
         self.result.records += records
         for line_no, f in candidates:
@@ -205,6 +207,41 @@ class _Scanner:
                 self.result.variants.extend(self._variants(line_no, f))
             except (ValueError, IndexError) as exc:
                 self.problem(line_no, f"cannot read the record ({exc})")
+
+    def _chrom_info(self, name: str) -> tuple[str, int]:
+        info = self._chrom.get(name)
+        if info is None:
+            norm = normalise_chrom(name)
+            info = self._chrom[name] = (norm, classify_chrom(norm))
+        return info
+
+    def _chrom_class_of(self, name: bytes) -> int:
+        return self._chrom_info(name.decode("utf-8", errors="replace"))[1]
+
+    def scan_bytes(self, buf: bytes, first_line_no: int) -> None:
+        """Like :meth:`scan` for a block of complete lines (ending in a newline), vectorised."""
+        block = scan_block(buf, self.n_columns, self.columns, self._chrom_class_of, _PAR_X)
+        self.result.tally += block.counts
+        self.result.records += len(block.starts) - len(block.odd)
+        starts, ends = block.starts, block.ends
+        for i in block.odd.tolist():
+            self.scan([buf[starts[i]:ends[i]].decode("utf-8", errors="replace")], first_line_no + i)
+        rarity = self.rarity.may_be_rare
+        carriers, spans = block.carriers, block.info_spans
+        if self.rarity.vectorised:  # decide most records without Python; the rest exactly
+            values, undecided = first_entry_frequency(buf, spans, block.multiallelic, b"CSQ=", self.rarity.csq_columns)
+            keep = undecided | ~(values > self.max_af)  # NaN (not in the population) is kept
+            carriers, spans, undecided = carriers[keep], spans[keep], undecided[keep]
+        else:
+            undecided = np.ones(len(carriers), dtype=bool)
+        for i, check, (a, b) in zip(carriers.tolist(), undecided.tolist(), spans.tolist()):
+            if not check or rarity(buf[a:b]):
+                line_no = first_line_no + i
+                try:
+                    f = buf[starts[i]:ends[i]].decode("utf-8", errors="replace").rstrip("\r").split("\t")
+                    self.result.variants.extend(self._variants(line_no, f))
+                except (ValueError, IndexError) as exc:
+                    self.problem(line_no, f"cannot read the record ({exc})")
 
     def _slow_code(self, sample_field: str, line_no: int) -> int:
         gt = sample_field.split(":", 1)[0]
@@ -221,7 +258,7 @@ class _Scanner:
         carried = [i for i in range(1, len(alts) + 1) if i in proband_gt and alts[i - 1] not in ("*", ".")]
         if not carried:
             return []
-        chrom, pos, ref = self._chrom[f[0]][0], int(f[1]), f[3]
+        chrom, pos, ref = self._chrom_info(f[0])[0], int(f[1]), f[3]
         annotations = self.parser.annotate(chrom, pos, ref, alts, f[7])
         quality = None if f[5] in (".", "") else float(f[5])
         filters = () if f[6] in ("PASS", ".", "") else tuple(f[6].split(";"))
@@ -231,12 +268,20 @@ class _Scanner:
             layout = self._formats[f[8]] = tuple(keys.index(k) if k in keys else -1  # type: ignore[assignment]
                                                  for k in ("GT", "AD", "DP", "GQ"))
         out = []
+        cache = self._calls
+        if len(cache) > 100_000:
+            cache.clear()
         for allele in carried:
             annotation = annotations[allele - 1]
             if annotation.population_af is not None and annotation.population_af > self.max_af:
                 continue
-            calls = {sample_id: _allele_call(f[column].split(":"), layout, allele)
-                     for sample_id, column in self.samples}
+            calls = {}
+            for sample_id, column in self.samples:
+                key = (f[column], allele, layout)
+                call = cache.get(key)
+                if call is None:
+                    call = cache[key] = _allele_call(f[column].split(":"), layout, allele)
+                calls[sample_id] = call
             out.append(Variant(chrom=chrom, pos=pos, ref=ref, alt=alts[allele - 1],
                                calls=types.MappingProxyType(calls), consequences=annotation.consequences,
                                population_af=annotation.population_af, quality=quality, filters=filters,
@@ -245,7 +290,7 @@ class _Scanner:
 
 
 class _RarityProbe:
-    """A cheap, conservative look at the raw INFO text: could any allele here be rare?
+    """A cheap, conservative look at the raw INFO bytes: could any allele here be rare?
 
     False only when every annotation entry and INFO frequency field found has a frequency above
     the cut-off; the exact per-allele frequency is then read by the annotation parser for the
@@ -255,29 +300,26 @@ class _RarityProbe:
     def __init__(self, parser: AnnotationParser, info_ids: frozenset[str], max_af: float):
         self.max_af = max_af
         fields = list(parser.fields)
-        self._csq_key = "CSQ=" if parser.kind == "CSQ" else ""
+        self._csq_key = b"CSQ=" if parser.kind == "CSQ" else b""
         self._csq_cols = [fields.index(f) for f in parser.frequency_fields if f in fields] if self._csq_key else []
-        self._info_keys = [f"{f}=" for f in parser.frequency_fields if f in info_ids]
+        self._info_keys = [f"{f}=".encode() for f in parser.frequency_fields if f in info_ids]
         self.active = bool(self._csq_cols or self._info_keys)
+        self.csq_columns = self._csq_cols
+        self.vectorised = bool(self._csq_cols) and not self._info_keys
 
-    def may_be_rare(self, info: str) -> bool:
+    def may_be_rare(self, info: bytes) -> bool:
         if not self.active:
             return True
         max_af = self.max_af
         seen = False
         if self._csq_cols:
-            key = self._csq_key
-            i = info.find(key)
-            while i > 0 and info[i - 1] != ";":
-                i = info.find(key, i + 1)
-            if i >= 0:
-                j = info.find(";", i)
-                text = info[i + len(key):] if j < 0 else info[i + len(key):j]
-                for entry in text.split(","):
-                    parts = entry.split("|")
+            text = _info_value(info, self._csq_key)
+            if text is not None:
+                for entry in text.split(b","):
+                    parts = entry.split(b"|")
                     best = -1.0
                     for c in self._csq_cols:
-                        value = parts[c] if c < len(parts) else ""
+                        value = parts[c] if c < len(parts) else b""
                         if value:
                             try:
                                 number = float(value)
@@ -289,22 +331,30 @@ class _RarityProbe:
                         return True  # an allele not seen in the population, or rare
                 seen = True
         for key in self._info_keys:
-            i = info.find(key)
-            while i > 0 and info[i - 1] != ";":
-                i = info.find(key, i + 1)
-            if i >= 0:
-                j = info.find(";", i)
-                numbers = _numbers(info[i + len(key):] if j < 0 else info[i + len(key):j])
+            text = _info_value(info, key)
+            if text is not None:
+                numbers = _numbers(text)
                 if not numbers or min(numbers) <= max_af:
                     return True
                 seen = True
         return not seen
 
 
-def _numbers(text: str) -> list[float]:
+def _info_value(info: bytes, key: bytes) -> bytes | None:
+    """The value of ``KEY=`` in an INFO column (bytes), or None."""
+    i = info.find(key)
+    while i > 0 and info[i - 1:i] != b";":
+        i = info.find(key, i + 1)
+    if i < 0:
+        return None
+    j = info.find(b";", i)
+    return info[i + len(key):] if j < 0 else info[i + len(key):j]
+
+
+def _numbers(text: bytes) -> list[float]:
     out = []
-    for part in text.replace("&", ",").split(","):
-        if part and part != ".":
+    for part in text.replace(b"&", b",").split(b","):
+        if part and part != b".":
             try:
                 out.append(float(part))
             except ValueError:
@@ -360,21 +410,26 @@ class _Region:
 def _scan_region(path: str, start: int, end: int, scanner: _Scanner) -> _Region:
     """Worker: local line numbers count from the region's cut line (fixed up by the caller)."""
     scanner.result = _Scan()
-    head: str | None = None
-    rest = ""
+    head: bytes | None = None
+    rest = b""
     newlines = 0
     for piece in decompress_range(path, start, end, CHUNK_BYTES):
-        lines = (rest + piece.decode("utf-8", errors="replace")).split("\n")
-        rest = lines.pop()
-        newlines += len(lines)
-        first = newlines - len(lines) + 1
-        if head is None and lines:
-            head, lines, first = lines[0], lines[1:], first + 1
-        if lines:
-            scanner.scan(lines, first)
+        data = rest + piece
+        if head is None:
+            cut = data.find(b"\n")
+            if cut < 0:
+                rest = data
+                continue
+            head, data, newlines = data[:cut], data[cut + 1:], 1
+        cut = data.rfind(b"\n") + 1
+        chunk, rest = data[:cut], data[cut:]
+        if chunk:
+            scanner.scan_bytes(chunk, newlines + 1)
+            newlines += chunk.count(b"\n")
     if head is None:  # no newline in the whole region
-        head, rest = rest, ""
-    return _Region(head, rest, newlines, scanner.result)
+        head, rest = rest, b""
+    return _Region(head.decode("utf-8", errors="replace"), rest.decode("utf-8", errors="replace"), newlines,
+                   scanner.result)
 
 
 def _scan_parallel(path: Path, scanner: _Scanner, workers: int, progress: Callable[[float], None] | None) -> _Scan:
@@ -439,35 +494,76 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
     if not path.is_file():
         raise InputError(f"{name}: no such file")
     kind = file_kind(path)
-    state: dict[str, int] = {}
-    batches = line_batches(decompressed_pieces(path, kind), name, state)
-    header, rest, rest_first = read_header(batches, name)
+    chunks = _line_chunks(decompressed_pieces(path, kind), name)
+    header, rest, rest_first = _split_header(chunks, name)
     size = path.stat().st_size
     workers = options.workers or len(os.sched_getaffinity(0))
     if kind == "bgzf" and workers > 1 and size >= _PARALLEL_MIN_BYTES:
-        batches.close()
         try:
             block_offsets(path)
         except BgzfError:
-            pass  # damaged: the serial path below reports the line where it breaks
+            pass  # damaged: the serial path reports the line where it breaks
         else:
+            chunks.close()
             return _read(header, name, trio, options, progress, parallel=(path, workers))
-        batches = line_batches(decompressed_pieces(path, kind), name, state := {})
-        read_header(batches, name)
-        rest = []
 
-    def all_batches() -> Iterator[tuple[list[str], int]]:
+    def all_chunks() -> Iterator[tuple[bytes, int]]:
         yield rest, rest_first
-        for lines, first in batches:
-            yield lines, first
-            if progress and kind != "plain":
-                progress(min(0.99, state["lines"] * 200 / max(1, size * 4)))
+        for chunk, first in chunks:
+            yield chunk, first
+            if progress:
+                progress(min(0.99, first * 200 / max(1, size * (4 if kind != "plain" else 1))))
 
-    return _read(header, name, trio, options, progress, batches=all_batches())
+    return _read(header, name, trio, options, progress, batches=all_chunks())
+
+
+def _line_chunks(pieces: Iterable[bytes], name: str) -> Iterator[tuple[bytes, int]]:
+    """(bytes of complete lines ending in a newline, number of their first line)."""
+    rest = b""
+    lines_done = 0
+    iterator = iter(pieces)
+    while True:
+        try:
+            piece = next(iterator, None)
+        except (EOFError, zlib.error, gzip.BadGzipFile, BgzfError, OSError) as exc:
+            complete = lines_done + rest.count(b"\n")
+            raise InputError(f"{name}: the compressed file is damaged or truncated after line {complete} "
+                             f"({exc})") from exc
+        if piece is None:
+            break
+        data = rest + piece
+        cut = data.rfind(b"\n") + 1
+        chunk, rest = data[:cut], data[cut:]
+        if chunk:
+            yield chunk, lines_done + 1
+            lines_done += chunk.count(b"\n")
+    if rest:
+        yield rest + b"\n", lines_done + 1
+
+
+def _split_header(chunks: Iterator[tuple[bytes, int]], name: str) -> tuple[VcfHeader, bytes, int]:
+    """The header, then the rest of the chunk that ended it and the number of its first line."""
+    header: list[str] = []
+    for chunk, first in chunks:
+        position = 0
+        while position < len(chunk):
+            end = chunk.index(b"\n", position)
+            line = chunk[position:end].decode("utf-8", errors="replace").rstrip("\r")
+            position = end + 1
+            if line.startswith("#") or not line.strip():
+                header.append(line)
+                if line.startswith("#CHROM"):
+                    return parse_header(header, name), chunk[position:], first + chunk.count(b"\n", 0, position)
+            else:
+                raise InputError(f"{name} line {len(header) + 1}: expected a VCF header line (starting with '#'), "
+                                 f"found {line[:60]!r}")
+    if not any(line.strip() for line in header):
+        raise InputError(f"{name}: the file is empty")
+    raise InputError(f"{name}: no '#CHROM' column header line: not a VCF file")
 
 
 def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
-          progress: Callable[[float], None] | None, batches: Iterable[tuple[list[str], int]] | None = None,
+          progress: Callable[[float], None] | None, batches: Iterable[tuple[bytes | list[str], int]] | None = None,
           parallel: tuple[Path, int] | None = None, earlier_problems: Sequence[InputProblem] = ()) -> FamilyCalls:
     build = check_build(header.text, header.contig_lengths, name)
     missing = [f"{s.id} ({role})" for role, s in (("proband", trio.proband), ("father", trio.father),
@@ -481,7 +577,10 @@ def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
         scan = _scan_parallel(parallel[0], scanner, parallel[1], progress)
     else:
         for lines, first_line_no in batches or ():
-            scanner.scan(lines, first_line_no)
+            if isinstance(lines, bytes):
+                scanner.scan_bytes(lines, first_line_no)
+            else:
+                scanner.scan(lines, first_line_no)
         scan = scanner.result
     if scan.records == 0:
         raise InputError(f"{name}: the VCF has no variant records")

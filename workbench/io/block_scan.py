@@ -1,0 +1,249 @@
+"""Vectorised first look at a block of VCF lines: genotype codes for every record, no Python loop.
+
+Used for genome-size input, where a per-line Python loop would dominate the run time. numpy
+finds the newline and tab positions of a whole block at once; from them it reads each
+record's chromosome (once per run of equal names), REF/ALT shape, and the first characters
+of the family's GT fields, and turns them into the tally codes of :mod:`workbench.qc.tally`.
+Anything unusual (a header line, a wrong column count, a multi-digit allele, an odd GT) is
+marked ``odd`` and left to the exact per-line path, so the two paths always agree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from workbench.qc import tally as T
+
+_NEWLINE, _TAB, _COMMA, _COLON, _CR = 10, 9, 44, 58, 13
+_PAD = b"\n\n\n\n\n\n\n\n"
+
+
+def _code_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Tally code by the (first, third) byte of a diploid GT and by the byte of a haploid GT; -1 = odd."""
+    diploid = np.full((256, 256), -1, dtype=np.int64)
+    haploid = np.full(256, -1, dtype=np.int64)
+    symbols = [ord("."), *range(ord("0"), ord("9") + 1)]
+    for a in symbols:
+        first = None if a == ord(".") else a - ord("0")
+        haploid[a] = T.genotype_code((first,))
+        for b in symbols:
+            second = None if b == ord(".") else b - ord("0")
+            diploid[a, b] = T.genotype_code((first, second))
+    return diploid, haploid
+
+
+_DIPLOID, _HAPLOID = _code_tables()
+_TRANSITION = np.zeros((256, 256), dtype=bool)
+for _ref, _alt in ("AG", "GA", "CT", "TC"):
+    for _r in (_ref, _ref.lower()):
+        for _a in (_alt, _alt.lower()):
+            _TRANSITION[ord(_r), ord(_a)] = True
+_ENDS_FIELD = np.zeros(256, dtype=bool)
+_ENDS_FIELD[[_COLON, _TAB, _NEWLINE, _CR]] = True
+_SEPARATOR = np.zeros(256, dtype=bool)
+_SEPARATOR[[ord("/"), ord("|")]] = True
+
+
+@dataclass
+class Block:
+    """The result for one block: tally counts and which lines need the per-line path."""
+
+    counts: np.ndarray  # bincount over tally indices of the fast lines
+    starts: np.ndarray  # byte offset of every line in the block
+    ends: np.ndarray  # offset of every line's newline
+    odd: np.ndarray  # line indexes for the exact per-line path (not counted in ``counts``)
+    carriers: np.ndarray  # fast line indexes where the proband carries an ALT allele
+    info_spans: np.ndarray  # (start, end) byte offsets of INFO for ``carriers``
+    multiallelic: np.ndarray  # for ``carriers``: more than one ALT allele
+
+
+def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
+               chrom_class_of: Callable[[bytes], int], par_x: tuple[tuple[int, int], ...]) -> Block:
+    """Codes for the complete lines of ``buf`` (which must end with a newline)."""
+    arr = np.frombuffer(buf + _PAD, dtype=np.uint8)
+    size = len(buf)
+    ends = np.flatnonzero(arr[:size] == _NEWLINE)
+    n_lines = len(ends)
+    starts = np.empty(n_lines, dtype=np.int64)
+    starts[:1] = 0
+    starts[1:] = ends[:-1] + 1
+    tabs = np.flatnonzero(arr[:size] == _TAB)
+    per_line = np.diff(np.searchsorted(tabs, ends), prepend=0)
+    good = (per_line == n_columns - 1) & (arr[starts] != ord("#"))
+    if good.all():
+        tab = tabs.reshape(n_lines, n_columns - 1)
+    else:
+        tab = tabs[np.repeat(good, per_line)].reshape(-1, n_columns - 1)
+    index = np.flatnonzero(good)
+    line_start = starts[index]
+
+    chrom_class = _chrom_classes(arr, line_start, tab[:, 0], chrom_class_of)
+    x = np.flatnonzero(chrom_class == T.X_NONPAR)
+    if len(x):
+        pos = _parse_int(arr, tab[x, 0] + 1, tab[x, 1])
+        in_par = np.zeros(len(x), dtype=bool)
+        for low, high in par_x:
+            in_par |= (pos >= low) & (pos <= high)
+        chrom_class[x[in_par]] = T.X_PAR
+
+    ref_len = tab[:, 3] - tab[:, 2] - 1
+    alt_len = tab[:, 4] - tab[:, 3] - 1
+    snv = (ref_len == 1) & (alt_len == 1)
+    transition = _TRANSITION[arr[tab[:, 2] + 1], arr[tab[:, 3] + 1]]
+    commas = np.flatnonzero(arr[:size] == _COMMA)
+    multi = (alt_len >= 3) & (np.searchsorted(commas, tab[:, 4]) > np.searchsorted(commas, tab[:, 3]))
+    variant_class = np.where(snv, np.where(transition, T.TRANSITION, T.TRANSVERSION),
+                             np.where(multi, T.MULTIALLELIC, T.OTHER_BIALLELIC))
+
+    fmt = tab[:, 7] + 1
+    has_gt = (arr[fmt] == ord("G")) & (arr[fmt + 1] == ord("T")) & _ENDS_FIELD[arr[fmt + 2]]
+    odd = np.zeros(len(index), dtype=bool)
+    codes = []
+    for column in columns:
+        if column < 0:
+            codes.append(np.full(len(index), T.NO_CALL, dtype=np.int64))
+            continue
+        s = tab[:, column - 1] + 1
+        c0, c1, c2, c3 = arr[s], arr[s + 1], arr[s + 2], arr[s + 3]
+        diploid = _SEPARATOR[c1] & _ENDS_FIELD[c3]
+        haploid = _ENDS_FIELD[c1]
+        code = np.where(diploid, _DIPLOID[c0, c2], np.where(haploid, _HAPLOID[c0], -1))
+        code = np.where(has_gt, code, T.NO_CALL)
+        odd |= code < 0
+        codes.append(code)
+    proband, father, mother = codes
+    fast = ~odd
+    flat = (((chrom_class * T.VARIANT_CLASSES + variant_class) * T.GENOTYPE_CODES + proband) * T.GENOTYPE_CODES
+            + father) * T.GENOTYPE_CODES + mother
+    counts = np.bincount(flat[fast], minlength=T.TALLY_SIZE)
+    carrying = fast & np.isin(proband, T.CARRIES_ALT)
+    info_spans = np.stack([tab[carrying, 6] + 1, tab[carrying, 7]], axis=1)
+    odd_lines = np.concatenate([np.flatnonzero(~good), index[odd]])
+    odd_lines.sort()
+    return Block(counts=counts, starts=starts, ends=ends, odd=odd_lines, carriers=index[carrying],
+                 info_spans=info_spans, multiallelic=multi[carrying])
+
+
+def _chrom_classes(arr: np.ndarray, start: np.ndarray, end: np.ndarray,
+                   chrom_class_of: Callable[[bytes], int]) -> np.ndarray:
+    """Chromosome class per line; names are compared byte-wise to the previous line's, so only
+    the first line of each run of equal names is looked up in Python."""
+    n = len(start)
+    out = np.empty(n, dtype=np.int64)
+    if n == 0:
+        return out
+    length = end - start
+    same = np.zeros(n, dtype=bool)
+    same[1:] = length[1:] == length[:-1]
+    longest = int(length.max())
+    for k in range(longest):
+        check = same[1:] & (k < length[1:])
+        same[1:] &= ~check | (arr[start[1:] + k] == arr[start[:-1] + k])
+    runs = np.flatnonzero(~same)
+    bounds = np.append(runs, n)
+    for r, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+        out[lo:hi] = chrom_class_of(bytes(arr[start[lo]:end[lo]]))
+    return out
+
+
+def _parse_int(arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Decimal integers in [start, end) (non-digits give nonsense, which only affects PAR checks)."""
+    value = np.zeros(len(start), dtype=np.int64)
+    length = end - start
+    for k in range(int(length.max()) if len(length) else 0):
+        use = k < length
+        digit = arr[np.where(use, start + k, start)].astype(np.int64) - ord("0")
+        value = np.where(use, value * 10 + digit, value)
+    return value
+
+
+def first_entry_frequency(buf: bytes, spans: np.ndarray, multiallelic: np.ndarray, key: bytes,
+                          columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Population frequency of bi-allelic records from the first annotation entry, vectorised.
+
+    ``spans`` are the records' INFO (start, end) offsets in ``buf``; ``key`` is e.g. b"CSQ=" and
+    ``columns`` the frequency fields' positions in an entry. Every entry of a bi-allelic
+    record describes the same allele, so the first entry carries its frequency (an empty first
+    entry only makes the record look rare, which the exact parser then corrects). Returns
+    (largest value over the columns, NaN when none; ``undecided``): records with several ALT
+    alleles or an unusual value are undecided and go to the exact per-line path.
+    """
+    n = len(spans)
+    value = np.full(n, np.nan)
+    undecided = multiallelic.copy()
+    if n == 0:
+        return value, undecided
+    arr = np.frombuffer(buf + _PAD, dtype=np.uint8)
+    size = len(buf)
+    info_start, info_end = spans[:, 0], spans[:, 1]
+    hits = np.flatnonzero(arr[:size - len(key)] == key[0])
+    for k in range(1, len(key)):
+        hits = hits[arr[hits + k] == key[k]]
+    hits = hits[(arr[hits - 1] == ord(";")) | (arr[hits - 1] == _TAB)]
+    hits = np.append(hits, size)
+    key_at = hits[np.searchsorted(hits, info_start)]
+    found = key_at < info_end
+    value_start = key_at + len(key)
+    # each list ends with the buffer size as a sentinel, so "the next one" always exists
+    semis = np.append(np.flatnonzero(arr[:size] == ord(";")), size)
+    commas = np.append(np.flatnonzero(arr[:size] == _COMMA), size)
+    pipes = np.append(np.flatnonzero(arr[:size] == ord("|")), size)
+
+    def next_after(positions: np.ndarray, start: np.ndarray) -> np.ndarray:
+        return positions[np.minimum(np.searchsorted(positions, start), len(positions) - 1)]
+
+    csq_end = np.minimum(next_after(semis, value_start), info_end)
+    entry_end = np.minimum(next_after(commas, value_start), csq_end)
+    first_pipe = np.searchsorted(pipes, value_start)
+    for column in columns:
+        if column == 0:
+            start = value_start
+        else:
+            start = np.minimum(pipes[np.minimum(first_pipe + column - 1, len(pipes) - 1)] + 1, size)
+        end = np.minimum(next_after(pipes, start), entry_end)
+        broken = found & (start > entry_end)
+        number, odd = _parse_float(arr, start, np.where(found & ~broken, end, start))
+        undecided |= broken | (found & odd)
+        value = np.fmax(value, number)
+    return value, undecided
+
+
+def _parse_float(arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Decimal numbers like 0.0123 or 1.29e-05 in [start, end); NaN for empty or '.'; odd = other text."""
+    n = len(start)
+    length = end - start
+    mantissa = np.zeros(n)
+    fraction = np.zeros(n, dtype=np.int64)
+    exponent = np.zeros(n, dtype=np.int64)
+    negative_exp = np.zeros(n, dtype=bool)
+    seen_dot = np.zeros(n, dtype=bool)
+    in_exp = np.zeros(n, dtype=bool)
+    after_e = np.zeros(n, dtype=bool)
+    digits = np.zeros(n, dtype=np.int64)
+    odd = np.zeros(n, dtype=bool)
+    for k in range(int(length.max()) if n else 0):
+        active = k < length
+        b = arr[np.where(active, start + k, start)].astype(np.int64)
+        is_digit = active & (b >= 48) & (b <= 57)
+        d = b - 48
+        mant_digit = is_digit & ~in_exp
+        mantissa = np.where(mant_digit, mantissa * 10 + d, mantissa)
+        fraction += mant_digit & seen_dot
+        digits += mant_digit
+        exp_digit = is_digit & in_exp
+        exponent = np.where(exp_digit, exponent * 10 + d, exponent)
+        is_dot = active & (b == 46) & ~in_exp
+        odd |= is_dot & seen_dot
+        seen_dot |= is_dot
+        is_e = active & ((b == 101) | (b == 69)) & ~in_exp
+        is_sign = active & ((b == 45) | (b == 43)) & after_e
+        negative_exp |= is_sign & (b == 45)
+        odd |= active & ~(is_digit | is_dot | is_e | is_sign)
+        in_exp |= is_e
+        after_e = is_e
+    value = mantissa * np.power(10.0, np.where(negative_exp, -exponent, exponent) - fraction)
+    empty = (length <= 0) | (digits == 0)
+    odd |= (digits == 0) & (length > 0) & ~((length == 1) & (arr[start] == 46))
+    return np.where(empty, np.nan, value), odd
