@@ -22,6 +22,12 @@ sections = {
         page("qc", "QC", ":material/monitoring:"),
     ],
     "Cases": [page("cases", "Cases", ":material/folder_open:"), page("new_case", "New case", ":material/add:")],
+    "Report": [
+        page("report", "Report draft", ":material/description:"),
+        page("signout", "Sign-out", ":material/verified:"),
+        page("history", "History", ":material/history:"),
+    ],
+    "Account": [page("login", "Log in", ":material/login:")],
 }
 layout.sidebar()
 st.navigation(sections).run()

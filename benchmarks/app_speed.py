@@ -13,6 +13,9 @@ same phenotype changes, so the app's overhead is the ratio of the two. Medians a
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import tempfile
 import statistics
 import subprocess
 import sys
@@ -113,10 +116,12 @@ def main() -> None:
 
     terms = list(case_from_folder(DEMO_CASE).initial_profile.observed)
     port = free_port()
+    scratch = tempfile.mkdtemp(prefix="app-speed-")  # a throw-away case store, never the user's
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "WORKBENCH_DATABASE_URL": f"sqlite:///{scratch}/cases.sqlite3"},
     )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -142,6 +147,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(scratch, ignore_errors=True)
     library = rerank_in_library(terms)
 
     median = statistics.median

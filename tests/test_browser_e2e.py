@@ -49,6 +49,7 @@ def app_url(tmp_path):
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "WORKBENCH_DATABASE_URL": f"sqlite:///{tmp_path / 'cases.sqlite3'}"},
     )
     try:
         url = f"http://127.0.0.1:{port}"

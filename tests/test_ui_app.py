@@ -7,17 +7,32 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workbench.model import PhenotypeProfile
+from workbench.store import Role, Target, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = "workbench/ui/pages"
 TIMEOUT = 120  # the first run loads the knowledge and reads the demo VCF
 
 
-def start() -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+@pytest.fixture
+def store(tmp_path):
+    """Pages never touch the user's real case store: each test gets an empty SQLite one."""
+    store = open_store(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def start(store):
+    """Open the app in a fresh session (optionally logged in) and run it once."""
+    def run(user=None) -> AppTest:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+        at.session_state["store"] = store
+        at.session_state["user"] = user
+        at.run()
+        assert not at.exception, at.exception
+        return at
+    return run
 
 
 def goto(at: AppTest, page: str) -> AppTest:
@@ -44,7 +59,7 @@ def demo_top_gene() -> str:
     return analyse_case(list(case.vcfs)[0], case.ped, case.proband_id).rank(case.initial_profile).genes[0].gene_symbol
 
 
-def test_first_start_opens_the_demo_case_and_ranks_it(demo_top_gene):
+def test_first_start_opens_the_demo_case_and_ranks_it(start, demo_top_gene):
     at = start()
     table = candidate_table(at)
     assert table.iloc[0]["gene"] == demo_top_gene
@@ -53,7 +68,7 @@ def test_first_start_opens_the_demo_case_and_ranks_it(demo_top_gene):
     assert demo_top_gene in {s.value for s in at.selectbox if s.key == "candidate_pick"}
 
 
-def test_filters_narrow_the_candidate_table():
+def test_filters_narrow_the_candidate_table(start):
     at = start()
     everything = len(candidate_table(at))
     next(n for n in at.number_input if n.key == "filter_min_gq").set_value(99).run()
@@ -62,22 +77,27 @@ def test_filters_narrow_the_candidate_table():
     assert set(candidate_table(at)["mode"]) <= {"de novo"}
 
 
-@pytest.mark.parametrize("page", ["phenotype", "gene", "qc", "cases", "new_case"])
-def test_every_page_renders_without_exception(page):
+@pytest.mark.parametrize("page", ["phenotype", "gene", "qc", "cases", "new_case", "report", "signout", "history", "login"])
+def test_every_page_renders_without_exception(start, page):
     goto(start(), page)
 
 
-def test_gene_detail_shows_variants_explanation_and_tags(demo_top_gene):
+def test_gene_detail_shows_variants_explanation_and_tags(start, demo_top_gene):
     at = goto(start(), "gene")
     assert at.selectbox(key="gene").value == demo_top_gene
     variants = at.dataframe[0].value
     assert {"variant", "proband GT", "proband GQ"} <= set(variants.columns)
     assert any("phenotype" in m.value.lower() for m in at.markdown)
     at.selectbox(key=f"tag_{demo_top_gene}").set_value("candidate").run()
-    assert at.session_state["tags"][("demo_nicu_trio", demo_top_gene)] == "candidate"
+    assert at.session_state["tags"]["demo_nicu_trio"][Target.gene(demo_top_gene)] == "candidate"
+    at.text_input(key=f"note_{demo_top_gene}").input("segregates de novo; check parental mosaicism")
+    next(b for b in at.button if "note_form_" + demo_top_gene in b.form_id).click().run()
+    assert any("parental mosaicism" in c.value for c in at.caption)
+    goto(at, "candidates")
+    assert candidate_table(at).set_index("gene").loc[demo_top_gene, "tag"] == "candidate"
 
 
-def test_adding_an_observed_term_re_ranks():
+def test_adding_an_observed_term_re_ranks(start):
     at = start()
     before = candidate_table(at)[["gene", "probability"]].to_records(index=False).tolist()
     goto(at, "phenotype")
@@ -93,7 +113,7 @@ def test_adding_an_observed_term_re_ranks():
     assert after != before
 
 
-def test_removing_and_excluding_terms_update_the_profile():
+def test_removing_and_excluding_terms_update_the_profile(start):
     at = goto(start(), "phenotype")
     case = at.session_state["case"]
     first = case.initial_profile.observed[0]
@@ -104,7 +124,7 @@ def test_removing_and_excluding_terms_update_the_profile():
     assert first not in at.session_state["profiles"][case.case_id].excluded
 
 
-def test_clinical_note_suggestions_can_be_confirmed_or_rejected():
+def test_clinical_note_suggestions_can_be_confirmed_or_rejected(start):
     at = goto(start(), "phenotype")
     at.text_area(key="clinical_note").set_value("Hypotonia and poor feeding. No fever.").run()
     button(at, "suggest_terms").click().run()
@@ -117,7 +137,7 @@ def test_clinical_note_suggestions_can_be_confirmed_or_rejected():
     assert [s.term.id for s in at.session_state["note_suggestions"]] == ["HP:0001252"]
 
 
-def test_invalid_upload_shows_an_error_not_a_trace():
+def test_invalid_upload_shows_an_error_not_a_trace(start):
     at = goto(start(), "new_case")
     at.file_uploader(key="upload_vcfs").set_value(("trio.vcf", b"this is not a VCF\n", "text/plain"))
     ped = (REPO / "case_data/demo_nicu_trio/case.ped").read_bytes()
@@ -128,8 +148,30 @@ def test_invalid_upload_shows_an_error_not_a_trace():
     assert at.error and "trio.vcf" in at.error[0].value
 
 
-def test_upload_without_a_pedigree_is_refused_plainly():
+def test_upload_without_a_pedigree_is_refused_plainly(start):
     at = goto(start(), "new_case")
     at.file_uploader(key="upload_vcfs").set_value(("trio.vcf", b"##fileformat=VCFv4.2\n", "text/plain")).run()
     button(at, "analyse_upload").click().run()
     assert not at.exception and "PED" in at.error[0].value
+
+
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_a_logged_in_analyst_keeps_phenotype_and_tags_in_the_case_store(start, store, demo_top_gene):
+    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
+    at = goto(start(user=analyst), "cases")
+    button(at, "register_open_case").click().run()
+    assert store.case("demo_nicu_trio").proband_id == "FAM1575B1-P1"
+    first = at.session_state["case"].initial_profile.observed[0]
+    assert first in store.profile("demo_nicu_trio").observed
+
+    goto(at, "phenotype")
+    button(at, f"flip_observed_{first}").click().run()
+    assert first in store.profile("demo_nicu_trio").excluded
+    goto(at, "gene")
+    at.selectbox(key=f"tag_{demo_top_gene}").set_value("reported").run()
+    assert store.tags("demo_nicu_trio")[Target.gene(demo_top_gene)].tag.value == "reported"
+
+    again = goto(start(user=analyst), "phenotype")  # a new session sees what was saved
+    assert any(b.key == f"flip_excluded_{first}" for b in again.button)
+    report = goto(again, "candidates")
+    assert demo_top_gene in [g.gene_symbol for g in report.session_state["report_candidates"]]

@@ -44,8 +44,17 @@ def provenance(ranking) -> None:
 
 
 def sidebar() -> None:
+    """Who is working on which case, and whether their edits persist."""
     case = state.current_case()
     profile = state.profile(case)
+    user = state.user()
     with st.sidebar:
         st.markdown(f"**Case** `{case.case_id}`")
         st.caption(f"{len(profile.observed)} observed · {len(profile.excluded)} excluded HPO terms")
+        if user is None:
+            st.caption("Not logged in: phenotype, tags and notes last for this session.")
+        elif state.stored(case):
+            st.caption(f"{user.display_name} ({user.role.value}) · edits saved in the case store")
+        else:
+            st.caption(f"{user.display_name} ({user.role.value}) · case not registered: edits last for this "
+                       "session (register it on the Cases page)")

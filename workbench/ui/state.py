@@ -4,7 +4,7 @@ Heavy objects (the knowledge base, a case's analysed VCF, rankings) are cached w
 ``st.cache_resource`` keyed by the case's files and the phenotype, so switching pages or
 editing the phenotype never re-reads a VCF. Per-user state lives in ``st.session_state``
 under the keys listed in ``SESSION_KEYS``; the persistent store replaces the session copies
-of phenotype, tags and notes once it is available.
+of phenotype, tags and notes as soon as a logged-in user registers the case.
 """
 from __future__ import annotations
 
@@ -30,8 +30,13 @@ SESSION_KEYS = {
     "cases": "dict case_id -> (CaseFiles, when first opened): cases opened in this session",
     "profiles": "dict case_id -> PhenotypeProfile: the phenotype as edited",
     "gene": "gene symbol shown on the Gene detail page",
-    "tags": "dict (case_id, gene or variant key) -> tag",
-    "notes": "dict (case_id, gene or variant key) -> free text",
+    "tags": "dict case_id -> {store.Target: tag} (session copy while the case is not stored)",
+    "notes": "dict case_id -> {store.Target: [(author, when, text)]} (session copy, idem)",
+    "case_id": "the open case's id, read by the Report, Sign-out and History pages",
+    "seen_versions": "dict case_id -> case version last seen (optimistic locking with the store)",
+    "user": "workbench.store.User logged in (Log in page); None = not logged in",
+    "store": "optional CaseStore override (tests); default shared_store()",
+    "report_candidates": "ranked genes offered on the Report page (tagged first, then the top 20)",
     "note_suggestions": "list of textmining.Suggestion awaiting confirm/reject",
 }
 
@@ -85,6 +90,11 @@ class AnalysisCache:
         self._entries: OrderedDict[CaseFiles, object] = OrderedDict()
         self._lock = threading.Lock()
 
+    def peek(self, case: CaseFiles):
+        """The analysis if it is in memory, else None (never reads a VCF)."""
+        with self._lock:
+            return self._entries.get(case)
+
     def get(self, case: CaseFiles, progress: Callable[[float], None] | None = None):
         with self._lock:
             if case in self._entries:
@@ -110,6 +120,11 @@ def _analyses() -> AnalysisCache:
 def analysis(case: CaseFiles, progress: Callable[[float], None] | None = None):
     """The case's analysis: its VCF read once (progress reported only when it is read)."""
     return _analyses().get(case, progress)
+
+
+def ranking_if_analysed(case: CaseFiles):
+    """The case's ranking when its VCF has already been read in this server, else None."""
+    return ranking(case, profile(case)) if _analyses().peek(case) is not None else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -184,6 +199,7 @@ def case_from_uploads(
 
 def open_case(case: CaseFiles) -> None:
     st.session_state["case"] = case
+    st.session_state["case_id"] = case.case_id
     st.session_state.setdefault("cases", {}).setdefault(case.case_id, (case, datetime.now()))
     st.session_state.pop("gene", None)
     st.session_state.pop("note_suggestions", None)
@@ -196,33 +212,145 @@ def current_case() -> CaseFiles:
     return st.session_state["case"]
 
 
-# -- phenotype, tags, notes ------------------------------------------------------------------
+# -- the case store (when someone is logged in and the case is registered) ------------------
+def store():
+    """The CaseStore the pages share (a test may put its own under session key "store")."""
+    from workbench.store import shared_store
+
+    return st.session_state.get("store") or shared_store()
+
+
+def user():
+    return st.session_state.get("user")
+
+
+def stored(case: CaseFiles | None = None) -> bool:
+    """True when a user is logged in and this case is registered in the store: edits persist."""
+    from workbench.store import NotFoundError
+
+    if user() is None:
+        return False
+    try:
+        store().case((case or current_case()).case_id)
+    except NotFoundError:
+        return False
+    return True
+
+
+def _write(action, *args, **kwargs) -> bool:
+    """One store write with the case version this session last saw; a conflict or a refusal is
+    shown as the store words it (nobody's edit is silently overwritten)."""
+    from workbench.store import PermissionDenied, StoreError
+
+    case_id = current_case().case_id
+    seen = st.session_state.setdefault("seen_versions", {})
+    expected = seen.get(case_id) or store().case(case_id).row_version
+    try:
+        seen[case_id] = action(case_id, *args, actor=user(), expected_version=expected, **kwargs)
+    except (StoreError, PermissionDenied) as problem:
+        st.error(str(problem))
+        return False
+    return True
+
+
+def register(case: CaseFiles) -> str | None:
+    """Put the open case in the store with its current phenotype; None, or the store's refusal."""
+    from workbench.io import read_pedigree
+    from workbench.report.content import PhenotypeItem
+    from workbench.store import PermissionDenied, StoreError
+
+    current = profile(case)
+    hpo = knowledge().hpo
+    terms = [PhenotypeItem(t, hpo.term(t).label if hpo.term(t) else t, excluded)
+             for ids, excluded in ((current.observed, False), (current.excluded, True)) for t in ids]
+    try:
+        trio = read_pedigree(case.ped).trio(case.proband_id)
+        registered = store().create_case(trio, list(case.vcfs), knowledge().version, user(), case_id=case.case_id,
+                                         pedigree_path=case.ped, phenotype=terms)
+    except (StoreError, PermissionDenied) as problem:
+        return str(problem)
+    st.session_state.setdefault("seen_versions", {})[case.case_id] = registered.row_version
+    return None
+
+
+def case_from_store(case_id: str) -> CaseFiles:
+    registered = store().case(case_id)
+    return CaseFiles(case_id=registered.case_id, vcfs=tuple(v.path for v in registered.vcfs),
+                     ped=registered.pedigree_path or "", proband_id=registered.proband_id, origin="store")
+
+
+# -- phenotype, tags, notes (the store when the case is stored, else this session) ----------
 def profile(case: CaseFiles | None = None) -> PhenotypeProfile:
     case = case or current_case()
+    if stored(case):
+        return store().profile(case.case_id)
     return st.session_state.setdefault("profiles", {}).get(case.case_id, case.initial_profile)
 
 
 def set_profile(new: PhenotypeProfile, case: CaseFiles | None = None) -> None:
     case = case or current_case()
-    st.session_state.setdefault("profiles", {})[case.case_id] = new
+    if not stored(case):
+        st.session_state.setdefault("profiles", {})[case.case_id] = new
+        return
+    old = store().profile(case.case_id)
+    status = {t: False for t in new.observed} | {t: True for t in new.excluded}
+    before = {t: False for t in old.observed} | {t: True for t in old.excluded}
+    hpo = knowledge().hpo
+    for term_id in before.keys() - status.keys():
+        if not _write(store().remove_phenotype_term, term_id):
+            return
+    for term_id, excluded in status.items():
+        if before.get(term_id) != excluded:
+            label = hpo.term(term_id).label if hpo.term(term_id) else term_id
+            if not _write(store().add_phenotype_term, term_id, label, excluded=excluded):
+                return
 
 
-def tag(target: str) -> str | None:
-    return st.session_state.setdefault("tags", {}).get((current_case().case_id, target))
+def _target(kind: str, target_id: str):
+    from workbench.store import Target
+
+    return Target(kind, target_id)
 
 
-def set_tag(target: str, value: str | None) -> None:
-    tags = st.session_state.setdefault("tags", {})
-    key = (current_case().case_id, target)
-    if value:
-        tags[key] = value
+def tags(case: CaseFiles | None = None) -> dict:
+    """Target -> tag value ("candidate", "excluded", "reported") for the case."""
+    case = case or current_case()
+    if stored(case):
+        return {target: entry.tag.value for target, entry in store().tags(case.case_id).items()}
+    return st.session_state.setdefault("tags", {}).setdefault(case.case_id, {})
+
+
+def tag(kind: str, target_id: str) -> str | None:
+    return tags().get(_target(kind, target_id))
+
+
+def set_tag(kind: str, target_id: str, value: str | None) -> None:
+    from workbench.store import Tag
+
+    target = _target(kind, target_id)
+    if stored():
+        _write(store().set_tag, target, Tag(value) if value else None)
+    elif value:
+        tags()[target] = value
     else:
-        tags.pop(key, None)
+        tags().pop(target, None)
 
 
-def note(target: str) -> str:
-    return st.session_state.setdefault("notes", {}).get((current_case().case_id, target), "")
+def notes(kind: str, target_id: str) -> list[tuple[str, datetime, str]]:
+    """(author, when, text) of every note on the gene or variant, oldest first."""
+    case = current_case()
+    target = _target(kind, target_id)
+    if stored(case):
+        return [(n.author, n.written_at, n.text) for n in store().notes(case.case_id, target)]
+    return st.session_state.setdefault("notes", {}).setdefault(case.case_id, {}).get(target, [])
 
 
-def set_note(target: str, text: str) -> None:
-    st.session_state.setdefault("notes", {})[(current_case().case_id, target)] = text
+def add_note(kind: str, target_id: str, text: str) -> None:
+    if not text.strip():
+        return
+    target = _target(kind, target_id)
+    if stored():
+        _write(store().add_note, target, text.strip())
+    else:
+        case_notes = st.session_state.setdefault("notes", {}).setdefault(current_case().case_id, {})
+        case_notes.setdefault(target, []).append(("this session", datetime.now(), text.strip()))

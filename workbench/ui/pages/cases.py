@@ -1,30 +1,67 @@
-"""Cases: the families opened so far, with their status and current top gene; open or create one."""
+"""Cases: the families in the case store and those opened in this session; open, register or create one."""
 import streamlit as st
 
 from workbench.ui import state
 
 st.title("Cases")
 current = state.current_case()
-opened = st.session_state.get("cases", {})
-rows = []
-for case_id, (case, when) in opened.items():
-    top = state.ranking(case, state.profile(case)).genes
-    tags = [tag for (tagged_case, _), tag in st.session_state.get("tags", {}).items() if tagged_case == case_id]
-    rows.append({
-        "family": case_id,
+
+
+def top_gene(case) -> str:
+    ranking = state.ranking_if_analysed(case)
+    if ranking is None:
+        return "open to rank"
+    return f"{ranking.genes[0].gene_symbol} ({ranking.genes[0].probability:.2f})" if ranking.genes else "none"
+
+
+openable: dict[str, object] = {}
+if state.user() is not None:
+    st.subheader("Case store")
+    registered = state.store().cases()
+    rows = []
+    for case in registered:
+        files = state.case_from_store(case.case_id)
+        openable[case.case_id] = files
+        rows.append({"case": case.case_id, "family": case.family_id, "status": case.status.value,
+                     "created": f"{case.created_at:%Y-%m-%d %H:%M}", "by": case.created_by,
+                     "top gene": top_gene(files), "open now": "◀" if case.case_id == current.case_id else ""})
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    else:
+        st.info("No case in the store yet.")
+    if not state.stored(current):
+        st.caption(f"The open case {current.case_id} is kept for this session only.")
+        if st.button(f"Register {current.case_id} in the case store", key="register_open_case"):
+            problem = state.register(current)
+            if problem:
+                st.error(problem)
+            else:
+                st.rerun()
+else:
+    st.info("Log in to see the case store and keep phenotype, tags and notes; without it they last for this session.")
+
+st.subheader("This session")
+session_rows = []
+for case_id, (case, when) in st.session_state.get("cases", {}).items():
+    openable.setdefault(case_id, case)
+    tags = set(state.tags(case).values())
+    session_rows.append({
+        "case": case_id,
         "status": "reported" if "reported" in tags else ("in triage" if tags else "new"),
-        "opened": when.strftime("%Y-%m-%d %H:%M"),
-        "top gene": f"{top[0].gene_symbol} ({top[0].probability:.2f})" if top else "none",
+        "opened": f"{when:%Y-%m-%d %H:%M}",
+        "top gene": top_gene(case),
         "source": case.origin,
         "open now": "◀" if case_id == current.case_id else "",
     })
-st.dataframe(rows, hide_index=True, width="stretch")
-st.caption("Cases opened in this session; top gene with its probability under the current phenotype.")
+st.dataframe(session_rows, hide_index=True, width="stretch")
+st.caption("Status: new, in triage (something tagged) or reported (a gene tagged reported); top gene with its "
+           "probability under the current phenotype.")
 
-choices = list(opened)
-pick = st.selectbox("Case", choices, index=choices.index(current.case_id), key="cases_pick")
+choices = list(openable)
+pick = st.selectbox("Case", choices, index=choices.index(current.case_id) if current.case_id in choices else 0,
+                    key="cases_pick")
 left, right = st.columns([1, 5])
 if left.button("Open", key="cases_open"):
-    state.open_case(opened[pick][0])
+    state.open_case(openable[pick])
     st.switch_page("workbench/ui/pages/candidates.py")
 right.page_link("workbench/ui/pages/new_case.py", label="New case: upload a trio or open an example", icon=":material/add:")

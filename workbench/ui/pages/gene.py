@@ -41,16 +41,27 @@ st.markdown(
 )
 layout.provenance(ranking)
 
-tag_column, note_column = st.columns([1, 3])
-current = state.tag(symbol)
-options = ["", *state.TAGS]
-chosen_tag = tag_column.selectbox("Tag", options, index=options.index(current or ""), key=f"tag_{symbol}",
-                                  format_func=lambda t: t or "no tag")
-if chosen_tag != (current or ""):
-    state.set_tag(symbol, chosen_tag or None)
-gene_note = note_column.text_area("Note on this gene", state.note(symbol), key=f"note_{symbol}", height=80)
-if gene_note != state.note(symbol):
-    state.set_note(symbol, gene_note)
+
+
+def curation(kind: str, target_id: str, where) -> None:
+    """Tag and notes of one gene or variant (kept in the case store once the case is registered)."""
+    left, right = where.columns([1, 3])
+    current = state.tag(kind, target_id) or ""
+    options = ["", *state.TAGS]
+    chosen = left.selectbox("Tag", options, index=options.index(current), key=f"tag_{target_id}",
+                            format_func=lambda t: t or "no tag")
+    if chosen != current:
+        state.set_tag(kind, target_id, chosen or None)
+    for author, when, text in state.notes(kind, target_id):
+        right.caption(f"{author}, {when:%Y-%m-%d %H:%M}: {text}")
+    with right.form(f"note_form_{target_id}", clear_on_submit=True, border=False):
+        text = st.text_input("Add a note", key=f"note_{target_id}")
+        if st.form_submit_button("Save note"):
+            state.add_note(kind, target_id, text)
+            st.rerun()
+
+
+curation("gene", symbol, st.container())
 
 # -- explanation -------------------------------------------------------------------------------
 st.subheader("Why this gene")
@@ -65,15 +76,7 @@ st.dataframe(variant_frame(gene.variants, symbol, trio), hide_index=True, width=
 st.caption("GT genotype, AD reads ref,alt, DP depth, GQ genotype quality, per family member; population AF from gnomAD when annotated.")
 for variant in gene.variants:
     with st.expander(f"Tag or note {variant.key}"):
-        left, right = st.columns([1, 3])
-        current = state.tag(variant.key)
-        value = left.selectbox("Tag", options, index=options.index(current or ""), key=f"tag_{variant.key}",
-                               format_func=lambda t: t or "no tag")
-        if value != (current or ""):
-            state.set_tag(variant.key, value or None)
-        text = right.text_area("Note", state.note(variant.key), key=f"note_{variant.key}", height=68)
-        if text != state.note(variant.key):
-            state.set_note(variant.key, text)
+        curation("variant", variant.key, st.container())
 
 # -- phenotype overlap ---------------------------------------------------------------------------
 st.subheader("Phenotype overlap")

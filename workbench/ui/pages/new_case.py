@@ -37,6 +37,11 @@ if st.button("Analyse", type="primary", key="analyse_upload"):
             st.error(problem)
         else:
             state.open_case(case)
+            if state.user() is not None:  # logged in: keep the case and its phenotype
+                refusal = state.register(case)
+                if refusal:
+                    st.warning(f"Analysed, but not saved in the case store: {refusal}")
+                    st.stop()
             st.switch_page("workbench/ui/pages/candidates.py")
 
 st.subheader("Or open an example")
