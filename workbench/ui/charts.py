@@ -55,10 +55,15 @@ def phenotype_heatmap(terms: Sequence, label_of) -> go.Figure | None:
     return figure
 
 
-def qc_bar(frame: pd.DataFrame, x: str, y: str, title: str, colour: str | None = None) -> go.Figure:
-    """A small bar chart of one QC measure per sample or per parent."""
-    figure = go.Figure(go.Bar(x=frame[x].astype(str), y=frame[y], marker_color=colour))
-    figure.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10), yaxis_title=y)
+def qc_bar(frame: pd.DataFrame, x: str, y: str, title: str, percent: bool = False) -> go.Figure:
+    """A small bar chart of one QC measure per person; fractions drawn as percentages from 0."""
+    figure = go.Figure(go.Bar(x=frame[x].astype(str), y=frame[y], marker_color="#1f77b4",
+                              hovertemplate="%{x}: %{y" + (":.2%" if percent else ":.2f") + "}<extra></extra>"))
+    top = frame[y].max()
+    top = 0.0 if top != top else float(top)  # all-NaN column
+    figure.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10),
+                         yaxis_rangemode="tozero", yaxis_range=[0, max(top * 1.2, 0.02 if percent else 1.0)],
+                         yaxis_tickformat=".1%" if percent else None)
     return figure
 
 

@@ -89,20 +89,12 @@ def variant_frame(variants: Sequence[Variant], gene_symbol: str, trio: Trio) -> 
     rows = []
     for variant in variants:
         consequence = key_consequence(variant, gene_symbol)
-        row = {
+        row: dict[str, object] = {
             "variant": variant.key,
+            "HGVS p.": (consequence.hgvs_p or "") if consequence else "",
             "consequence": consequence.consequence.replace("&", ", ") if consequence else "",
-            "impact": consequence.impact.name if consequence else "",
-            "HGVS c.": consequence.hgvs_c or "" if consequence else "",
-            "HGVS p.": consequence.hgvs_p or "" if consequence else "",
-            "transcript": consequence.transcript or "" if consequence else "",
-            "population AF": variant.population_af,
-            "QUAL": variant.quality,
-            "FILTER": ";".join(variant.filters) or "PASS",
-            "ClinVar": variant.clinvar or "",
-            "scores": ", ".join(f"{name} {value:g}" for name, value in variant.scores),
         }
-        for role, sample in roles:
+        for role, sample in roles:  # the trio's evidence first: it decides de novo vs inherited
             if sample is None:
                 continue
             call = variant.calls.get(sample.id)
@@ -113,5 +105,15 @@ def variant_frame(variants: Sequence[Variant], gene_symbol: str, trio: Trio) -> 
             row[f"{role} AD"] = "" if call.ref_depth is None else f"{call.ref_depth},{call.alt_depth}"
             row[f"{role} DP"] = call.depth
             row[f"{role} GQ"] = call.quality
+        row |= {
+            "population AF": variant.population_af,
+            "ClinVar": variant.clinvar or "",
+            "scores": ", ".join(f"{name} {value:g}" for name, value in variant.scores),
+            "impact": consequence.impact.name if consequence else "",
+            "HGVS c.": (consequence.hgvs_c or "") if consequence else "",
+            "transcript": (consequence.transcript or "") if consequence else "",
+            "QUAL": variant.quality,
+            "FILTER": ";".join(variant.filters) or "PASS",
+        }
         rows.append(row)
     return pd.DataFrame(rows)

@@ -34,10 +34,10 @@ else:
     right.plotly_chart(charts.qc_relatedness(parents), width="stretch")
     right.caption("KING-robust kinship to the proband: a parent is about 0.25 (shaded first-degree range); "
                   "unrelated people are near 0.")
-    left.plotly_chart(charts.qc_bar(parents, "label", "mendelian_error_rate", "Mendelian errors (opposite homozygotes per informative site)"), width="stretch")
+    left.plotly_chart(charts.qc_bar(parents, "label", "mendelian_error_rate", "Mendelian errors (opposite homozygotes per informative site)", percent=True), width="stretch")
     left.caption("Sites where parent and proband are homozygous for different alleles, impossible for a true parent; "
                  "a parent is well under 1%.")
-right.plotly_chart(charts.qc_bar(frame, "label", "call_rate", "Call rate (autosomal records with a genotype)"), width="stretch")
+right.plotly_chart(charts.qc_bar(frame, "label", "call_rate", "Call rate (autosomal records with a genotype)", percent=True), width="stretch")
 left.plotly_chart(charts.qc_bar(frame, "label", "het_hom_ratio", "Heterozygous / homozygous-alt calls"), width="stretch")
 right.plotly_chart(charts.qc_bar(frame, "label", "ti_tv", "Transitions / transversions (SNVs carried)"), width="stretch")
 with st.expander("All QC numbers"):
