@@ -57,6 +57,9 @@ class Block:
     carriers: np.ndarray  # fast line indexes where the proband carries an ALT allele
     info_spans: np.ndarray  # (start, end) byte offsets of INFO for ``carriers``
     multiallelic: np.ndarray  # for ``carriers``: more than one ALT allele
+    arr: np.ndarray  # the block's bytes (padded) and their count, for first_entry_frequency
+    size: int
+    commas: np.ndarray  # positions of commas, then ``size``
 
 
 def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
@@ -123,7 +126,8 @@ def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
     odd_lines = np.concatenate([np.flatnonzero(~good), index[odd]])
     odd_lines.sort()
     return Block(counts=counts, starts=starts, ends=ends, odd=odd_lines, carriers=index[carrying],
-                 info_spans=info_spans, multiallelic=multi[carrying])
+                 info_spans=info_spans, multiallelic=multi[carrying], arr=arr, size=size,
+                 commas=np.append(commas, size))
 
 
 def _chrom_classes(arr: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -159,43 +163,41 @@ def _parse_int(arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarra
     return value
 
 
-def first_entry_frequency(buf: bytes, spans: np.ndarray, multiallelic: np.ndarray, key: bytes,
+def first_entry_frequency(block: Block, spans: np.ndarray, multiallelic: np.ndarray, key: bytes,
                           columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Population frequency of bi-allelic records from the first annotation entry, vectorised.
 
-    ``spans`` are the records' INFO (start, end) offsets in ``buf``; ``key`` is e.g. b"CSQ=" and
-    ``columns`` the frequency fields' positions in an entry. Every entry of a bi-allelic
-    record describes the same allele, so the first entry carries its frequency (an empty first
-    entry only makes the record look rare, which the exact parser then corrects). Returns
-    (largest value over the columns, NaN when none; ``undecided``): records with several ALT
-    alleles or an unusual value are undecided and go to the exact per-line path.
+    ``spans`` are the records' INFO (start, end) offsets; ``key`` is e.g. b"CSQ=" and ``columns``
+    the frequency fields' positions in an entry. Every entry of a bi-allelic record describes
+    the same allele, so the first entry carries its frequency (an empty first entry only makes
+    the record look rare, which the exact parser then corrects). The key is looked for where
+    VEP writes it, as the last INFO field. Returns (largest value over the columns, NaN when
+    none; ``undecided``): records with several ALT alleles, the key elsewhere or an unusual
+    value are undecided and go to the exact per-line path.
     """
     n = len(spans)
     value = np.full(n, np.nan)
     undecided = multiallelic.copy()
     if n == 0:
         return value, undecided
-    arr = np.frombuffer(buf + _PAD, dtype=np.uint8)
-    size = len(buf)
+    arr, size = block.arr, block.size
     info_start, info_end = spans[:, 0], spans[:, 1]
-    hits = np.flatnonzero(arr[:size - len(key)] == key[0])
-    for k in range(1, len(key)):
-        hits = hits[arr[hits + k] == key[k]]
-    hits = hits[(arr[hits - 1] == ord(";")) | (arr[hits - 1] == _TAB)]
-    hits = np.append(hits, size)
-    key_at = hits[np.searchsorted(hits, info_start)]
-    found = key_at < info_end
-    value_start = key_at + len(key)
-    # each list ends with the buffer size as a sentinel, so "the next one" always exists
+    # each position list ends with the buffer size as a sentinel, so "the next one" always exists
     semis = np.append(np.flatnonzero(arr[:size] == ord(";")), size)
-    commas = np.append(np.flatnonzero(arr[:size] == _COMMA), size)
     pipes = np.append(np.flatnonzero(arr[:size] == ord("|")), size)
+    commas = block.commas
+    last_semi = semis[np.maximum(np.searchsorted(semis, info_end) - 1, 0)]
+    key_at = np.where((last_semi >= info_start) & (last_semi < info_end), last_semi + 1, info_start)
+    found = np.ones(n, dtype=bool)
+    for k, byte in enumerate(key):
+        found &= arr[key_at + k] == byte
+    undecided |= ~found
+    value_start = key_at + len(key)
 
     def next_after(positions: np.ndarray, start: np.ndarray) -> np.ndarray:
         return positions[np.minimum(np.searchsorted(positions, start), len(positions) - 1)]
 
-    csq_end = np.minimum(next_after(semis, value_start), info_end)
-    entry_end = np.minimum(next_after(commas, value_start), csq_end)
+    entry_end = np.minimum(next_after(commas, value_start), info_end)
     first_pipe = np.searchsorted(pipes, value_start)
     for column in columns:
         if column == 0:
@@ -203,9 +205,9 @@ def first_entry_frequency(buf: bytes, spans: np.ndarray, multiallelic: np.ndarra
         else:
             start = np.minimum(pipes[np.minimum(first_pipe + column - 1, len(pipes) - 1)] + 1, size)
         end = np.minimum(next_after(pipes, start), entry_end)
-        broken = found & (start > entry_end)
+        broken = start > entry_end
         number, odd = _parse_float(arr, start, np.where(found & ~broken, end, start))
-        undecided |= broken | (found & odd)
+        undecided |= found & (broken | odd)
         value = np.fmax(value, number)
     return value, undecided
 

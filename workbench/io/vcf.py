@@ -229,7 +229,8 @@ class _Scanner:
         rarity = self.rarity.may_be_rare
         carriers, spans = block.carriers, block.info_spans
         if self.rarity.vectorised:  # decide most records without Python; the rest exactly
-            values, undecided = first_entry_frequency(buf, spans, block.multiallelic, b"CSQ=", self.rarity.csq_columns)
+            values, undecided = first_entry_frequency(block, spans, block.multiallelic, b"CSQ=",
+                                                      self.rarity.csq_columns)
             keep = undecided | ~(values > self.max_af)  # NaN (not in the population) is kept
             carriers, spans, undecided = carriers[keep], spans[keep], undecided[keep]
         else:
