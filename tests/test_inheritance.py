@@ -90,11 +90,22 @@ def test_x_linked_in_a_male_outside_and_inside_the_pars():
     assert genes["PARGENE"] == {M.REDUCED_PENETRANCE}  # PAR1: inherited from the father like an autosome
 
 
-def test_inherited_from_affected_or_unaffected_parent():
+def test_inherited_from_affected_or_unaffected_parent_and_counted_for_every_gene_hit():
     unaffected, _ = analyse("inh_inherited.vcf")
-    assert modes_by_gene(unaffected) == {"GENEM": {M.REDUCED_PENETRANCE}, "GENEP": {M.REDUCED_PENETRANCE}}
+    assert modes_by_gene(unaffected) == {"GENEM": {M.REDUCED_PENETRANCE}, "GENEP": {M.REDUCED_PENETRANCE},
+                                         "GENEX": {M.REDUCED_PENETRANCE}, "GENEY": {M.REDUCED_PENETRANCE}}
     affected, _ = analyse("inh_inherited.vcf", "inh_trio_affected_mother.ped")
-    assert modes_by_gene(affected) == {"GENEM": {M.DOMINANT_INHERITED}, "GENEP": {M.REDUCED_PENETRANCE}}
+    assert modes_by_gene(affected) == {"GENEM": {M.DOMINANT_INHERITED}, "GENEP": {M.REDUCED_PENETRANCE},
+                                       "GENEX": {M.DOMINANT_INHERITED}, "GENEY": {M.DOMINANT_INHERITED}}
+    [utr] = [c for c in affected.candidates if c.gene_symbol == "GENEY"]
+    assert utr.consequences[0].consequence == "3_prime_UTR_variant"
+
+
+def test_per_mode_frequency_ceiling_is_configurable():
+    strict = InheritanceOptions(max_population_af={M.HOMOZYGOUS_RECESSIVE: 0.001})
+    result, _ = analyse("inh_recessive.vcf", options=strict)
+    assert "GENEA" not in modes_by_gene(result)
+    assert "homozygous recessive ≤ 0.001" in dropped_reasons(result)[1000]
 
 
 def test_missing_or_shallow_parental_genotype_leaves_origin_open():

@@ -58,7 +58,7 @@ class InheritanceOptions:
     keep_parental_alt_read_alleles: bool = True
     require_pass: bool = True
     min_impact: Impact | None = None
-    max_population_af: Mapping[M, float] = field(default_factory=lambda: DEFAULT_MAX_POPULATION_AF)
+    max_population_af: Mapping[M, float] = field(default_factory=lambda: dict(DEFAULT_MAX_POPULATION_AF))
 
     def max_af(self, mode: M) -> float:
         return self.max_population_af.get(mode, DEFAULT_MAX_POPULATION_AF[mode])
