@@ -146,7 +146,6 @@ class AlleleAnnotation:
 class _Transcript:
     """One annotation entry (one transcript) reduced to what gene-level selection needs."""
 
-    allele: str
     terms: str
     impact: Impact
     severity: int
@@ -222,14 +221,12 @@ class AnnotationParser:
         self.fields = tuple(fields)
         self.frequency_fields = tuple(frequency_fields)
         idx = {name: i for i, name in enumerate(self.fields)}
-        self._idx = idx
         self._info_number = info_number
-        self._n_fields = len(self.fields)
         if kind == "CSQ":
             self._col = {k: idx.get(k) for k in (
                 "Allele", "Consequence", "IMPACT", "SYMBOL", "Gene", "Feature", "HGVSc", "HGVSp",
                 "MANE_SELECT", "MANE", "CANONICAL", "ALLELE_NUM", "HGNC_ID")}
-        elif kind == "ANN":  # SnpEff's layout is fixed; names only confirm it
+        elif kind == "ANN":  # the column order is fixed by the SnpEff ANN specification
             self._col = {"Allele": 0, "Consequence": 1, "IMPACT": 2, "SYMBOL": 3, "Gene": 4,
                          "Feature": 6, "HGVSc": 9, "HGVSp": 10}
         elif kind == "BCSQ":
@@ -391,7 +388,7 @@ class AnnotationParser:
         mane = bool(get("MANE_SELECT") or get("MANE"))
         hgnc = get("HGNC_ID")
         return _Transcript(
-            allele=get("Allele"), terms=terms, impact=impact, severity=severity, symbol=symbol,
+            terms=terms, impact=impact, severity=severity, symbol=symbol,
             gene_id=gene_id, transcript=get("Feature") or None, hgvs_c=get("HGVSc") or None,
             hgvs_p=hgvs_p, mane=mane, canonical=get("CANONICAL") == "YES",
             hgnc_id=(hgnc if hgnc.startswith("HGNC:") else f"HGNC:{hgnc}") if hgnc else None)
