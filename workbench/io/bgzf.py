@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - isal is a declared dependency, zlib is
 
 _MAGIC = b"\x1f\x8b\x08\x04"
 _HEADER = 18  # fixed BGZF header: gzip header with a 6-byte 'BC' extra field
+_READ_BYTES = 4 << 20
 
 
 class BgzfError(ValueError):
@@ -31,6 +32,17 @@ def is_bgzf(path: str | Path) -> bool:
     with open(path, "rb") as fh:
         head = fh.read(_HEADER)
     return len(head) == _HEADER and head[:4] == _MAGIC and head[12:14] == b"BC"
+
+
+_EOF_BLOCK = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+
+
+def has_eof_marker(path: str | Path) -> bool:
+    """htslib ends every BGZF file with an empty block; without it the file was likely cut short."""
+    with open(path, "rb") as fh:
+        size = fh.seek(0, 2)
+        fh.seek(max(0, size - len(_EOF_BLOCK)))
+        return fh.read() == _EOF_BLOCK
 
 
 def block_offsets(path: str | Path) -> list[int]:
@@ -66,30 +78,41 @@ def split_ranges(offsets: list[int], parts: int) -> list[tuple[int, int]]:
 
 
 def decompress_range(path: str | Path, start: int, end: int, chunk_bytes: int = 8 << 20) -> Iterator[bytes]:
-    """Decompressed text of the blocks in [start, end), in pieces of about ``chunk_bytes``."""
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        data = fh.read(end - start)
-    view = memoryview(data)
+    """Decompressed text of the blocks in [start, end), in pieces of about ``chunk_bytes``.
+
+    Compressed bytes are read a few MB at a time, so reading only the header is cheap.
+    """
     pieces: list[bytes] = []
     pending = 0
-    offset = 0
-    while offset < len(data):
-        if data[offset:offset + 4] != _MAGIC or len(data) - offset < _HEADER:
-            raise BgzfError(f"damaged BGZF block at byte {start + offset}")
-        block_size = struct.unpack_from("<H", data, offset + 16)[0] + 1
-        if offset + block_size > len(data):
-            raise BgzfError(f"the file is truncated inside the BGZF block at byte {start + offset}")
-        try:
-            piece = _inflate(view[offset + _HEADER:offset + block_size - 8], -15)
-        except (_InflateError, zlib.error) as exc:
-            raise BgzfError(f"damaged BGZF block at byte {start + offset} ({exc})") from exc
-        offset += block_size
-        if piece:
-            pieces.append(piece)
-            pending += len(piece)
-            if pending >= chunk_bytes:
-                yield b"".join(pieces)
-                pieces, pending = [], 0
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        data = b""
+        base = start  # file offset of data[0]
+        while base < end:
+            more = fh.read(min(_READ_BYTES, end - base - len(data)))
+            data += more
+            offset = 0
+            while len(data) - offset >= _HEADER:
+                if data[offset:offset + 4] != _MAGIC:
+                    raise BgzfError(f"damaged BGZF block at byte {base + offset}")
+                block_size = struct.unpack_from("<H", data, offset + 16)[0] + 1
+                if offset + block_size > len(data):
+                    break
+                try:
+                    piece = _inflate(memoryview(data)[offset + _HEADER:offset + block_size - 8], -15)
+                except (_InflateError, zlib.error) as exc:
+                    raise BgzfError(f"damaged BGZF block at byte {base + offset} ({exc})") from exc
+                offset += block_size
+                if piece:
+                    pieces.append(piece)
+                    pending += len(piece)
+                    if pending >= chunk_bytes:
+                        yield b"".join(pieces)
+                        pieces, pending = [], 0
+            data, base = data[offset:], base + offset
+            if not more:
+                if data:
+                    raise BgzfError(f"the file is truncated inside the BGZF block at byte {base}")
+                break
     if pieces:
         yield b"".join(pieces)

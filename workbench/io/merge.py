@@ -18,8 +18,8 @@ from typing import Iterator, Sequence
 
 from workbench.io.build import check_build
 from workbench.io.errors import InputError, InputProblem
-from workbench.io.vcf_text import (VcfHeader, decompressed_pieces, file_kind, gt_alleles, line_batches,
-                                   normalise_chrom, parse_header, read_header)
+from workbench.io.vcf_text import (VcfHeader, decompressed_pieces, file_kind, gt_alleles, line_chunks,
+                                   normalise_chrom, parse_header, split_header)
 from workbench.model import Trio
 
 _FORMAT = "GT:AD:DP:GQ"
@@ -113,7 +113,9 @@ def merged_family_lines(paths: Sequence[Path], trio: Trio,
 def _header_of(path: Path) -> VcfHeader:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    header, _, _ = read_header(line_batches(decompressed_pieces(path, file_kind(path)), str(path), {}), str(path))
+    chunks = line_chunks(decompressed_pieces(path, file_kind(path)), str(path))
+    header, _, _ = split_header(chunks, str(path))
+    chunks.close()
     return header
 
 
@@ -124,8 +126,8 @@ def _collect(path: Path, header: VcfHeader, samples: list[str], rank: int,
     name = str(path)
     columns = {s: 9 + header.samples.index(s) for s in samples}
     n_columns = 9 + len(header.samples)
-    for lines, first in line_batches(decompressed_pieces(path, file_kind(path)), name, {}):
-        for offset, line in enumerate(lines):
+    for chunk, first in line_chunks(decompressed_pieces(path, file_kind(path)), name):
+        for offset, line in enumerate(chunk.decode("utf-8", errors="replace").split("\n")[:-1]):
             line_no = first + offset
             if line_no <= header.line_count or not line.strip():
                 continue

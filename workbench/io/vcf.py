@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import copyreg
 import gc
-import gzip
 import os
 import types
-import zlib
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -33,14 +31,14 @@ import numpy as np
 
 from workbench.io.annotation import DEFAULT_FREQUENCY_FIELDS, AnnotationParser
 from workbench.io.block_scan import first_entry_frequency, scan_block
-from workbench.io.bgzf import BgzfError, block_offsets, decompress_range, split_ranges
+from workbench.io.bgzf import BgzfError, block_offsets, decompress_range, has_eof_marker, split_ranges
 from workbench.io.build import check_build
 from workbench.io.errors import InputError, InputProblem
 from workbench.io.merge import merged_family_lines
 from workbench.io.ped import Pedigree
 from workbench.io.vcf_text import CHUNK_BYTES, GT_CODE, VcfHeader, decompressed_pieces, file_kind, gt_alleles
 from workbench.io.vcf_text import chrom_class as classify_chrom
-from workbench.io.vcf_text import normalise_chrom, parse_header
+from workbench.io.vcf_text import line_chunks, normalise_chrom, split_header
 from workbench.model import Call, Genotype, Trio, Variant
 from workbench.qc import TrioQC, summarise_trio
 from workbench.qc import tally as T
@@ -495,9 +493,12 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
     if not path.is_file():
         raise InputError(f"{name}: no such file")
     kind = file_kind(path)
-    chunks = _line_chunks(decompressed_pieces(path, kind), name)
-    header, rest, rest_first = _split_header(chunks, name)
+    chunks = line_chunks(decompressed_pieces(path, kind), name)
+    header, rest, rest_first = split_header(chunks, name)
     size = path.stat().st_size
+    notes = [] if kind != "bgzf" or has_eof_marker(path) else [
+        InputProblem(name, None, "the BGZF end-of-file marker is missing: the file may have been cut short "
+                                 "(the records present were read)")]
     workers = options.workers or len(os.sched_getaffinity(0))
     if kind == "bgzf" and workers > 1 and size >= _PARALLEL_MIN_BYTES:
         try:
@@ -506,7 +507,7 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
             pass  # damaged: the serial path reports the line where it breaks
         else:
             chunks.close()
-            return _read(header, name, trio, options, progress, parallel=(path, workers))
+            return _read(header, name, trio, options, progress, parallel=(path, workers), earlier_problems=notes)
 
     def all_chunks() -> Iterator[tuple[bytes, int]]:
         yield rest, rest_first
@@ -515,52 +516,7 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
             if progress:
                 progress(min(0.99, first * 200 / max(1, size * (4 if kind != "plain" else 1))))
 
-    return _read(header, name, trio, options, progress, batches=all_chunks())
-
-
-def _line_chunks(pieces: Iterable[bytes], name: str) -> Iterator[tuple[bytes, int]]:
-    """(bytes of complete lines ending in a newline, number of their first line)."""
-    rest = b""
-    lines_done = 0
-    iterator = iter(pieces)
-    while True:
-        try:
-            piece = next(iterator, None)
-        except (EOFError, zlib.error, gzip.BadGzipFile, BgzfError, OSError) as exc:
-            complete = lines_done + rest.count(b"\n")
-            raise InputError(f"{name}: the compressed file is damaged or truncated after line {complete} "
-                             f"({exc})") from exc
-        if piece is None:
-            break
-        data = rest + piece
-        cut = data.rfind(b"\n") + 1
-        chunk, rest = data[:cut], data[cut:]
-        if chunk:
-            yield chunk, lines_done + 1
-            lines_done += chunk.count(b"\n")
-    if rest:
-        yield rest + b"\n", lines_done + 1
-
-
-def _split_header(chunks: Iterator[tuple[bytes, int]], name: str) -> tuple[VcfHeader, bytes, int]:
-    """The header, then the rest of the chunk that ended it and the number of its first line."""
-    header: list[str] = []
-    for chunk, first in chunks:
-        position = 0
-        while position < len(chunk):
-            end = chunk.index(b"\n", position)
-            line = chunk[position:end].decode("utf-8", errors="replace").rstrip("\r")
-            position = end + 1
-            if line.startswith("#") or not line.strip():
-                header.append(line)
-                if line.startswith("#CHROM"):
-                    return parse_header(header, name), chunk[position:], first + chunk.count(b"\n", 0, position)
-            else:
-                raise InputError(f"{name} line {len(header) + 1}: expected a VCF header line (starting with '#'), "
-                                 f"found {line[:60]!r}")
-    if not any(line.strip() for line in header):
-        raise InputError(f"{name}: the file is empty")
-    raise InputError(f"{name}: no '#CHROM' column header line: not a VCF file")
+    return _read(header, name, trio, options, progress, batches=all_chunks(), earlier_problems=notes)
 
 
 def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,

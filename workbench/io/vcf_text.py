@@ -115,44 +115,46 @@ def decompressed_pieces(path: Path, kind: str) -> Iterator[bytes]:
             yield block
 
 
-def line_batches(pieces: Iterable[bytes], name: str, state: dict[str, int]) -> Iterator[tuple[list[str], int]]:
-    """(lines without newline, number of the first line); ``state['lines']`` counts lines so far."""
-    rest = ""
-    state.setdefault("lines", 0)
+def line_chunks(pieces: Iterable[bytes], name: str) -> Iterator[tuple[bytes, int]]:
+    """(bytes of complete lines ending in a newline, number of their first line)."""
+    rest = b""
+    lines_done = 0
     iterator = iter(pieces)
     while True:
         try:
             piece = next(iterator, None)
         except (EOFError, zlib.error, gzip.BadGzipFile, BgzfError, OSError) as exc:
-            raise InputError(f"{name}: the compressed file is damaged or truncated after line "
-                             f"{state['lines']} ({exc})") from exc
+            complete = lines_done + rest.count(b"\n")
+            raise InputError(f"{name}: the compressed file is damaged or truncated after line {complete} "
+                             f"({exc})") from exc
         if piece is None:
             break
-        lines = (rest + piece.decode("utf-8", errors="replace")).split("\n")
-        rest = lines.pop()
-        if lines:
-            first = state["lines"] + 1
-            state["lines"] += len(lines)
-            yield lines, first
+        data = rest + piece
+        cut = data.rfind(b"\n") + 1
+        chunk, rest = data[:cut], data[cut:]
+        if chunk:
+            yield chunk, lines_done + 1
+            lines_done += chunk.count(b"\n")
     if rest:
-        state["lines"] += 1
-        yield [rest], state["lines"]
+        yield rest + b"\n", lines_done + 1
 
 
-def read_header(batches: Iterator[tuple[list[str], int]], name: str) -> tuple[VcfHeader, list[str], int]:
-    """The header, then the record lines left in the batch that ended it and their first number."""
+def split_header(chunks: Iterator[tuple[bytes, int]], name: str) -> tuple[VcfHeader, bytes, int]:
+    """The header, then the rest of the chunk that ended it and the number of its first line."""
     header: list[str] = []
-    for lines, first in batches:
-        for i, line in enumerate(lines):
-            if line.startswith("#"):
+    for chunk, first in chunks:
+        position = 0
+        while position < len(chunk):
+            end = chunk.index(b"\n", position)
+            line = chunk[position:end].decode("utf-8", errors="replace").rstrip("\r")
+            position = end + 1
+            if line.startswith("#") or not line.strip():
                 header.append(line)
                 if line.startswith("#CHROM"):
-                    return parse_header(header, name), lines[i + 1:], first + i + 1
-            elif line.strip():
-                raise InputError(f"{name} line {first + i}: expected a VCF header line (starting with '#'), "
-                                 f"found {line[:60]!r}")
+                    return parse_header(header, name), chunk[position:], first + chunk.count(b"\n", 0, position)
             else:
-                header.append(line)
+                raise InputError(f"{name} line {len(header) + 1}: expected a VCF header line (starting with '#'), "
+                                 f"found {line[:60]!r}")
     if not any(line.strip() for line in header):
         raise InputError(f"{name}: the file is empty")
     raise InputError(f"{name}: no '#CHROM' column header line: not a VCF file")
