@@ -23,8 +23,10 @@ def store(tmp_path):
 
 
 @pytest.fixture
-def start(store):
-    """Open the app in a fresh session (optionally logged in) and run it once."""
+def start(store, tmp_path, monkeypatch):
+    """Open the app in a fresh session (optionally logged in) and run it once; uploads go to tmp."""
+    monkeypatch.setenv("WORKBENCH_UPLOAD_DIR", str(tmp_path / "uploads"))
+
     def run(user=None) -> AppTest:
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
         at.session_state["store"] = store
@@ -137,7 +139,7 @@ def test_clinical_note_suggestions_can_be_confirmed_or_rejected(start):
     assert [s.term.id for s in at.session_state["note_suggestions"]] == ["HP:0001252"]
 
 
-def test_invalid_upload_shows_an_error_not_a_trace(start):
+def test_invalid_upload_shows_an_error_not_a_trace(start, tmp_path):
     at = goto(start(), "new_case")
     at.file_uploader(key="upload_vcfs").set_value(("trio.vcf", b"this is not a VCF\n", "text/plain"))
     ped = (REPO / "case_data/demo_nicu_trio/case.ped").read_bytes()
@@ -146,6 +148,7 @@ def test_invalid_upload_shows_an_error_not_a_trace(start):
     button(at, "analyse_upload").click().run()
     assert not at.exception
     assert at.error and "trio.vcf" in at.error[0].value
+    assert not any((tmp_path / "uploads").iterdir())  # the refused copy is not kept
 
 
 def test_upload_without_a_pedigree_is_refused_plainly(start):
@@ -175,3 +178,24 @@ def test_a_logged_in_analyst_keeps_phenotype_and_tags_in_the_case_store(start, s
     assert any(b.key == f"flip_excluded_{first}" for b in again.button)
     report = goto(again, "candidates")
     assert demo_top_gene in [g.gene_symbol for g in report.session_state["report_candidates"]]
+
+
+def test_a_valid_upload_is_analysed_and_opened(start, tmp_path):
+    at = goto(start(), "new_case")
+    demo = REPO / "case_data/demo_nicu_trio"
+    at.file_uploader(key="upload_vcfs").set_value([
+        ("trio.vcf.gz", (demo / "case.vcf.gz").read_bytes(), "application/gzip"),
+        ("trio.vcf.gz.tbi", (demo / "case.vcf.gz.tbi").read_bytes(), "application/octet-stream"),
+    ])
+    at.file_uploader(key="upload_ped").set_value(("family.ped", (demo / "case.ped").read_bytes(), "text/plain"))
+    at.file_uploader(key="upload_phenopacket").set_value(
+        ("packet.json", (demo / "phenopacket.json").read_bytes(), "application/json"))
+    at.run()
+    button(at, "analyse_upload").click().run()
+    assert not at.exception and not at.error
+    case = at.session_state["case"]
+    assert case.case_id.startswith("FAM1575B1-") and case.origin == "upload"
+    assert case.initial_profile.observed == ("HP:0007359", "HP:0001263", "HP:0011097", "HP:0002521")
+    uploaded = Path(case.vcfs[0])
+    assert uploaded.read_bytes() == (demo / "case.vcf.gz").read_bytes()  # stored unmodified
+    assert (uploaded.parent / "trio.vcf.gz.tbi").exists() and uploaded.is_relative_to(tmp_path)

@@ -8,6 +8,8 @@ of phenotype, tags and notes as soon as a logged-in user registers the case.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 import uuid
 from collections import OrderedDict
@@ -19,7 +21,7 @@ from typing import Callable
 import streamlit as st
 
 from workbench.model import PhenotypeProfile
-from workbench.paths import REPO_ROOT, cache_dir
+from workbench.paths import REPO_ROOT
 
 CASE_DATA = REPO_ROOT / "case_data"
 DEMO_CASE = CASE_DATA / "demo_nicu_trio"
@@ -162,9 +164,15 @@ def demo_cases() -> list[CaseFiles]:
     return [case_from_folder(p) for p in sorted(CASE_DATA.iterdir()) if (p / "phenopacket.json").exists()]
 
 
+def uploads_dir() -> Path:
+    """Where uploaded files are kept: data, not cache (a stored case points at its VCF)."""
+    data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return Path(os.environ.get("WORKBENCH_UPLOAD_DIR", data_home / "workbench" / "uploads"))
+
+
 def save_uploads(files: list[tuple[str, bytes]]) -> Path:
-    """Write uploaded files, unmodified, into a fresh folder of the data directory."""
-    folder = cache_dir() / "uploads" / uuid.uuid4().hex[:12]
+    """Write uploaded files, unmodified, into a fresh folder of the uploads directory."""
+    folder = uploads_dir() / uuid.uuid4().hex[:12]
     folder.mkdir(parents=True)
     for name, data in files:
         (folder / Path(name).name).write_bytes(data)
@@ -191,10 +199,13 @@ def case_from_uploads(
         )
         analysis(case, progress)
     except InputError as problem:
-        return None, str(problem)
+        message = str(problem)
     except (OSError, EOFError, UnicodeDecodeError, ValueError) as problem:  # e.g. a truncated gzip
-        return None, f"The files could not be read: {problem}"
-    return case, None
+        message = f"The files could not be read: {problem}"
+    else:
+        return case, None
+    shutil.rmtree(folder, ignore_errors=True)  # our copy of files we refused; the user keeps theirs
+    return None, message
 
 
 def open_case(case: CaseFiles) -> None:

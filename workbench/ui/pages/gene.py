@@ -94,10 +94,16 @@ if disease is not None:
     inheritance = ", ".join(label(m.value) for m in disease.inheritance) or "not annotated"
     st.markdown(f"Inheritance: **{inheritance}** · genes: {', '.join(disease.gene_symbols)}")
     patient = set(state.profile(case).observed)
+    matched_by = {t.disease_term: t.patient_term for t in gene.explanation.terms if t.disease_term and not t.excluded}
+
+    def in_patient(term_id: str) -> str:
+        if term_id in patient:
+            return "yes"
+        return f"matched by {label(matched_by[term_id])}" if term_id in matched_by else ""
+
     features = pd.DataFrame([
-        {"feature": label(f.term_id), "id": f.term_id,
-         "frequency in patients": f.frequency,
-         "in this patient": "yes" if f.term_id in patient else ""}
+        {"feature": label(f.term_id), "id": f.term_id, "frequency in patients": f.frequency,
+         "in this patient": in_patient(f.term_id)}
         for f in disease.features
     ])
     st.dataframe(
