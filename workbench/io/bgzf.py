@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 import zlib
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 try:  # Intel's ISA-L inflates about twice as fast as zlib; same raw-deflate interface
     from isal.isal_zlib import decompress as _inflate
@@ -77,10 +77,12 @@ def split_ranges(offsets: list[int], parts: int) -> list[tuple[int, int]]:
     return list(zip(cuts[:-1], cuts[1:]))
 
 
-def decompress_range(path: str | Path, start: int, end: int, chunk_bytes: int = 8 << 20) -> Iterator[bytes]:
+def decompress_range(path: str | Path, start: int, end: int, chunk_bytes: int = 8 << 20,
+                     on_offset: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """Decompressed text of the blocks in [start, end), in pieces of about ``chunk_bytes``.
 
-    Compressed bytes are read a few MB at a time, so reading only the header is cheap.
+    Compressed bytes are read a few MB at a time, so reading only the header is cheap;
+    ``on_offset`` hears the file offset reached before each piece is handed out (for progress).
     """
     pieces: list[bytes] = []
     pending = 0
@@ -107,6 +109,8 @@ def decompress_range(path: str | Path, start: int, end: int, chunk_bytes: int = 
                     pieces.append(piece)
                     pending += len(piece)
                     if pending >= chunk_bytes:
+                        if on_offset:
+                            on_offset(base + offset)
                         yield b"".join(pieces)
                         pieces, pending = [], 0
             data, base = data[offset:], base + offset

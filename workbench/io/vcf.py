@@ -406,13 +406,15 @@ class _Region:
     scan: _Scan
 
 
-def _scan_region(path: str, start: int, end: int, scanner: _Scanner) -> _Region:
+def _scan_region(path: str, start: int, end: int, scanner: _Scanner,
+                 progress: Callable[[float], None] | None = None) -> _Region:
     """Worker: local line numbers count from the region's cut line (fixed up by the caller)."""
     scanner.result = _Scan()
     head: bytes | None = None
     rest = b""
     newlines = 0
-    for piece in decompress_range(path, start, end, CHUNK_BYTES):
+    report = (lambda offset: progress(0.95 * (offset - start) / max(1, end - start))) if progress else None  # noqa: E731
+    for piece in decompress_range(path, start, end, CHUNK_BYTES, report):
         data = rest + piece
         if head is None:
             cut = data.find(b"\n")
@@ -436,11 +438,9 @@ def _scan_parallel(path: Path, scanner: _Scanner, workers: int, progress: Callab
     # the parent scans the first region itself: only the other regions' Variants cross processes
     with ProcessPoolExecutor(max_workers=max(1, len(ranges) - 1), mp_context=get_context("fork")) as pool:
         futures = [pool.submit(_scan_region, str(path), start, end, scanner) for start, end in ranges[1:]]
-        regions = [_scan_region(str(path), ranges[0][0], ranges[0][1], scanner)]
-        for k, future in enumerate(futures, start=2):
-            if progress:
-                progress(0.95 * (k - 1) / len(ranges))
-            regions.append(future.result())
+        # the regions are of equal size and run side by side: the parent's progress is everyone's
+        regions = [_scan_region(str(path), ranges[0][0], ranges[0][1], scanner, progress)]
+        regions += [future.result() for future in futures]
     scanner.result = _Scan()
     total, offset, previous_tail = _Scan(), 0, ""
     for region in regions:
@@ -493,9 +493,10 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
     if not path.is_file():
         raise InputError(f"{name}: no such file")
     kind = file_kind(path)
-    chunks = line_chunks(decompressed_pieces(path, kind), name)
-    header, rest, rest_first = split_header(chunks, name)
     size = path.stat().st_size
+    report = (lambda offset: progress(min(0.99, offset / size))) if progress else None  # noqa: E731
+    chunks = line_chunks(decompressed_pieces(path, kind, report), name)
+    header, rest, rest_first = split_header(chunks, name)
     notes = [] if kind != "bgzf" or has_eof_marker(path) else [
         InputProblem(name, None, "the BGZF end-of-file marker is missing: the file may have been cut short "
                                  "(the records present were read)")]
@@ -511,10 +512,7 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
 
     def all_chunks() -> Iterator[tuple[bytes, int]]:
         yield rest, rest_first
-        for chunk, first in chunks:
-            yield chunk, first
-            if progress:
-                progress(min(0.99, first * 200 / max(1, size * (4 if kind != "plain" else 1))))
+        yield from chunks
 
     return _read(header, name, trio, options, progress, batches=all_chunks(), earlier_problems=notes)
 

@@ -9,7 +9,7 @@ import gzip
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from workbench.io.bgzf import BgzfError, decompress_range, is_bgzf
 from workbench.io.errors import InputError
@@ -105,13 +105,15 @@ def file_kind(path: Path) -> str:
     return "bgzf" if is_bgzf(path) else "gzip"
 
 
-def decompressed_pieces(path: Path, kind: str) -> Iterator[bytes]:
-    """Decompressed bytes of the whole file in large pieces."""
+def decompressed_pieces(path: Path, kind: str, on_offset: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """Decompressed bytes of the whole file in large pieces; ``on_offset`` hears the bytes read."""
     if kind == "bgzf":
-        yield from decompress_range(path, 0, path.stat().st_size, CHUNK_BYTES)
+        yield from decompress_range(path, 0, path.stat().st_size, CHUNK_BYTES, on_offset)
         return
-    with (gzip.open(path, "rb") if kind == "gzip" else open(path, "rb")) as fh:
+    with open(path, "rb") as raw, (gzip.GzipFile(fileobj=raw) if kind == "gzip" else raw) as fh:
         while block := fh.read(CHUNK_BYTES):
+            if on_offset:
+                on_offset(raw.tell())
             yield block
 
 
