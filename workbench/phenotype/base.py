@@ -160,24 +160,28 @@ class PhenotypeScorer:
         """Every disease, best first."""
         prepared = self.prepare(profile)
         scores = self.disease_scores(prepared)
-        probabilities = self.probabilities(scores)
-        order = np.argsort(-scores, kind="stable")
-        return [self._match(prepared, int(row), scores, probabilities, rank) for rank, row in enumerate(order.tolist(), start=1)]
+        order = np.argsort(-scores, kind="stable").tolist()
+        build = self._builder(prepared, scores)
+        return [build(row, rank) for rank, row in enumerate(order, start=1)]
 
-    def _match(self, prepared: PreparedProfile, row: int, scores: np.ndarray, probabilities: np.ndarray | None, rank: int) -> DiseaseMatch:
-        return DiseaseMatch(
-            disease=self._diseases[row],
-            score=float(scores[row]),
-            probability=None if probabilities is None else float(probabilities[row]),
-            rank=rank,
-            _explain=functools.partial(self.explain, prepared, row),
-        )
+    def _builder(self, prepared: PreparedProfile, scores: np.ndarray) -> Callable[[int, int], DiseaseMatch]:
+        """A fast ``(row, rank) -> DiseaseMatch`` for one patient (plain lists, no numpy scalars)."""
+        probabilities = self.probabilities(scores)
+        score_list = scores.tolist()
+        probability_list = [None] * len(score_list) if probabilities is None else probabilities.tolist()
+        explain, diseases = self.explain, self._diseases
+
+        def build(row: int, rank: int) -> DiseaseMatch:
+            return DiseaseMatch(diseases[row], score_list[row], probability_list[row], rank,
+                                functools.partial(explain, prepared, row))
+
+        return build
 
     def score_genes(self, profile: PhenotypeProfile) -> list[GeneMatch]:
         """One entry per HGNC gene with an HPO disease, scored by its best disease, best first."""
         prepared = self.prepare(profile)
         scores = self.disease_scores(prepared)
-        probabilities = self.probabilities(scores)
+        build = self._builder(prepared, scores)
         disease_rank = np.empty(len(scores), dtype=np.int64)
         disease_rank[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
         # every gene's diseases best first, in one vectorised sort: by gene, then by rank
@@ -185,6 +189,7 @@ class PhenotypeScorer:
         order = np.lexsort((disease_rank[self._gene_flat_rows], gene_of_row))
         flat = self._gene_flat_rows[order].tolist()
         pointers = self._gene_pointers.tolist()
+        ranks = disease_rank.tolist()
         matches: dict[int, DiseaseMatch] = {}
         genes = []
         for k, (gene, _) in enumerate(self._gene_rows):
@@ -192,8 +197,8 @@ class PhenotypeScorer:
             for row in flat[pointers[k]:pointers[k + 1]]:
                 match = matches.get(row)
                 if match is None:
-                    match = matches[row] = self._match(prepared, row, scores, probabilities, int(disease_rank[row]))
+                    match = matches[row] = build(row, ranks[row])
                 diseases.append(match)
-            genes.append(GeneMatch(gene=gene, score=diseases[0].score, best=diseases[0], diseases=tuple(diseases)))
+            genes.append(GeneMatch(gene, diseases[0].score, diseases[0], tuple(diseases)))
         genes.sort(key=lambda g: (-g.score, g.gene.symbol))
         return genes
