@@ -18,7 +18,11 @@ _LATIN1 = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": 
 
 
 def _latin1(value: str) -> str:
-    """The PDF core fonts are Latin-1: map common typography, decompose accents, '?' the rest."""
+    """The PDF core fonts are Latin-1: map common typography, compose accents, '?' for the rest.
+
+    >>> _latin1("Café – ≥ 3 days, 新生儿")
+    'Café - >= 3 days, ???'
+    """
     text = unicodedata.normalize("NFKC", value.translate(_LATIN1))
     return text.encode("latin-1", "replace").decode("latin-1")
 
