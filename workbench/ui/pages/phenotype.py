@@ -1,4 +1,5 @@
 """Phenotype: the neonatologist records observed and excluded HPO terms; every change re-ranks."""
+import pandas as pd
 import streamlit as st
 
 from workbench.model import PhenotypeProfile
@@ -103,11 +104,10 @@ for suggestion in list(suggestions):
 # -- the effect ----------------------------------------------------------------------------
 st.subheader("Top candidates with this phenotype")
 _, _, ranking = layout.ranked()
-st.dataframe(
+st.table(pd.DataFrame(
     [{"rank": g.rank, "gene": g.gene_symbol, "disease": g.disease.name if g.disease else "",
-      "probability": round(g.probability, 3)} for g in ranking.genes[:5]],
-    hide_index=True, width="stretch",
-)
+      "mode": g.mode.value, "probability": f"{g.probability:.3f}"} for g in ranking.genes[:5]],
+).set_index("rank"))
 ranked_for = state.profile(case)
 st.caption(f"Ranked for {len(ranked_for.observed)} observed and {len(ranked_for.excluded)} excluded terms.")
 layout.provenance(ranking)
