@@ -49,7 +49,7 @@ def postgres_server() -> Iterator[str]:
         subprocess.run(prefix + list(args), check=True, capture_output=True, text=True)
 
     try:
-        run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+        run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C")
         run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(home / "server.log"), "-w", "-t", "60",
             "-o", f"-p {port} -h 127.0.0.1 -k {home} -F", "start")
     except subprocess.CalledProcessError as error:
