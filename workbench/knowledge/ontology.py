@@ -215,8 +215,10 @@ class Ontology:
         """Terms for an autocomplete: by id, or by label/synonym prefix of the words typed.
 
         Ranked exact label > exact synonym > label prefix > label word prefix > synonym
-        prefix > synonym word prefix; ties go to terms more diseases carry (the common
-        one a clinician most likely means), then to shorter labels.
+        prefix > synonym word prefix > all typed words found in any order; ties go to terms
+        more diseases carry (the common one a clinician most likely means), then to shorter
+        labels. Labels outrank synonyms because synonyms are broad ("Heartburn" would
+        otherwise answer "heart").
         """
         query = text.strip()
         if not query:
@@ -238,5 +240,24 @@ class Ontology:
             if term_index not in best or sort_key < best[term_index]:
                 best[term_index] = sort_key
             position += 1
+        words = key.split()
+        if len(best) < limit and len(words) > 1:
+            self._add_scattered_word_matches(words, best)
         ranked = sorted(best, key=lambda i: (best[i], self._terms[i].id))
         return [self._terms[i] for i in ranked[:limit]]
+
+    def _add_scattered_word_matches(self, words: list[str], best: dict[int, tuple[int, int, int]]) -> None:
+        """Ranks 6 (label) and 7 (synonym): every typed word starts some word of the text, in
+        any order ("resp distress", "seizure focal")."""
+        position = bisect.bisect_left(self._search_keys, (words[0],))
+        candidates = set()
+        while position < len(self._search_keys) and self._search_keys[position][0].startswith(words[0]):
+            candidates.add(self._search_keys[position][2])
+            position += 1
+        for term_index in candidates - set(best):
+            term = self._terms[term_index]
+            for order, text in ((6, term.label), *((7, s) for s in term.synonyms)):
+                text_words = _normalise(text).split()
+                if all(any(w.startswith(typed) for w in text_words) for typed in words):
+                    best[term_index] = (order, -int(self.disease_counts[term_index]), len(term.label))
+                    break
