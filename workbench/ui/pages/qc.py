@@ -11,7 +11,8 @@ qc = calls.qc
 frame = qc.to_frame()
 
 st.title("Trio QC")
-st.markdown(f"Family **{case.case_id}** ({calls.trio.family_kind}) · from every record of the VCF.")
+st.markdown(f"Family **{case.case_id}** ({calls.trio.family_kind}) · from all {calls.records_read:,} records of the VCF.")
+st.caption(f"VCF: {calls.source} · genome build {calls.genome_build} · annotation: {calls.annotation_source}")
 if qc.alarms:
     for alarm in qc.alarms:
         st.error(alarm, icon=":material/error:")
