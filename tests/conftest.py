@@ -6,6 +6,7 @@ gets its own fresh schema. Running as root, the server runs as the ``postgres`` 
 """
 from __future__ import annotations
 
+import gc
 import glob
 import os
 import shutil
@@ -58,6 +59,7 @@ def postgres_server() -> Iterator[str]:
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
+        gc.collect()  # close any connection pool a test left behind while its server still answers
         subprocess.run(prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                        capture_output=True)
         shutil.rmtree(home, ignore_errors=True)

@@ -290,7 +290,8 @@ def test_log_in(store, people):
         store.add_user("short", "short", Role.ANALYST, "Short", None)
     with pytest.raises(StoreError, match="already exists"):
         store.add_user("director", "another-password", Role.ANALYST, "Again", None)
-    hashes = store._engine.connect().execute(text("SELECT password_hash FROM users")).scalars().all()
+    with store._engine.connect() as conn:
+        hashes = conn.execute(text("SELECT password_hash FROM users")).scalars().all()
     assert all(h.startswith("$argon2id$") for h in hashes) and len(set(hashes)) == len(hashes)
 
 
@@ -312,9 +313,10 @@ def test_migrations_upgrade_an_older_database(database_url):
     with engine.begin() as conn:
         assert migrate(conn, upto=1) == [1]
     engine.dispose()
-    store = open_store(database_url)
-    assert store.schema_version() == LATEST_VERSION == 3
-    assert open_store(database_url).schema_version() == 3  # re-opening applies nothing twice
+    for _ in range(2):  # the second opening applies nothing
+        store = open_store(database_url)
+        assert store.schema_version() == LATEST_VERSION == 3
+        store.close()
 
 
 def test_simultaneous_writers_with_the_same_version_one_wins(store, people, case):
