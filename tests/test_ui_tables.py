@@ -13,7 +13,7 @@ def variant(pos: int, consequence: str, impact: Impact, af: float | None, gq: in
     calls = {"kid": Call(Genotype.HET, 10, 9, 19, gq), "dad": Call(Genotype.HOM_REF, 20, 0, 20, 60),
              "mum": Call(Genotype.HOM_REF, 18, 0, 18, 55)}
     return Variant("chr9", pos, "C", "A", MappingProxyType(calls), population_af=af,
-                   consequences=(GeneConsequence("GENE1", consequence, impact, hgvs_p="p.Thr56Lys"),))
+                   consequences=(GeneConsequence("GENE1", consequence, impact, hgvs_p="ENSP00000362396:p.Thr56Lys"),))
 
 
 def gene(symbol: str, mode: InheritanceMode, *variants: Variant, rank: int = 1) -> RankedGene:
@@ -45,8 +45,8 @@ def test_missing_annotation_and_quality_are_classes_of_their_own():
 def test_candidate_frame_names_the_key_variant_and_tag():
     frame = candidate_frame([gene("GENE1", InheritanceMode.DE_NOVO, RARE_STOP)], TRIO, {"GENE1": "candidate"})
     row = frame.iloc[0]
-    assert (row["gene"], row["mode"], row["key variant"], row["class"], row["GQ"], row["tag"]) == (
-        "GENE1", "de novo", "chr9:200:C:A", "loss of function", 20, "candidate")
+    assert (row["gene"], row["mode"], row["key variant"], row["HGVS"], row["class"], row["GQ"], row["tag"]) == (
+        "GENE1", "de novo", "chr9:200:C:A", "p.Thr56Lys", "loss of function", 20, "candidate")
 
 
 def test_variant_frame_shows_each_family_member_by_role():

@@ -25,6 +25,11 @@ def score_breakdown(genes: Sequence) -> go.Figure:
             y=labels, x=[getattr(g, attribute) for g in genes], name=name, orientation="h",
             marker_color=colour, hovertemplate="%{y}: " + name + " log10 LR %{x:.2f}<extra></extra>",
         )
+    figure.add_scatter(
+        y=labels, x=[g.score for g in genes], name="score (sum)", mode="markers",
+        marker=dict(symbol="diamond", color="black", size=9),
+        hovertemplate="%{y}: score %{x:.2f}<extra></extra>",
+    )
     figure.update_layout(
         barmode="relative", height=max(260, 28 * len(genes) + 80), yaxis_autorange="reversed",
         xaxis_title="log10 likelihood ratio", legend_orientation="h", margin=dict(l=10, r=10, t=30, b=10),

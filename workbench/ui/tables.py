@@ -28,6 +28,11 @@ def variant_class(variant: Variant, gene_symbol: str) -> str:
     return consequence_class(consequence.consequence, consequence.impact) or NOT_ANNOTATED
 
 
+def _short_hgvs(hgvs: str | None) -> str:
+    """'ENSP00000362396:p.Thr56Lys' -> 'p.Thr56Lys' (the full form is on the Gene detail page)."""
+    return (hgvs or "").split(":", 1)[-1]
+
+
 def proband_quality(variant: Variant, trio: Trio) -> int | None:
     call = variant.calls.get(trio.proband.id)
     return None if call is None else call.quality
@@ -69,7 +74,7 @@ def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = N
             "mode": gene.mode.value,
             "probability": gene.probability,
             "key variant": variant.key if variant else "",
-            "HGVS": (consequence.hgvs_p or consequence.hgvs_c or "") if consequence else "",
+            "HGVS": _short_hgvs(consequence.hgvs_p or consequence.hgvs_c) if consequence else "",
             "frequency": variant.population_af if variant else None,
             "consequence": consequence.consequence.replace("&", ", ") if consequence else "",
             "class": variant_class(variant, gene.gene_symbol) if variant else "",

@@ -77,5 +77,5 @@ if shown:
     st.caption(
         "Each segment is one log10 part: the gene's prior, then the likelihood ratios of phenotype, variant "
         "and inheritance (above 0 favours the gene, below 0 counts against it). The parts add up to the "
-        "gene's score, which sets its probability."
+        "gene's score (black diamond), which sets its probability."
     )
