@@ -199,3 +199,16 @@ def test_a_valid_upload_is_analysed_and_opened(start, tmp_path):
     uploaded = Path(case.vcfs[0])
     assert uploaded.read_bytes() == (demo / "case.vcf.gz").read_bytes()  # stored unmodified
     assert (uploaded.parent / "trio.vcf.gz.tbi").exists() and uploaded.is_relative_to(tmp_path)
+
+
+def test_files_on_the_server_are_analysed_in_place_and_bad_paths_refused(start):
+    demo = REPO / "case_data/demo_nicu_trio"
+    at = goto(start(), "new_case")
+    at.text_area(key="server_vcfs").set_value(str(demo / "missing.vcf.gz"))
+    at.text_input(key="server_ped").set_value(str(demo / "case.ped"))
+    button(at, "analyse_server_files").click().run()
+    assert not at.exception and "missing.vcf.gz" in at.error[0].value
+    at.text_area(key="server_vcfs").set_value(str(demo / "case.vcf.gz"))
+    button(at, "analyse_server_files").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["case"].vcfs == (str(demo / "case.vcf.gz"),)

@@ -179,33 +179,43 @@ def save_uploads(files: list[tuple[str, bytes]]) -> Path:
     return folder
 
 
-def case_from_uploads(
-    folder: Path, vcf_names: list[str], ped_name: str, phenopacket_name: str | None,
-    proband_id: str | None, progress: Callable[[float], None] | None = None,
+def case_from_files(
+    vcfs: list[Path], ped: Path, phenopacket: Path | None, proband_id: str | None,
+    progress: Callable[[float], None] | None = None, origin: str = "upload",
 ) -> tuple[CaseFiles | None, str | None]:
-    """Check and analyse uploaded files; (case, None) or (None, the library's message for the user)."""
+    """Check and analyse a family's files; (case, None) or (None, the library's message for the user)."""
     from workbench.io import InputError, read_pedigree
     from workbench.io.phenopacket import read_phenopacket
 
     try:
-        trio = read_pedigree(folder / ped_name).trio(proband_id)
-        profile = read_phenopacket(folder / phenopacket_name).profile if phenopacket_name else PhenotypeProfile()
+        trio = read_pedigree(ped).trio(proband_id)
+        profile = read_phenopacket(phenopacket).profile if phenopacket else PhenotypeProfile()
         case = CaseFiles(
-            case_id=f"{trio.proband.family_id}-{folder.name[:6]}",
-            vcfs=tuple(str(folder / name) for name in vcf_names),
-            ped=str(folder / ped_name),
+            case_id=f"{trio.proband.family_id}-{uuid.uuid4().hex[:6]}",
+            vcfs=tuple(str(v) for v in vcfs),
+            ped=str(ped),
             proband_id=trio.proband.id,
             initial_profile=profile,
+            origin=origin,
         )
         analysis(case, progress)
     except InputError as problem:
-        message = str(problem)
+        return None, str(problem)
     except (OSError, EOFError, UnicodeDecodeError, ValueError) as problem:  # e.g. a truncated gzip
-        message = f"The files could not be read: {problem}"
-    else:
-        return case, None
-    shutil.rmtree(folder, ignore_errors=True)  # our copy of files we refused; the user keeps theirs
-    return None, message
+        return None, f"The files could not be read: {problem}"
+    return case, None
+
+
+def case_from_uploads(
+    folder: Path, vcf_names: list[str], ped_name: str, phenopacket_name: str | None,
+    proband_id: str | None, progress: Callable[[float], None] | None = None,
+) -> tuple[CaseFiles | None, str | None]:
+    """``case_from_files`` on an upload folder; a refused upload's copy is removed."""
+    case, problem = case_from_files([folder / name for name in vcf_names], folder / ped_name,
+                                    folder / phenopacket_name if phenopacket_name else None, proband_id, progress)
+    if problem:
+        shutil.rmtree(folder, ignore_errors=True)  # our copy of files we refused; the user keeps theirs
+    return case, problem
 
 
 def open_case(case: CaseFiles) -> None:

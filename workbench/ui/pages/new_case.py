@@ -1,10 +1,26 @@
 """New case: upload a trio (one multi-sample VCF or one VCF per person) and its PED, or open an example."""
+from pathlib import Path
+
 import streamlit as st
 
-from workbench.model import PhenotypeProfile
 from workbench.ui import state
 
 st.title("New case")
+
+
+def opened(case, problem: str | None) -> None:
+    """Show the library's refusal plainly, or open the analysed case (kept in the store if logged in)."""
+    if problem:
+        st.error(problem)
+        return
+    state.open_case(case)
+    if state.user() is not None:
+        refusal = state.register(case)
+        if refusal:
+            st.warning(f"Analysed, but not saved in the case store: {refusal}")
+            st.stop()
+    st.switch_page("workbench/ui/pages/candidates.py")
+
 
 st.subheader("Upload")
 vcfs = st.file_uploader(
@@ -33,16 +49,27 @@ if st.button("Analyse", type="primary", key="analyse_upload"):
             progress=lambda fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=f"Reading the VCF: {fraction:.0%}"),
         )
         bar.empty()
-        if problem:
-            st.error(problem)
-        else:
-            state.open_case(case)
-            if state.user() is not None:  # logged in: keep the case and its phenotype
-                refusal = state.register(case)
-                if refusal:
-                    st.warning(f"Analysed, but not saved in the case store: {refusal}")
-                    st.stop()
-            st.switch_page("workbench/ui/pages/candidates.py")
+        opened(case, problem)
+
+st.subheader("Or analyse files already on this server")
+st.caption("For genome-size VCFs: the files are read where they are and never modified or copied.")
+server_vcfs = st.text_area("VCF path(s), one per line", key="server_vcfs", height=68)
+server_ped = st.text_input("PED path", key="server_ped")
+server_packet = st.text_input("Phenopacket path (optional)", key="server_phenopacket")
+if st.button("Analyse these files", key="analyse_server_files"):
+    paths = [Path(line.strip()).expanduser() for line in server_vcfs.splitlines() if line.strip()]
+    if not paths or not server_ped.strip():
+        st.error("Give at least one VCF path and the PED path.")
+    else:
+        bar = st.progress(0.0, text="Reading the VCF…")
+        case, problem = state.case_from_files(
+            paths, Path(server_ped.strip()).expanduser(),
+            Path(server_packet.strip()).expanduser() if server_packet.strip() else None, proband or None,
+            progress=lambda fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=f"Reading the VCF: {fraction:.0%}"),
+            origin="server files",
+        )
+        bar.empty()
+        opened(case, problem)
 
 st.subheader("Or open an example")
 examples = state.demo_cases()
