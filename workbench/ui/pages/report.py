@@ -9,7 +9,8 @@ Session state:
                          sends it, so an edit made meanwhile by someone else is refused, not lost
     "report_candidates"  optional sequence of ranked genes to choose variants from: objects with
                          .gene_symbol, .mode (InheritanceMode | None), .variants (tuple[Variant]),
-                         .disease (Disease | None) -- e.g. ranking.genes[:20]
+                         .disease (Disease | None) -- e.g. ranking.genes[:20]. Without it, the top
+                         30 genes of the triage case's ranking (workbench.ui.state) are offered.
 """
 from dataclasses import replace
 
@@ -97,7 +98,24 @@ if latest is not None and latest.amendment_reason:
 
 # -- choose a variant and classify it -------------------------------------------------------
 st.header("Add a variant")
-candidates = st.session_state.get("report_candidates") or ()
+
+
+def triage_candidates(limit: int = 30) -> tuple:
+    """The open triage case's top ranked genes (cached analysis), when it is this stored case."""
+    if triage_case is None or triage_case.case_id != case_id:
+        return ()
+    from workbench.io import InputError
+    from workbench.ui import state
+
+    try:
+        return state.ranking(triage_case, state.profile(triage_case)).genes[:limit]
+    except (InputError, OSError, ValueError) as problem:
+        st.caption(f"The case's ranking is not available: {problem}")
+        return ()
+
+
+candidates = (st.session_state["report_candidates"] if "report_candidates" in st.session_state
+              else triage_candidates())
 options = {f"{g.gene_symbol} · {v.key} · {g.mode.value if g.mode else 'mode unknown'}": (g, v)
            for g in candidates for v in g.variants}
 if not options:
