@@ -40,7 +40,7 @@ except NotFoundError:
     st.info(f"Case {case_id} is not yet in the case store. Register it to keep its phenotype, "
             "classifications and reports.")
     if triage_case is not None and st.button("Register case", key="register_case"):
-        from workbench.io import read_pedigree
+        from workbench.io import InputError, read_pedigree
         from workbench.ui import state
 
         kb = state.knowledge()
@@ -51,7 +51,7 @@ except NotFoundError:
             trio = read_pedigree(triage_case.ped).trio(triage_case.proband_id)
             store.create_case(trio, list(triage_case.vcfs), kb.version, user, case_id=case_id,
                               pedigree_path=triage_case.ped, phenotype=terms)
-        except (StoreError, PermissionDenied) as problem:
+        except (InputError, StoreError, PermissionDenied) as problem:
             st.error(str(problem))
         else:
             st.session_state["case_id"] = case_id
@@ -77,7 +77,7 @@ st.markdown(f"Case **{case.case_id}** · family {case.family_id} · proband `{ca
             f"status **{case.status.value}** · knowledge {case.knowledge_version}")
 if case.row_version != seen:
     st.warning(f"Case {case.case_id} was changed by {case.updated_by} at {case.updated_at:%Y-%m-%d %H:%M:%S} UTC "
-               "since you opened it; reload to see the change before saving.")
+               "since you opened it. Check the case below (it shows the change), then reload to save again.")
     if st.button("Reload", key="reload_case"):
         seen_versions[case_id] = case.row_version
         st.rerun()
