@@ -8,8 +8,11 @@ One pass over the file does two things:
   the raw text: the proband's GT and the population-frequency values) are parsed into
   :class:`~workbench.model.Variant` objects, one per ALT allele, with per-allele genotypes.
 
-A genome (~5 million records) is split by chromosome over worker processes through its
-tabix/CSI index; an exome is read in one process. Samples are matched through the PED;
+The text is scanned in ~1 MB blocks with numpy (:mod:`workbench.io.block_scan`); only the
+few unusual lines and the candidate records go through per-line Python. A BGZF genome
+(~5 million records) is cut at BGZF block boundaries into one byte range per core, scanned
+side by side (the parent scans the first range, forked workers the others) and merged with
+exact line numbers; no index is needed. An exome is read in one process. Samples are matched through the PED;
 ``1`` and ``chr1`` naming both work (``Variant.chrom`` is always ``chr1`` style, ``chrM`` for
 MT). Population frequency comes from :class:`~workbench.io.annotation.AnnotationParser`,
 never from INFO/AF (the callset's own frequency).
@@ -43,11 +46,11 @@ from workbench.model import Call, Genotype, Trio, Variant
 from workbench.qc import TrioQC, summarise_trio
 from workbench.qc import tally as T
 
-# Variant.calls is a read-only mapping; let worker processes send Variants back to the parent.
 def _read_only(mapping: dict) -> types.MappingProxyType:
     return types.MappingProxyType(mapping)
 
 
+# Variant.calls is a read-only mapping; let worker processes send Variants back to the parent.
 copyreg.pickle(types.MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
 
 DEFAULT_MAX_POPULATION_AF = 0.05
@@ -63,8 +66,8 @@ class ReadOptions:
     absent from the population database are kept). ``strict``: stop at the first malformed
     record instead of counting it. ``absent_as_ref``: when merging one VCF per person, a site
     missing from someone's file is HOM_REF rather than NO_CALL (only true for files that list
-    every confidently-called site, e.g. gVCF-derived). ``workers``: processes for indexed
-    genomes (0 = one per available core).
+    every confidently-called site, e.g. gVCF-derived). ``workers``: processes for BGZF files
+    over 32 MB (0 = one per available core).
     """
 
     max_population_af: float = DEFAULT_MAX_POPULATION_AF
@@ -141,70 +144,47 @@ class _Scanner:
             self.result.problems.append((line_no, message))
 
     def scan(self, lines: Sequence[str], first_line_no: int) -> None:
-        """Tally ``lines`` (numbered from ``first_line_no``) and build the candidate Variants."""
-        gt_code, chrom_info, rarity = GT_CODE, self._chrom, self.rarity.may_be_rare
-        tally = self.result.tally
-        candidates: list[tuple[int, list[str]]] = []
-        pc, fc, mc = self.columns
-        n_columns = self.n_columns
-        no_call = T.NO_CALL
-        carries = {T.HET, T.HOM_ALT, T.HAPLOID_ALT, T.HET_NONREF}
-        transitions = {"AG": 0, "GA": 0, "CT": 0, "TC": 0, "ag": 0, "ga": 0, "ct": 0, "tc": 0}
-        par1, par2 = _PAR_X
-        records = 0
-        line_no = first_line_no - 1
-        for line in lines:
-            line_no += 1
+        """Tally ``lines`` (numbered from ``first_line_no``) and build the candidate Variants.
+
+        The exact per-line path: used for the lines :meth:`scan_bytes` finds unusual and for
+        merged per-person records; both paths give identical tallies and Variants.
+        """
+        for line_no, line in enumerate(lines, start=first_line_no):
             if not line or line[0] == "#":
                 if line and line_no > self.header_lines:
                     self.problem(line_no, "a header line among the records")
                 continue
-            f = line.split("\t")
-            if len(f) != n_columns:
+            f = line.rstrip("\r").split("\t")
+            if len(f) != self.n_columns:
                 if line.strip():
-                    self.problem(line_no, f"expected {n_columns} tab-separated columns, found {len(f)}")
+                    self.problem(line_no, f"expected {self.n_columns} tab-separated columns, found {len(f)}")
                 continue
-            records += 1
-            chrom_class = (chrom_info.get(f[0]) or self._chrom_info(f[0]))[1]
-            if chrom_class == 1:  # chrX: outside or inside the pseudo-autosomal regions?
-                pos = int(f[1]) if f[1].isdigit() else 0
-                if par1[0] <= pos <= par1[1] or par2[0] <= pos <= par2[1]:
-                    chrom_class = 2
-            ref, alt = f[3], f[4]
-            if len(ref) == 1 and len(alt) == 1:
-                variant_class = transitions.get(ref + alt, 1)
-            else:
-                variant_class = 3 if "," in alt else 2
-            if f[8][:2] == "GT":
-                g = f[pc]
-                code_p = gt_code.get(g[:3]) if g[3:4] in ":" else None
-                if code_p is None:
-                    code_p = self._slow_code(g, line_no)
-                if fc >= 0:
-                    g = f[fc]
-                    code_f = gt_code.get(g[:3]) if g[3:4] in ":" else None
-                    if code_f is None:
-                        code_f = self._slow_code(g, line_no)
-                else:
-                    code_f = no_call
-                if mc >= 0:
-                    g = f[mc]
-                    code_m = gt_code.get(g[:3]) if g[3:4] in ":" else None
-                    if code_m is None:
-                        code_m = self._slow_code(g, line_no)
-                else:
-                    code_m = no_call
-            else:
-                code_p = code_f = code_m = no_call
-            tally[(((chrom_class * 4 + variant_class) * 7 + code_p) * 7 + code_f) * 7 + code_m] += 1
-            if code_p in carries and rarity(f[7].encode()):
-                candidates.append((line_no, f))
-        self.result.records += records
-        for line_no, f in candidates:
+            self.result.records += 1
+            chrom_class = self._chrom_info(f[0])[1]
+            if chrom_class == T.X_NONPAR and f[1].isdigit():
+                if any(low <= int(f[1]) <= high for low, high in _PAR_X):
+                    chrom_class = T.X_PAR
+            codes = [self._code(f, column, line_no) for column in self.columns]
+            self.result.tally[T.tally_index(chrom_class, T.snv_class(f[3], f[4]), *codes)] += 1
+            if codes[0] in T.CARRIES_ALT and self.rarity.may_be_rare(f[7].encode()):
+                try:
+                    self.result.variants.extend(self._variants(line_no, f))
+                except (ValueError, IndexError) as exc:
+                    self.problem(line_no, f"cannot read the record ({exc})")
+
+    def _code(self, f: list[str], column: int, line_no: int) -> int:
+        """Record-level genotype code of one sample column (-1 = not sequenced: NO_CALL)."""
+        if column < 0 or not (f[8] == "GT" or f[8].startswith("GT:")):
+            return T.NO_CALL
+        gt = f[column].split(":", 1)[0]
+        code = GT_CODE.get(gt)
+        if code is None:
             try:
-                self.result.variants.extend(self._variants(line_no, f))
-            except (ValueError, IndexError) as exc:
-                self.problem(line_no, f"cannot read the record ({exc})")
+                code = T.genotype_code(gt_alleles(gt))
+            except ValueError:
+                self.problem(line_no, f"genotype {gt!r} is not a VCF GT value")
+                code = T.NO_CALL
+        return code
 
     def _chrom_info(self, name: str) -> tuple[str, int]:
         info = self._chrom.get(name)
@@ -241,14 +221,6 @@ class _Scanner:
                     self.result.variants.extend(self._variants(line_no, f))
                 except (ValueError, IndexError) as exc:
                     self.problem(line_no, f"cannot read the record ({exc})")
-
-    def _slow_code(self, sample_field: str, line_no: int) -> int:
-        gt = sample_field.split(":", 1)[0]
-        try:
-            return T.genotype_code(gt_alleles(gt))
-        except ValueError:
-            self.problem(line_no, f"genotype {gt!r} is not a VCF GT value")
-            return T.NO_CALL
 
     def _variants(self, line_no: int, f: list[str]) -> list[Variant]:
         """The ALT alleles of one record that the proband carries and that are rare enough."""
@@ -541,6 +513,7 @@ def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
         raise InputError(f"{name}: the VCF has no variant records")
     problems = list(earlier_problems)[:options.max_problems_listed]
     problems += [InputProblem(name, line_no, message) for line_no, message in scan.problems]
+    problems = problems[:options.max_problems_listed]
     notes = list(build.warnings)
     if not parser.kind:
         notes.append("no VEP/SnpEff/bcftools annotation in the header: genes are placed by position and "
