@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from workbench.knowledge import load_knowledge
-from workbench.knowledge.update import update_ontology
+from workbench.knowledge.update import UpdateError, update_ontology
 
 SLICE = Path(__file__).parent / "fixtures" / "hpo_slice"
 
@@ -66,14 +66,29 @@ def test_update_swaps_in_the_new_release_and_keeps_the_old(served, knowledge_dir
     assert not list(knowledge_dir.glob(".*incoming")) and not list(knowledge_dir.glob(".update-*"))
 
 
-def test_update_with_annotations(served, knowledge_dir):
+def test_update_with_annotations_and_gene_links(served, knowledge_dir):
     www, url = served
     (www / "hp.obo").write_text(newer_obo())
     (www / "phenotype.hpoa").write_text((SLICE / "phenotype.hpoa").read_text().replace("Disease C", "Disease C2"))
-    result = update_ontology(obo_url=f"{url}/hp.obo", hpoa_url=f"{url}/phenotype.hpoa")
-    assert result.replaced == ("hp.obo", "phenotype.hpoa")
-    assert load_knowledge().diseases["OMIM:100003"].name == "Disease C2"
+    genes = (SLICE / "genes_to_phenotype.txt").read_text()
+    (www / "genes_to_phenotype.txt").write_text(genes + "1004\tGENED\tHP:0001083\tEctopia lentis\t-\tOMIM:100003\n")
+    result = update_ontology(obo_url=f"{url}/hp.obo", hpoa_url=f"{url}/phenotype.hpoa",
+                             genes_url=f"{url}/genes_to_phenotype.txt")
+    assert result.replaced == ("hp.obo", "phenotype.hpoa", "genes_to_phenotype.txt")
+    knowledge = load_knowledge()
+    assert knowledge.diseases["OMIM:100003"].name == "Disease C2"
+    assert knowledge.diseases["OMIM:100003"].gene_symbols == ("GENEA", "GENEC", "GENED")
     assert (knowledge_dir / "previous" / "phenotype.2024-01-01.hpoa").exists()
+
+
+def test_bad_annotation_file_rolls_back_everything(served, knowledge_dir):
+    www, url = served
+    (www / "hp.obo").write_text(newer_obo())
+    (www / "phenotype.hpoa").write_text("<html>oops</html>\n")
+    with pytest.raises(UpdateError, match="not a usable annotation file"):
+        update_ontology(obo_url=f"{url}/hp.obo", hpoa_url=f"{url}/phenotype.hpoa")
+    assert sorted(p.name for p in knowledge_dir.iterdir()) == sorted(p.name for p in SLICE.iterdir())
+    assert load_knowledge().version == "HPO 2024-01-01"
 
 
 @pytest.mark.parametrize("content, message", [

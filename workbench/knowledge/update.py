@@ -22,11 +22,23 @@ import requests
 
 from workbench import paths
 from workbench.knowledge.knowledge import _load, cache_file
-from workbench.knowledge.sources import HPOA_FILE, OBO_FILE, SourceError, read_hpoa, read_obo, source_path
+from workbench.knowledge.sources import (
+    GENES_TO_PHENOTYPE_FILE,
+    HGNC_FILE,
+    HPOA_FILE,
+    OBO_FILE,
+    SourceError,
+    read_gene_disease_links,
+    read_hgnc,
+    read_hpoa,
+    read_obo,
+    source_path,
+)
 
 HPO_RELEASE = "https://github.com/obophenotype/human-phenotype-ontology/releases/latest/download"
 DEFAULT_OBO_URL = f"{HPO_RELEASE}/hp.obo"
 DEFAULT_HPOA_URL = f"{HPO_RELEASE}/phenotype.hpoa"
+DEFAULT_GENES_URL = f"{HPO_RELEASE}/genes_to_phenotype.txt"
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -82,8 +94,11 @@ def update_ontology(
     hpoa_url: str | None = None,
     timeout: float = 120.0,
     force: bool = False,
+    genes_url: str | None = None,
 ) -> UpdateResult:
-    """Fetch, verify and swap in a new hp.obo (and phenotype.hpoa when ``hpoa_url`` is given)."""
+    """Fetch, verify and swap in a new hp.obo, with phenotype.hpoa and genes_to_phenotype.txt
+    of the same release when their URLs are given (annotations and gene links should move
+    together: new diseases have no genes otherwise)."""
     directory = Path(directory or paths.knowledge_dir())
     obo_target = source_path(directory, OBO_FILE)
     if not obo_target.exists():
@@ -91,28 +106,34 @@ def update_ontology(
     old_version = read_obo(obo_target).version
     stale_cache = cache_file(directory)
     staged: list[tuple[Path, Path]] = []
+
+    def fetch(url: str, name: str, scratch: str) -> Path:
+        target = source_path(directory, name)
+        raw = Path(scratch) / f"{name}.download"
+        _download(url, raw, timeout)
+        incoming = _store_like(raw, target)
+        staged.append((incoming, target))
+        return incoming
+
     with tempfile.TemporaryDirectory(dir=directory, prefix=".update-") as scratch:
         try:
-            raw = Path(scratch) / "hp.obo.download"
-            _download(obo_url, raw, timeout)
-            staged_obo = _store_like(raw, obo_target)
-            staged.append((staged_obo, obo_target))
             try:
-                new_ontology = read_obo(staged_obo)
+                new_ontology = read_obo(fetch(obo_url, OBO_FILE, scratch))
             except SourceError as error:
                 raise UpdateError(f"{obo_url} is not a usable HPO release: {error}") from error
             if new_ontology.version == old_version and not force:
                 raise UpdateError(f"{obo_url} is HPO {old_version}, the release already installed (use --force to reinstall)")
             if hpoa_url:
-                hpoa_target = source_path(directory, HPOA_FILE)
-                raw = Path(scratch) / "phenotype.hpoa.download"
-                _download(hpoa_url, raw, timeout)
-                staged_hpoa = _store_like(raw, hpoa_target)
-                staged.append((staged_hpoa, hpoa_target))
                 try:
-                    read_hpoa(staged_hpoa)
+                    read_hpoa(fetch(hpoa_url, HPOA_FILE, scratch))
                 except SourceError as error:
                     raise UpdateError(f"{hpoa_url} is not a usable annotation file: {error}") from error
+            if genes_url:
+                try:
+                    read_gene_disease_links(fetch(genes_url, GENES_TO_PHENOTYPE_FILE, scratch),
+                                            read_hgnc(source_path(directory, HGNC_FILE)))
+                except SourceError as error:
+                    raise UpdateError(f"{genes_url} is not a usable gene-disease file: {error}") from error
         except BaseException:
             for incoming, _ in staged:
                 incoming.unlink(missing_ok=True)
@@ -150,7 +171,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="ontology_command", required=True)
     update = commands.add_parser("update", help="fetch a newer HPO release, verify it, swap it in (old one kept)")
     update.add_argument("--url", default=DEFAULT_OBO_URL, help="hp.obo to install (plain or gzip; default: latest HPO release)")
-    update.add_argument("--annotations-url", default=None, help="phenotype.hpoa to install with it (optional)")
+    update.add_argument("--annotations-url", default=None, help=f"phenotype.hpoa to install with it (optional; e.g. {DEFAULT_HPOA_URL})")
+    update.add_argument("--genes-url", default=None, help=f"genes_to_phenotype.txt to install with it (optional; e.g. {DEFAULT_GENES_URL})")
     update.add_argument("--dir", type=Path, default=None, help="knowledge folder (default: WORKBENCH_ONTOLOGY_DIR or ontology/)")
     update.add_argument("--timeout", type=float, default=120.0, help="seconds per download")
     update.add_argument("--force", action="store_true", help="install even if it is the same release")
@@ -159,7 +181,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _run_update(args: argparse.Namespace) -> int:
     try:
-        result = update_ontology(args.dir, args.url, args.annotations_url, args.timeout, args.force)
+        result = update_ontology(args.dir, args.url, args.annotations_url, args.timeout, args.force, args.genes_url)
     except (UpdateError, SourceError) as error:
         print(f"ontology update failed: {error}; nothing was changed", file=sys.stderr)
         return 1
