@@ -66,3 +66,16 @@ def test_too_little_data_gives_no_verdict_rather_than_a_false_alarm() -> None:
     assert all(p.looks_like_parent is None for p in report.parents)
     assert all(s.inferred_sex is Sex.UNKNOWN for s in report.samples)
     assert np.isnan(report.samples[0].x_het_fraction)
+
+
+def test_qc_command_reports_alarms_and_refusals(capsys, tmp_path: Path) -> None:
+    from workbench.cli import main
+
+    table = tmp_path / "qc.tsv"
+    assert main(["qc", "--vcf", str(FIXTURES / "qc_swapped_father.vcf.gz"), "--ped", str(FIXTURES / "qc_trio.ped"),
+                 "--tsv", str(table)]) == 1
+    assert "does not look like the proband's parent" in capsys.readouterr().out
+    assert table.read_text().startswith("sample\trole\t")
+    assert main(["qc", "--vcf", str(FIXTURES / "qc_good_trio.vcf.gz"), "--ped", str(FIXTURES / "qc_trio.ped")]) == 0
+    assert main(["qc", "--vcf", str(FIXTURES / "io_grch37.vcf"), "--ped", str(FIXTURES / "io_trio.ped")]) == 2
+    assert "GRCh37" in capsys.readouterr().err

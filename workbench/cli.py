@@ -6,7 +6,8 @@ import importlib
 import sys
 
 # Modules that expose ``register(subparsers)``; each adds one subcommand.
-COMMAND_MODULES: tuple[str, ...] = ("workbench.ranking.cli", "workbench.store.cli", "workbench.knowledge.update")
+COMMAND_MODULES: tuple[str, ...] = ("workbench.ranking.cli", "workbench.store.cli", "workbench.knowledge.update",
+                                     "workbench.qc.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
