@@ -36,7 +36,7 @@ def test_bgzf_cut_at_a_block_boundary_is_flagged(tmp_path: Path) -> None:
     cut.write_bytes(data[:-28])  # drop the end-of-file block: every record is still there
     assert any("end-of-file marker is missing" in w for w in check_upload(cut, FIXTURES / "io_trio.ped").warnings)
     calls = read_family_vcf(cut, read_pedigree(FIXTURES / "io_trio.ped"))
-    assert len(calls.variants) == 7 and any("end-of-file marker" in str(p) for p in calls.problems)
+    assert len(calls.variants) == 7 and calls.problems == () and "end-of-file marker" in calls.warnings[0]
     cut.write_bytes(data[:-40])  # into the data block
     with pytest.raises(InputError, match=r"cut\.vcf\.gz: the compressed file is damaged or truncated"):
         read_family_vcf(cut, read_pedigree(FIXTURES / "io_trio.ped"))

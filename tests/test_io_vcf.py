@@ -124,3 +124,16 @@ def test_benchmark_cases_keep_the_causal_variant_and_pass_qc() -> None:
         keys = {v.key for v in calls.variants}
         assert all(f"{t['chrom']}:{t['pos']}:{t['ref']}:{t['alt']}" in keys for t in truth["variants"])
         assert calls.qc.alarms == () and calls.problem_count == 0
+
+
+def test_file_level_doubts_are_warnings_not_record_problems(tmp_path: Path) -> None:
+    text = (FIXTURES / "io_trio.vcf").read_text()
+    bare = "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith(("##reference", "##contig", "##INFO=<ID=CSQ")))
+    path = tmp_path / "bare.vcf"
+    path.write_text(bare)
+    calls = read_family_vcf(path, read_pedigree(PED))
+    assert calls.problems == () and calls.problem_count == 0 and calls.genome_build == "GRCh38 (assumed)"
+    assert any("does not say which genome build" in w for w in calls.warnings)
+    assert any("no VEP/SnpEff/bcftools annotation" in w for w in calls.warnings)
+    assert calls.annotation_source.startswith("none")

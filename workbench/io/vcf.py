@@ -85,12 +85,13 @@ class FamilyCalls:
     trio: Trio
     variants: tuple[Variant, ...]  # alleles the proband carries with population AF <= the cut-off
     qc: TrioQC
-    problems: tuple[InputProblem, ...]  # the first ``max_problems_listed``; see problem_count
+    problems: tuple[InputProblem, ...]  # malformed records: the first ``max_problems_listed``
     records_read: int
     annotation_source: str
     source: str
     genome_build: str = "GRCh38"
-    problem_count: int = 0
+    problem_count: int = 0  # all malformed records (``problems`` lists the first ones)
+    warnings: tuple[str, ...] = ()  # file-level doubts: build assumed, no annotation, no frequency field...
 
 
 # -- the scanner: one pass, tally everything, keep candidate lines --------------------------
@@ -469,9 +470,9 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
     report = (lambda offset: progress(min(0.99, offset / size))) if progress else None  # noqa: E731
     chunks = line_chunks(decompressed_pieces(path, kind, report), name)
     header, rest, rest_first = split_header(chunks, name)
-    notes = [] if kind != "bgzf" or has_eof_marker(path) else [
-        InputProblem(name, None, "the BGZF end-of-file marker is missing: the file may have been cut short "
-                                 "(the records present were read)")]
+    notes = () if kind != "bgzf" or has_eof_marker(path) else (
+        f"{name}: the BGZF end-of-file marker is missing: the file may have been cut short (the records present "
+        "were read)",)
     workers = options.workers or len(os.sched_getaffinity(0))
     if kind == "bgzf" and workers > 1 and size >= _PARALLEL_MIN_BYTES:
         try:
@@ -480,18 +481,19 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
             pass  # damaged: the serial path reports the line where it breaks
         else:
             chunks.close()
-            return _read(header, name, trio, options, progress, parallel=(path, workers), earlier_problems=notes)
+            return _read(header, name, trio, options, progress, parallel=(path, workers), file_warnings=notes)
 
     def all_chunks() -> Iterator[tuple[bytes, int]]:
         yield rest, rest_first
         yield from chunks
 
-    return _read(header, name, trio, options, progress, batches=all_chunks(), earlier_problems=notes)
+    return _read(header, name, trio, options, progress, batches=all_chunks(), file_warnings=notes)
 
 
 def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
           progress: Callable[[float], None] | None, batches: Iterable[tuple[bytes | list[str], int]] | None = None,
-          parallel: tuple[Path, int] | None = None, earlier_problems: Sequence[InputProblem] = ()) -> FamilyCalls:
+          parallel: tuple[Path, int] | None = None, earlier_problems: Sequence[InputProblem] = (),
+          file_warnings: Sequence[str] = ()) -> FamilyCalls:
     build = check_build(header.text, header.contig_lengths, name)
     missing = [f"{s.id} ({role})" for role, s in (("proband", trio.proband), ("father", trio.father),
                                                   ("mother", trio.mother)) if s is not None and s.id not in header.samples]
@@ -514,17 +516,17 @@ def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
     problems = list(earlier_problems)[:options.max_problems_listed]
     problems += [InputProblem(name, line_no, message) for line_no, message in scan.problems]
     problems = problems[:options.max_problems_listed]
-    notes = list(build.warnings)
+    warnings = list(file_warnings) + [f"{name}: {warning}" for warning in build.warnings]
     if not parser.kind:
-        notes.append("no VEP/SnpEff/bcftools annotation in the header: genes are placed by position and "
-                     "consequences are unknown")
+        warnings.append(f"{name}: no VEP/SnpEff/bcftools annotation in the header: genes are placed by position "
+                        "and consequences are unknown")
     elif not scanner.rarity.active:
-        notes.append(f"no population-frequency field found (looked for {', '.join(options.frequency_fields)}): "
-                     "no frequency filter applied")
-    problems += [InputProblem(name, None, note) for note in notes]
+        warnings.append(f"{name}: no population-frequency field found (looked for "
+                        f"{', '.join(options.frequency_fields)}): no frequency filter applied")
     qc = summarise_trio(T.as_array(scan.tally), trio)
     if progress:
         progress(1.0)
     return FamilyCalls(trio=trio, variants=tuple(scan.variants), qc=qc, problems=tuple(problems),
                        records_read=scan.records, annotation_source=parser.source_label, source=name,
-                       genome_build=build.name, problem_count=len(earlier_problems) + scan.problem_count + len(notes))
+                       genome_build=build.name, problem_count=len(earlier_problems) + scan.problem_count,
+                       warnings=tuple(warnings))
