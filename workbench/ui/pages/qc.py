@@ -27,7 +27,7 @@ frame["label"] = frame["role"] + " " + frame["sample"]
 left, right = st.columns(2)
 left.plotly_chart(charts.qc_sex_check(frame), width="stretch")
 left.caption("Share of non-reference chrX calls (outside the pseudo-autosomal regions) that are heterozygous: "
-             f"males near 0, females well above. Colour: the sex the pedigree gives.")
+             "males near 0, females well above. Colour: the sex the pedigree gives.")
 parents = frame[frame["role"] != "proband"]
 if parents.empty:
     right.info("No parent sequenced: relatedness and Mendelian errors cannot be checked.")
