@@ -18,6 +18,8 @@ if qc.alarms:
         st.error(alarm, icon=":material/error:")
 else:
     st.success("No alarms: the family looks as the pedigree says.")
+for doubt in calls.warnings:
+    st.warning(doubt, icon=":material/warning:")
 if calls.problem_count:
     st.warning(f"{calls.problem_count} VCF records could not be used; first ones below.", icon=":material/warning:")
     with st.expander("Unusable records"):
