@@ -203,6 +203,7 @@ class _Scanner:
         self.result.tally += block.counts
         self.result.records += len(block.starts) - len(block.odd)
         starts, ends = block.starts, block.ends
+        first_new = len(self.result.variants)
         for i in block.odd.tolist():
             self.scan([buf[starts[i]:ends[i]].decode("utf-8", errors="replace")], first_line_no + i)
         rarity = self.rarity.may_be_rare
@@ -222,6 +223,8 @@ class _Scanner:
                     self.result.variants.extend(self._variants(line_no, f))
                 except (ValueError, IndexError) as exc:
                     self.problem(line_no, f"cannot read the record ({exc})")
+        if len(block.odd):  # keep file order: odd lines were read first
+            self.result.variants[first_new:] = sorted(self.result.variants[first_new:], key=lambda v: v.source_line)
 
     def _variants(self, line_no: int, f: list[str]) -> list[Variant]:
         """The ALT alleles of one record that the proband carries and that are rare enough."""
