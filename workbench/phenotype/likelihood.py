@@ -61,7 +61,9 @@ NOT_EXPLAINED = "not explained by the disease: floor"
 SPECIFIC_IC = float(np.log(10.0))  # IC from which a term gets the full floor (carried by <= 10% of diseases)
 
 
-def shared_ancestor_credit(frequency: np.ndarray | float, background: float, ic_shared: float, ic_patient: float, floor: float):
+def shared_ancestor_credit(
+    frequency: np.ndarray | float, background: float, ic_shared: float, ic_patient: float, floor: float
+) -> np.ndarray:
     """LR for a patient term matched only through the shared ancestor (see module docstring).
 
     >>> round(float(shared_ancestor_credit(0.5, 0.05, 0.0, 3.0, 0.05)), 6)   # root: the floor
