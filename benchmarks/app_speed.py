@@ -9,7 +9,8 @@
    again) until the page shows the new ranking (floor: <= 1 s);
 baselines, in the same run: the same page rerun without any ranking (an HPO search: the
 browser and server round trip alone), and the library alone (``CaseAnalysis.rank`` in this
-process) for the same phenotype changes. Medians are printed, with the machine's load.
+process) for the same phenotype changes; and the server side alone (AppTest script runs, no
+browser). Medians are printed, with the machine's load.
 """
 from __future__ import annotations
 
@@ -103,6 +104,30 @@ def rerun_without_ranking(page, queries=("seizure", "hypotonia", "apnea", "jaund
     return times
 
 
+def server_side(terms: list[str], repeats: int) -> tuple[list[float], list[float]]:
+    """The app's own script time without a browser (Streamlit's AppTest, warm caches):
+    a new session's Candidates page, and the Phenotype page after each term flip."""
+    from streamlit.testing.v1 import AppTest
+
+    app = str(REPO / "app.py")
+    AppTest.from_file(app, default_timeout=300).run()  # first start: fill the caches
+    sessions = []
+    for _ in range(repeats):
+        at = AppTest.from_file(app, default_timeout=300)
+        start = time.perf_counter()
+        at.run()
+        sessions.append(time.perf_counter() - start)
+    at.switch_page("workbench/ui/pages/phenotype.py").run()
+    flips = []
+    for direction, other in (("observed", "excluded"), ("excluded", "observed")):
+        for term in terms:
+            button = next(b for b in at.button if b.key == f"flip_{direction}_{term}")
+            start = time.perf_counter()
+            button.click().run()
+            flips.append(time.perf_counter() - start)
+    return sessions, flips
+
+
 def rerank_in_library(terms: list[str]) -> list[float]:
     """The same sequence of phenotypes ranked by the library directly (the baseline)."""
     from workbench.model import PhenotypeProfile
@@ -173,6 +198,7 @@ def main() -> None:
         server.wait(timeout=30)
         shutil.rmtree(scratch, ignore_errors=True)
     library = rerank_in_library(terms)
+    app_sessions, app_flips = server_side(terms, args.repeats)
 
     median = statistics.median
     print(f"machine load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
@@ -185,6 +211,8 @@ def main() -> None:
           f"(n={len(reranks)}, max {max(reranks):.2f}) floor 1 s")
     print(f"baseline: the same page rerun without ranking (HPO search), in the browser: median "
           f"{median(plain_reruns):.2f} s (n={len(plain_reruns)}); re-rank/rerun ratio {median(reranks) / median(plain_reruns):.2f}")
+    print(f"server side only (AppTest script run, no browser): new session -> candidates median "
+          f"{median(app_sessions):.2f} s; phenotype change -> re-ranked page median {median(app_flips):.2f} s")
     print(f"baseline: CaseAnalysis.rank alone, same phenotypes: median {median(library):.2f} s; "
           f"app/library ratio {median(reranks) / median(library):.2f}")
 
