@@ -44,6 +44,8 @@ _ENDS_FIELD = np.zeros(256, dtype=bool)
 _ENDS_FIELD[[_COLON, _TAB, _NEWLINE, _CR]] = True
 _SEPARATOR = np.zeros(256, dtype=bool)
 _SEPARATOR[[ord("/"), ord("|")]] = True
+_CARRIES = np.zeros(T.GENOTYPE_CODES, dtype=bool)
+_CARRIES[list(T.CARRIES_ALT)] = True
 
 
 @dataclass
@@ -121,7 +123,7 @@ def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
     flat = (((chrom_class * T.VARIANT_CLASSES + variant_class) * T.GENOTYPE_CODES + proband) * T.GENOTYPE_CODES
             + father) * T.GENOTYPE_CODES + mother
     counts = np.bincount(flat[fast], minlength=T.TALLY_SIZE)
-    carrying = fast & np.isin(proband, T.CARRIES_ALT)
+    carrying = fast & _CARRIES[np.maximum(proband, 0)]
     info_spans = np.stack([tab[carrying, 6] + 1, tab[carrying, 7]], axis=1)
     odd_lines = np.concatenate([np.flatnonzero(~good), index[odd]])
     odd_lines.sort()
