@@ -9,6 +9,7 @@ knowledge version and the code that produced them, so reopening a case skips the
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import hashlib
 import logging
 import pickle
@@ -22,6 +23,7 @@ import numpy as np
 from workbench import paths
 from workbench.model import PhenotypeProfile, Trio
 from workbench.ranking import evidence
+from workbench.ranking import rank as model
 from workbench.ranking.rank import GeneCandidates, group_candidates, rank_genes
 from workbench.ranking.result import Ranking, TermEvidence
 
@@ -43,20 +45,22 @@ class CaseCandidates:
 
 
 class _PhenotypeScores:
-    """Per-disease log10 LRs for one profile, from the scorer's vectorised fast path.
+    """Per-disease phenotype log10 LRs for one profile, from the scorer's vectorised fast path.
 
-    Term-by-term explanations are computed only for the genes someone looks at.
+    Observed and excluded terms are weighted apart (see :mod:`workbench.ranking.rank`), and
+    term-by-term explanations are computed only for the genes someone looks at.
     """
 
     def __init__(self, scorer, profile: PhenotypeProfile, rows: Mapping[str, int]) -> None:
         self._scorer, self._rows = scorer, rows
         self._prepared = scorer.prepare(profile)
-        if self._prepared.observed or self._prepared.excluded:
-            self._scores = scorer.disease_scores(self._prepared)
-            top = float(self._scores.max())
-            self._mean = top + float(np.log10(np.mean(10.0 ** (self._scores - top))))
-        else:
-            self._scores, self._mean = None, 0.0
+        self._scores = None
+        parts = ((self._prepared.observed, model.OBSERVED_TERM_WEIGHT, dataclasses.replace(self._prepared, excluded=())),
+                 (self._prepared.excluded, model.EXCLUDED_TERM_WEIGHT, dataclasses.replace(self._prepared, observed=())))
+        for terms, weight, prepared in parts:
+            if terms:
+                scores = weight * scorer.disease_scores(prepared)
+                self._scores = scores if self._scores is None else self._scores + scores
 
     def log10_lr(self, disease_id: str) -> float | None:
         row = self._rows.get(disease_id)
@@ -65,14 +69,16 @@ class _PhenotypeScores:
         return 0.0 if self._scores is None else float(self._scores[row])
 
     def unlinked_log10_lr(self) -> float:
-        return self._mean
+        return 0.0
 
     def terms(self, disease_id: str) -> tuple[TermEvidence, ...]:
         row = self._rows.get(disease_id)
         if row is None or self._scores is None:
             return ()
         return tuple(TermEvidence(patient_term=t.patient_term, disease_term=t.disease_term,
-                                  log10_lr=float(t.contribution), excluded=bool(t.excluded))
+                                  log10_lr=float(t.contribution) * (model.EXCLUDED_TERM_WEIGHT if t.excluded
+                                                                    else model.OBSERVED_TERM_WEIGHT),
+                                  excluded=bool(t.excluded))
                      for t in self._scorer.explain(self._prepared, row))
 
 
@@ -85,7 +91,7 @@ class CaseAnalysis:
         self.candidates = candidates
         self.knowledge = knowledge
         self.scorer = scorer or LikelihoodRatioScorer(knowledge)
-        self.background = evidence.ModeBackground(candidates.genes_per_mode)
+        self.background = evidence.ModeBackground(candidates.genes_per_mode, candidates.trio.family_kind)
         self._known_gene_count = len(knowledge.disease_genes)
 
     @property

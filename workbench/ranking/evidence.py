@@ -6,9 +6,10 @@ fitted to any benchmark. They are deliberately coarse (a handful of bins) so eac
 to a clinician as one readable sentence.
 
 * Consequence: of pathogenic variants in ClinVar about half are predicted loss of function
-  (frameshift, stop-gain, canonical splice, start-loss) and about 40% missense; of the rare
-  variants an exome carries, about 5% are loss of function, half missense and a quarter
-  synonymous. The ratio of those shares is the LR of each class.
+  (frameshift, stop-gain, canonical splice, start-loss), about 40% missense and only 1-2%
+  deep intronic or UTR; of the rare variants an exome carries, about 5% are loss of function,
+  half missense, a quarter synonymous and a sixth intronic/UTR. The ratio of those shares is
+  the LR of each class.
 * Population frequency: a dominant disease allele is almost never in gnomAD (disease
   prevalence caps it); a recessive allele often is, in carriers, up to about 0.5%.
 * Call quality: a de novo call in a child with a low genotype quality, a skewed allele
@@ -42,7 +43,7 @@ _CONSEQUENCE_SHARES: dict[str, tuple[float, float]] = {
     "in-frame indel": (0.04, 0.03),
     "splice region": (0.03, 0.04),
     "synonymous": (0.006, 0.22),
-    "non-coding (intronic / UTR)": (0.03, 0.17),
+    "non-coding (intronic / UTR)": (0.015, 0.17),
 }
 _LOSS_OF_FUNCTION = ("frameshift", "stop_gained", "splice_donor", "splice_acceptor", "start_lost",
                      "transcript_ablation", "exon_loss")
@@ -158,19 +159,31 @@ def inheritance_groups(inheritance: Iterable[DiseaseInheritance]) -> frozenset[s
     return frozenset(_GROUP[i] for i in inheritance if i in _GROUP)
 
 
-def mode_probability(mode: InheritanceMode, groups: frozenset[str]) -> float:
-    """P(the causal genotype shows ``mode``) given a disease's inheritance groups.
+# Modes that say "the parents could not tell where this allele came from". In a trio that
+# happens only when a parent's call is missing or poorly covered at the site (a few % of
+# sites); in a duo or a singleton it is how most causal genotypes look.
+_UNPHASED_MODES = frozenset({_M.HETEROZYGOUS_UNPHASED, _M.POSSIBLE_COMPOUND_HETEROZYGOUS})
+_UNPHASED_SHARE = {"trio": 0.03, "duo": 0.85, "singleton": 1.0}
+
+
+def mode_probability(mode: InheritanceMode, groups: frozenset[str], family_kind: str = "trio") -> float:
+    """P(the causal genotype shows ``mode``) given a disease's inheritance groups and the family.
 
     A disease recorded with several modes (e.g. AD and AR) takes the most compatible one; no
     recorded mode means the mixture a newly found gene would have.
     """
     if not groups:
-        return sum(weight * _MODE_GIVEN_INHERITANCE[g].get(mode, 0.0) for g, weight in _UNKNOWN_MIX.items()) or 1e-3
-    return max(_MODE_GIVEN_INHERITANCE[g].get(mode, 0.0) for g in groups) or 1e-3
+        p = sum(weight * _MODE_GIVEN_INHERITANCE[g].get(mode, 0.0) for g, weight in _UNKNOWN_MIX.items())
+    else:
+        p = max(_MODE_GIVEN_INHERITANCE[g].get(mode, 0.0) for g in groups)
+    if mode in _UNPHASED_MODES:
+        p *= _UNPHASED_SHARE.get(family_kind, 1.0)
+    return p or 1e-3
 
 
-def is_recessive_mode(mode: InheritanceMode) -> bool:
-    return mode in _RECESSIVE_MODES
+def tolerates_carriers(mode: InheritanceMode) -> bool:
+    """Modes whose allele healthy carriers pass on (so it may sit in gnomAD at a low frequency)."""
+    return mode in _RECESSIVE_MODES or mode is _M.X_LINKED_HEMIZYGOUS
 
 
 @dataclass(frozen=True)
@@ -178,11 +191,12 @@ class ModeBackground:
     """How often a gene that is NOT causal shows each mode in this case (per-case null rates)."""
 
     genes_per_mode: Mapping[InheritanceMode, int]
+    family_kind: str = "trio"
 
     def null_rate(self, mode: InheritanceMode) -> float:
         # +1: the gene under test may be the only one; the rate is never zero.
         return (self.genes_per_mode.get(mode, 0) + 1) / PROTEIN_CODING_GENES
 
     def log10_lr(self, mode: InheritanceMode, groups: frozenset[str]) -> float:
-        return math.log10(mode_probability(mode, groups) / self.null_rate(mode))
+        return math.log10(mode_probability(mode, groups, self.family_kind) / self.null_rate(mode))
 

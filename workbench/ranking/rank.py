@@ -13,10 +13,11 @@ parts add and the UI can chart them):
 * **Phenotype.** The LR of the patient's observed/excluded terms for each of the gene's
   diseases, from :class:`workbench.phenotype.LikelihoodRatioScorer` (term frequencies against
   the background of all annotated diseases). A gene without a described disease gets the
-  *mean* LR over all HPO diseases for this patient: its disease is unknown, and if new
-  diseases look like known ones, that mean is exactly P(phenotype | new disease) / P(phenotype
-  | background). It is high when the patient resembles some described syndrome and low when
-  the phenotype is unspecific, so it neither buries nor floats unlinked genes.
+  LR of a *typical* disease for this patient (the median over all HPO diseases): its disease
+  is unknown, so it is scored like a disease drawn at random. (The arithmetic mean would be
+  the textbook choice, but with terms treated as independent it is dominated by the one best
+  fitting disease, whose own genes already stand for it, and floats every unlinked gene
+  above nearly all known ones.)
 * **Variant.** Per allele: consequence class x population frequency x call quality
   (:mod:`workbench.ranking.evidence`). A biallelic candidate multiplies its two alleles' LRs
   (both must be pathogenic); a single-allele mode takes its best allele.
@@ -47,6 +48,8 @@ from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvide
 
 DIAGNOSTIC_YIELD = 0.4
 SHARE_IN_KNOWN_GENES = 0.9
+OBSERVED_TERM_WEIGHT = 0.5
+EXCLUDED_TERM_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMod
     """log10 LR of one allele, a short description and the quality notes."""
     consequence = consequence_for(variant, gene)
     klass = evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None
-    recessive = evidence.is_recessive_mode(mode)
+    recessive = evidence.tolerates_carriers(mode)
     c_lr = evidence.consequence_log10_lr(klass)
     f_lr = evidence.frequency_log10_lr(variant.population_af, recessive)
     q_lr, notes = evidence.quality_log10_lr(variant, trio, mode)
@@ -148,8 +151,7 @@ def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence
             v_lr, chosen, v_text, notes = variant_evidence(gene, mode, variants, trio)
             for disease in gene.diseases or (None,):
                 p_lr = phenotype.log10_lr(disease.id) if disease else None
-                if p_lr is None:
-                    p_lr = phenotype.unlinked_log10_lr()
+                p_lr = phenotype.unlinked_log10_lr() if p_lr is None else p_lr
                 groups = evidence.inheritance_groups(disease.inheritance) if disease else frozenset()
                 options.append(_Scored(gene, disease, mode, chosen, prior, p_lr, v_lr,
                                        background.log10_lr(mode, groups), v_text, notes))
@@ -185,7 +187,7 @@ def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: Phenoty
         prior = f"Known disease gene: prior 1 in {round(10 ** -s.prior):,}."
         term_source = functools.partial(phenotype.terms, s.disease.id)
     groups = evidence.inheritance_groups(s.disease.inheritance) if s.disease else frozenset()
-    expected = evidence.mode_probability(s.mode, groups)
+    expected = evidence.mode_probability(s.mode, groups, background.family_kind)
     seen = background.genes_per_mode.get(s.mode, 0)
     inheritance = (f"{s.mode.value}: seen in {expected:.0%} of causal genotypes for "
                    f"{' / '.join(sorted(groups)) or 'a disease of unknown inheritance'}; "
