@@ -22,15 +22,16 @@ import streamlit as st
 
 from workbench.model import PhenotypeProfile
 from workbench.paths import REPO_ROOT
+from workbench.store import Tag
 
 CASE_DATA = REPO_ROOT / "case_data"
 DEMO_CASE = CASE_DATA / "demo_nicu_trio"
-TAGS = ("candidate", "excluded", "reported")
+TAGS = tuple(tag.value for tag in Tag)  # candidate, excluded, reported
 
 SESSION_KEYS = {
     "case": "CaseFiles of the case being triaged (the demo case on first start)",
     "cases": "dict case_id -> (CaseFiles, when first opened): cases opened in this session",
-    "profiles": "dict case_id -> PhenotypeProfile: the phenotype as edited",
+    "profiles": "dict case_id -> PhenotypeProfile as edited (session copy while the case is not stored)",
     "gene": "gene symbol shown on the Gene detail page",
     "tags": "dict case_id -> {store.Target: tag} (session copy while the case is not stored)",
     "notes": "dict case_id -> {store.Target: [(author, when, text)]} (session copy, idem)",
@@ -346,8 +347,6 @@ def tag(kind: str, target_id: str) -> str | None:
 
 
 def set_tag(kind: str, target_id: str, value: str | None) -> None:
-    from workbench.store import Tag
-
     target = _target(kind, target_id)
     if stored():
         _write(store().set_tag, target, Tag(value) if value else None)
