@@ -58,3 +58,27 @@ def sidebar() -> None:
         else:
             st.caption(f"{user.display_name} ({user.role.value}) · case not registered: edits last for this "
                        "session (register it on the Cases page)")
+
+
+def logged_in_user(purpose: str):
+    """The logged-in user, or stop the page with a prompt to log in ``purpose`` (e.g. "to sign out reports")."""
+    user = st.session_state.get("user")
+    if user is None:
+        st.warning(f"Log in {purpose}.")
+        st.stop()
+    return user
+
+
+def stored_case(store):
+    """The open case as the store holds it, or stop the page saying how to register it."""
+    from workbench.store import NotFoundError
+
+    case_id = st.session_state.get("case_id") or getattr(st.session_state.get("case"), "case_id", None)
+    try:
+        case = store.case(case_id) if case_id else None
+    except NotFoundError:
+        case = None
+    if case is None:
+        st.info("No stored case is open: register the case on the Report page first.")
+        st.stop()
+    return case

@@ -10,22 +10,13 @@ import json
 import streamlit as st
 
 from workbench.report import FORMATS, render
-from workbench.store import NotFoundError, shared_store
+from workbench.store import shared_store
+from workbench.ui import layout
 
 store = st.session_state.get("store") or shared_store()
-user = st.session_state.get("user")
 st.title("History")
-if user is None:
-    st.warning("Log in to see a case's history.")
-    st.stop()
-case_id = st.session_state.get("case_id") or getattr(st.session_state.get("case"), "case_id", None)
-try:
-    case = store.case(case_id) if case_id else None
-except NotFoundError:
-    case = None
-if case is None:
-    st.info("No stored case is open: register the case on the Report page first.")
-    st.stop()
+user = layout.logged_in_user("to see a case's history")
+case = layout.stored_case(store)
 
 st.markdown(f"Case **{case.case_id}** · status **{case.status.value}** · created by {case.created_by} on "
             f"{case.created_at:%Y-%m-%d %H:%M} UTC")

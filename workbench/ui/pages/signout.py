@@ -10,23 +10,14 @@ Session state:
 import streamlit as st
 
 from workbench.report import render
-from workbench.store import (AuthenticationError, ConflictError, NotFoundError, Permission, PermissionDenied,
+from workbench.store import (AuthenticationError, ConflictError, Permission, PermissionDenied,
                              StoreError, shared_store)
+from workbench.ui import layout
 
 store = st.session_state.get("store") or shared_store()
-user = st.session_state.get("user")
 st.title("Sign-out")
-if user is None:
-    st.warning("Log in to sign out reports.")
-    st.stop()
-case_id = st.session_state.get("case_id") or getattr(st.session_state.get("case"), "case_id", None)
-try:
-    case = store.case(case_id) if case_id else None
-except NotFoundError:
-    case = None
-if case is None:
-    st.info("No stored case is open: register the case on the Report page first.")
-    st.stop()
+user = layout.logged_in_user("to sign out reports")
+case = layout.stored_case(store)
 seen_versions = st.session_state.setdefault("seen_versions", {})
 seen = seen_versions.setdefault(case.case_id, case.row_version)
 
