@@ -28,8 +28,21 @@ from workbench.ranking.rank import GeneCandidates, group_candidates, rank_genes
 from workbench.ranking.result import Ranking, TermEvidence
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _PRODUCER_MODULES = ("workbench/io/vcf.py", "workbench/io/annotation.py", "workbench/inheritance")
+
+
+def _ranking_options():
+    """Inheritance options for ranking: keep de novo calls with a lowish allele balance.
+
+    A true heterozygous call at 15-30x shows 0.2-0.3 alt reads often enough (binomial
+    sampling) that a hard cut at 0.3 loses real de novo variants; ranking keeps them and
+    weighs the balance as evidence instead (``evidence.quality_log10_lr``). Calls below 0.2
+    are still refused as artifacts.
+    """
+    from workbench.inheritance import InheritanceOptions
+
+    return InheritanceOptions(de_novo_min_allele_balance=0.2)
 
 
 @dataclass(frozen=True)
@@ -155,7 +168,7 @@ def find_candidates(vcf, ped, proband_id, knowledge, progress=None) -> CaseCandi
 
     pedigree = read_pedigree(ped)
     calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress)
-    result = analyse_inheritance(calls.variants, calls.trio)
+    result = analyse_inheritance(calls.variants, calls.trio, _ranking_options())
     genes, counts = group_candidates(result.candidates, knowledge.genes.lookup, knowledge.diseases_for_gene)
     warnings: list[str] = []
     if calls.annotation_source.startswith("none"):

@@ -111,6 +111,9 @@ def quality_log10_lr(variant: Variant, trio: Trio, mode: InheritanceMode) -> tup
         if child.genotype is Genotype.HET and balance is not None and not 0.2 <= balance <= 0.8:
             score -= 1.0
             reasons.append(f"skewed allele balance ({balance:.2f})")
+        elif child.genotype is Genotype.HET and balance is not None and balance < 0.3:
+            score -= 0.5
+            reasons.append(f"lowish allele balance ({balance:.2f}) for a heterozygous call")
     if mode in (InheritanceMode.DE_NOVO, InheritanceMode.X_LINKED_DE_NOVO):
         for parent in (trio.father, trio.mother):
             call = variant.calls.get(parent.id) if parent else None

@@ -48,8 +48,8 @@ from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvide
 
 DIAGNOSTIC_YIELD = 0.4
 SHARE_IN_KNOWN_GENES = 0.9
-OBSERVED_TERM_WEIGHT = 0.5
-EXCLUDED_TERM_WEIGHT = 0.5
+OBSERVED_TERM_WEIGHT = 0.3
+EXCLUDED_TERM_WEIGHT = 0.05
 
 
 @dataclass(frozen=True)
