@@ -82,3 +82,18 @@ def test_real_simulated_trios_put_the_true_gene_in_the_top_ten(tmp_path):
         gene = kb.genes.lookup(truth["gene"])
         top = [r["gene"] for r in _rows(outdir / f"{truth['case_id']}.tsv")[:10]]
         assert {truth["gene"], gene.symbol if gene else ""} & set(top), (truth["case_id"], truth["gene"], top)
+
+
+def test_phenopacket_out_lists_the_top_genes_as_candidates(tmp_path):
+    import phenopackets as pps
+    from google.protobuf.json_format import Parse
+
+    out = tmp_path / "ranked.phenopacket.json"
+    assert main(["rank", "--phenopacket", str(FIXTURES / "proband.phenopacket.json"), "--ped", str(PED),
+                 "--format", "phenopacket", "--top", "2", "--out", str(out), "--no-cache"]) == 0
+    packet = Parse(out.read_text(), pps.Phenopacket())
+    assert packet.subject.id == "kid"
+    assert [f.excluded for f in packet.phenotypic_features] == [False, False, False, True]
+    genes = [g.variant_interpretation.variation_descriptor.gene_context.symbol
+             for g in packet.interpretations[0].diagnosis.genomic_interpretations]
+    assert genes[0] == "SCN1A" and len(genes) == 2

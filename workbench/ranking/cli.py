@@ -36,7 +36,10 @@ def register(subparsers) -> None:
     one.add_argument("--phenopacket", help="phenopacket v2 JSON with the terms (and the VCF under files)")
     one.add_argument("--proband", help="proband sample id (default: from the PED or phenopacket)")
     one.add_argument("--out", help="output file (default: stdout)")
-    one.add_argument("--format", choices=("tsv", "json"), default="tsv")
+    one.add_argument("--format", choices=("tsv", "json", "phenopacket"), default="tsv",
+                     help="phenopacket: a v2 phenopacket of the proband with the top genes as candidate "
+                          "interpretations (unsigned, in progress), built by workbench.report")
+    one.add_argument("--top", type=int, default=5, help="genes in the phenopacket output (default 5)")
     many = p.add_argument_group("many cases")
     many.add_argument("--manifest", help="TSV with case_id, vcf, ped, proband, hpo, excluded_hpo")
     many.add_argument("--outdir", help="folder for <case_id>.tsv (with --manifest)")
@@ -79,22 +82,46 @@ def run_one(args: argparse.Namespace) -> int:
     if not vcf or not args.ped:
         raise InputError("give --vcf (or a phenopacket pointing to one) and --ped, or --manifest")
     kb = load_knowledge()
-    ranking = analyse_case(vcf, args.ped, proband, knowledge=kb, use_cache=not args.no_cache).rank(profile)
+    analysis = analyse_case(vcf, args.ped, proband, knowledge=kb, use_cache=not args.no_cache)
+    ranking = analysis.rank(profile)
     for warning in ranking.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as fh:
-            _write(ranking, fh, args.format)
+            _write(ranking, fh, args, analysis, profile)
     else:
-        _write(ranking, sys.stdout, args.format)
+        _write(ranking, sys.stdout, args, analysis, profile)
     return 0
 
 
-def _write(ranking, fh: IO[str], fmt: str) -> None:
-    if fmt == "json":
+def _write(ranking, fh: IO[str], args: argparse.Namespace, analysis, profile: PhenotypeProfile) -> None:
+    if args.format == "json":
         ranking.write_json(fh)
+    elif args.format == "phenopacket":
+        write_candidate_phenopacket(ranking, analysis, profile, fh, args.top)
     else:
         ranking.write_tsv(fh)
+
+
+def write_candidate_phenopacket(ranking, analysis, profile: PhenotypeProfile, fh: IO[str], top: int) -> None:
+    """The ranking's top genes as an unsigned phenopacket, through the report's own builder."""
+    from workbench.ranking.case import resolve_profile
+    from workbench.report.content import Method, PhenotypeItem, ReportContent, ReportedVariant, software_version
+    from workbench.report.phenopacket import write_phenopacket
+
+    hpo = analysis.knowledge.hpo
+    current, _ = resolve_profile(profile, hpo)
+    items = [PhenotypeItem(t, hpo.term(t).label, excluded) for ids, excluded in
+             ((current.observed, False), (current.excluded, True)) for t in ids]
+    proband = analysis.trio.proband
+    results = tuple(ReportedVariant.from_variant(v, proband.id, g.gene_symbol, g.mode, condition=g.disease)
+                    for g in ranking.genes[:top] for v in g.variants)
+    summary = "; ".join(f"{g.rank}. {g.gene_symbol} ({g.probability:.0%}, {g.mode.value})" for g in ranking.genes[:top])
+    content = ReportContent(case_id=proband.id, family_id=proband.family_id, proband=proband,
+                            method=Method(knowledge_version=ranking.knowledge_version, software=software_version()),
+                            phenotype=tuple(items), results=results,
+                            interpretation=f"Ranked candidate genes (not reviewed): {summary}")
+    write_phenopacket(content, fh)
 
 
 def read_manifest(path: Path) -> list[dict[str, str]]:
