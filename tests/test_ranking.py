@@ -141,8 +141,7 @@ def test_ties_are_broken_by_variant_evidence_then_symbol_whatever_the_input_orde
     genes = [GeneCandidates(symbol, f"HGNC:{i}", (disease,),
                             ((InheritanceMode.DE_NOVO, (_variant(100 + i, symbol),)),))
              for i, symbol in enumerate(["ZZZ1", "AAA1", "MMM1"])]
-    # a stop-gain has stronger variant evidence: but identical totals are needed for a tie, so
-    # only identical genes are compared here; the symbol decides
+    # identical evidence in three genes: equal scores, so the HGNC symbol decides
     expected = ["AAA1", "MMM1", "ZZZ1"]
     for seed in range(5):
         random.Random(seed).shuffle(genes)
@@ -162,3 +161,18 @@ def test_unlinked_gene_can_win_on_a_de_novo_loss_of_function():
                          _NeutralPhenotype(), 5000, "test")
     assert ranking.genes[0].gene_symbol == "NEWGENE"
     assert "not yet linked" in ranking.genes[0].explanation.prior
+
+
+def test_call_quality_weighs_lowish_balance_and_parental_alt_reads():
+    def variant(kid: Call, dad: Call) -> Variant:
+        return Variant("chr1", 1, "A", "G", MappingProxyType({"kid": kid, "dad": dad,
+                                                             "mum": Call(Genotype.HOM_REF, 30, 0, 30, 99)}))
+
+    clean = variant(Call(Genotype.HET, 15, 15, 30, 99), Call(Genotype.HOM_REF, 30, 0, 30, 99))
+    lowish = variant(Call(Genotype.HET, 22, 8, 30, 99), Call(Genotype.HOM_REF, 30, 0, 30, 99))
+    leaky = variant(Call(Genotype.HET, 15, 15, 30, 99), Call(Genotype.HOM_REF, 26, 4, 30, 99))
+    assert evidence.quality_log10_lr(clean, TRIO, InheritanceMode.DE_NOVO) == (0.0, [])
+    score, notes = evidence.quality_log10_lr(lowish, TRIO, InheritanceMode.DE_NOVO)
+    assert score < 0 and "allele balance" in notes[0]
+    score, notes = evidence.quality_log10_lr(leaky, TRIO, InheritanceMode.DE_NOVO)
+    assert score <= -1.5 and "dad has 4 alt reads" in notes[0]
