@@ -11,7 +11,8 @@ to a clinician as one readable sentence.
   half missense, a quarter synonymous and a sixth intronic/UTR. The ratio of those shares is
   the LR of each class.
 * Population frequency: a dominant disease allele is almost never in gnomAD (disease
-  prevalence caps it); a recessive allele often is, in carriers, up to about 0.5%.
+  prevalence caps it); a recessive allele often is, in carriers, up to about 0.5%; a chance
+  homozygous genotype in an outbred child needs a commoner allele (Hardy-Weinberg).
 * Call quality: a de novo call in a child with a low genotype quality, a skewed allele
   balance or parental alt reads is far more often an artifact than a mutation.
 * Inheritance: ``P(the causal genotype looks like mode m | disease inheritance)`` from trio
@@ -81,11 +82,20 @@ def consequence_log10_lr(klass: str | None) -> float:
 # -- population frequency -----------------------------------------------------------------------
 # (upper bound of the allele-frequency bin, log10 LR); None (unseen in gnomAD) is the first row.
 _DOMINANT_AF = ((None, 0.25), (1e-5, 0.0), (1e-4, -0.7), (1e-3, -1.7), (1.0, -3.0))
-_RECESSIVE_AF = ((None, 0.0), (1e-3, 0.0), (5e-3, -0.3), (2e-2, -1.0), (1.0, -2.5))
+_CARRIER_AF = ((None, 0.0), (1e-3, 0.0), (5e-3, -0.3), (2e-2, -1.0), (1.0, -2.5))
+# A homozygous genotype in an outbred child: by chance (Hardy-Weinberg, q^2) it needs a
+# commoner allele, while pathogenic recessive alleles are mostly rarer than 1e-3 (ClinVar).
+_HOMOZYGOUS_AF = ((None, 0.25), (1e-4, 0.25), (1e-3, 0.0), (5e-3, -0.7), (1.0, -1.5))
 
 
-def frequency_log10_lr(af: float | None, recessive: bool) -> float:
-    table = _RECESSIVE_AF if recessive else _DOMINANT_AF
+def frequency_log10_lr(af: float | None, mode: InheritanceMode) -> float:
+    """Population-frequency evidence for an allele seen in ``mode``."""
+    if mode is _M.HOMOZYGOUS_RECESSIVE:
+        table = _HOMOZYGOUS_AF
+    elif tolerates_carriers(mode):
+        table = _CARRIER_AF
+    else:
+        table = _DOMINANT_AF
     if af is None:
         return table[0][1]
     for bound, value in table[1:]:

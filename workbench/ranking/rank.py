@@ -122,9 +122,8 @@ def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMod
     """log10 LR of one allele, a short description and the quality notes."""
     consequence = consequence_for(variant, gene)
     klass = evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None
-    recessive = evidence.tolerates_carriers(mode)
     c_lr = evidence.consequence_log10_lr(klass)
-    f_lr = evidence.frequency_log10_lr(variant.population_af, recessive)
+    f_lr = evidence.frequency_log10_lr(variant.population_af, mode)
     q_lr, notes = evidence.quality_log10_lr(variant, trio, mode)
     what = consequence.consequence if consequence and consequence.consequence else "consequence unknown"
     change = (consequence.hgvs_p or consequence.hgvs_c or "") if consequence else ""
