@@ -87,3 +87,17 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     import workbench.store.users as users
 
     monkeypatch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+BENCHMARK = Path(__file__).resolve().parents[1].parent / "shared" / "benchmark"
+
+
+@pytest.fixture(scope="session")
+def simulated_cases(tmp_path_factory) -> Path:
+    """Three simtrio cases from the shared benchmark, made once per session (skips without it)."""
+    if not (BENCHMARK / "simtrio.py").exists():
+        pytest.skip(f"benchmark not found at {BENCHMARK}")
+    cases = tmp_path_factory.mktemp("simtrio") / "cases"
+    subprocess.run(["python3", str(BENCHMARK / "simtrio.py"), "cases", str(BENCHMARK / "cases_dev.jsonl.gz"),
+                    str(cases), "--limit", "3", "--seed", "7"], check=True, capture_output=True)
+    return cases

@@ -11,7 +11,6 @@ from workbench.io import InputError, ReadOptions, read_family_vcf, read_pedigree
 from workbench.model import Genotype
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vcf"
-BENCHMARK = Path(__file__).resolve().parents[1].parent / "shared" / "benchmark"
 PED = FIXTURES / "io_trio.ped"
 KEPT = ["chr1:1000:A:G", "chr1:4000:A:C", "chr2:5000:T:C", "chr3:200:CAG:C", "chr3:300:T:A",
         "chrX:3000000:G:T", "chrM:100:A:G"]
@@ -113,11 +112,9 @@ def test_grch37_is_refused(name: str, evidence: str) -> None:
 
 
 @pytest.mark.benchmark_data
-@pytest.mark.skipif(not (Path("/tmp/bench200/manifest.tsv").exists() and BENCHMARK.exists()),
-                    reason="needs ../shared/benchmark and the cases in /tmp/bench200")
-def test_benchmark_cases_keep_the_causal_variant_and_pass_qc() -> None:
-    with open("/tmp/bench200/manifest.tsv") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))[:5]
+def test_benchmark_cases_keep_the_causal_variant_and_pass_qc(simulated_cases: Path) -> None:
+    with open(simulated_cases / "manifest.tsv") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
     for row in rows:
         truth = json.loads((Path(row["vcf"]).parent / "truth.json").read_text())
         calls = read_family_vcf(row["vcf"], read_pedigree(row["ped"]), row["proband"])
