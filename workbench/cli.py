@@ -11,7 +11,7 @@ COMMAND_MODULES: tuple[str, ...] = ("workbench.ranking.cli", "workbench.store.cl
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workbench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="workbench", description="Rapid NICU trio genome workbench.")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
