@@ -12,12 +12,11 @@ parts add and the UI can chart them):
   about 25x more of it.
 * **Phenotype.** The LR of the patient's observed/excluded terms for each of the gene's
   diseases, from :class:`workbench.phenotype.LikelihoodRatioScorer` (term frequencies against
-  the background of all annotated diseases). A gene without a described disease gets the
-  LR of a *typical* disease for this patient (the median over all HPO diseases): its disease
-  is unknown, so it is scored like a disease drawn at random. (The arithmetic mean would be
-  the textbook choice, but with terms treated as independent it is dominated by the one best
-  fitting disease, whose own genes already stand for it, and floats every unlinked gene
-  above nearly all known ones.)
+  the background of all annotated diseases). A gene without a described disease gets a
+  neutral LR of 1: the scorer's per-term LRs average to 1 over diseases, which is what an
+  undescribed disease is expected to give. (Tried and rejected on dev cases: the median over
+  diseases buries unlinked genes; the arithmetic mean of the whole-profile LR is dominated by
+  the single best-fitting disease and floats every unlinked gene above the known ones.)
 * **Variant.** Per allele: consequence class x population frequency x call quality
   (:mod:`workbench.ranking.evidence`). A biallelic candidate multiplies its two alleles' LRs
   (both must be pathogenic); a single-allele mode takes its best allele.
@@ -28,7 +27,6 @@ parts add and the UI can chart them):
   multiply; the gene keeps its best pair (as LIRICAL keeps a gene's best disease).
 * **Posterior.** ``P(H_g | data) = prior_g LR_g / (P(H_0) + sum_h prior_h LR_h)``; the remainder
   is reported as "none of these genes".
-
 * **Term weights (the only fitted parameters).** Summing per-term log LRs treats the terms
   as independent; they are not (a curated list names a syndrome's correlated features, and
   publications list dozens of "excluded" findings), so the raw sum is over-confident and
