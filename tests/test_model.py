@@ -19,3 +19,11 @@ def test_variant_key_is_chrom_pos_ref_alt():
     variant = Variant("chr1", 100, "A", "G", MappingProxyType({}))
     assert variant.key == "chr1:100:A:G"
     assert Genotype.HEMIZYGOUS.carries_alt and not Genotype.HOM_REF.carries_alt
+
+
+def test_variants_pickle_with_read_only_calls():
+    import pickle
+
+    variant = Variant("chr1", 100, "A", "G", MappingProxyType({"P1": Call(Genotype.HET, 5, 6, 11, 99)}))
+    copy = pickle.loads(pickle.dumps(variant))
+    assert copy == variant and isinstance(copy.calls, MappingProxyType)

@@ -6,8 +6,10 @@ Readers (``workbench.io``) translate file formats into these types once, at the 
 """
 from __future__ import annotations
 
+import copyreg
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
 from typing import Mapping
 
 
@@ -141,6 +143,15 @@ class Variant:
     def key(self) -> str:
         """Stable identifier used in tables and reports: ``chrom:pos:ref:alt``."""
         return f"{self.chrom}:{self.pos}:{self.ref}:{self.alt}"
+
+
+def _read_only(mapping: dict) -> MappingProxyType:
+    return MappingProxyType(mapping)
+
+
+# Variant.calls is a read-only mapping; pickle it as a dict so Variants can cross process
+# boundaries (reader workers) and sit in the per-case candidate cache.
+copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
 
 
 class InheritanceMode(Enum):

@@ -19,7 +19,6 @@ never from INFO/AF (the callset's own frequency).
 """
 from __future__ import annotations
 
-import copyreg
 import gc
 import os
 import types
@@ -45,13 +44,6 @@ from workbench.io.vcf_text import line_chunks, normalise_chrom, split_header
 from workbench.model import Call, Genotype, Trio, Variant
 from workbench.qc import TrioQC, summarise_trio
 from workbench.qc import tally as T
-
-def _read_only(mapping: dict) -> types.MappingProxyType:
-    return types.MappingProxyType(mapping)
-
-
-# Variant.calls is a read-only mapping; let worker processes send Variants back to the parent.
-copyreg.pickle(types.MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
 
 DEFAULT_MAX_POPULATION_AF = 0.05
 _PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this one process is faster than forking workers

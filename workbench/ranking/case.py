@@ -8,17 +8,14 @@ knowledge version and the code that produced them, so reopening a case skips the
 """
 from __future__ import annotations
 
-import copyreg
 import dataclasses
 import hashlib
 import logging
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Callable, Mapping, Sequence
 
-import numpy as np
 
 from workbench import paths
 from workbench.model import PhenotypeProfile, Trio
@@ -209,14 +206,6 @@ def _file_digest(path: Path) -> bytes:
     return h.digest()
 
 
-def _reduce_mappingproxy(mapping: MappingProxyType) -> tuple:
-    return _read_only, (dict(mapping),)
-
-
-def _read_only(mapping: dict) -> MappingProxyType:
-    return MappingProxyType(mapping)
-
-
 def _cache_path(key: str) -> Path:
     folder = paths.cache_dir() / "cases"
     folder.mkdir(parents=True, exist_ok=True)
@@ -241,10 +230,7 @@ def _write_cache(key: str, candidates: CaseCandidates) -> None:
     tmp = path.with_suffix(".tmp")
     try:
         with open(tmp, "wb") as fh:
-            pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-            # Variant.calls is a read-only mappingproxy: stored as a dict, rebuilt read-only
-            pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_mappingproxy}
-            pickler.dump(candidates)
+            pickle.dump(candidates, fh, protocol=pickle.HIGHEST_PROTOCOL)  # model registers Variant.calls
         tmp.replace(path)
     except (OSError, pickle.PicklingError) as error:
         log.warning("could not write case cache %s (%s)", path, error)
