@@ -14,7 +14,7 @@ import logging
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 
 from workbench import paths
@@ -24,8 +24,11 @@ from workbench.ranking import rank as model
 from workbench.ranking.rank import GeneCandidates, group_candidates, rank_genes
 from workbench.ranking.result import Ranking, TermEvidence
 
+if TYPE_CHECKING:
+    from workbench.io import FamilyCalls
+
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _PRODUCER_MODULES = ("workbench/io/vcf.py", "workbench/io/annotation.py", "workbench/inheritance")
 
 
@@ -44,14 +47,18 @@ def _ranking_options():
 
 @dataclass(frozen=True)
 class CaseCandidates:
-    """What ranking needs from the VCF: the family, candidate genes, per-mode gene counts."""
+    """What ranking needs from the VCF: candidate genes and per-mode gene counts, plus the
+    reading itself without its variants (family, trio QC, input problems), so the QC page
+    need not read the VCF again."""
 
-    trio: Trio
+    reading: FamilyCalls
     genes: tuple[GeneCandidates, ...]
     genes_per_mode: dict
     warnings: tuple[str, ...]
-    variants_read: int
-    source: str
+
+    @property
+    def trio(self) -> Trio:
+        return self.reading.trio
 
 
 class _PhenotypeScores:
@@ -111,6 +118,11 @@ class CaseAnalysis:
     @property
     def warnings(self) -> tuple[str, ...]:
         return self.candidates.warnings
+
+    @property
+    def reading(self) -> FamilyCalls:
+        """The VCF reading behind the candidates: trio QC, input problems, file-level warnings."""
+        return self.candidates.reading
 
     def rank(self, profile: PhenotypeProfile) -> Ranking:
         """Rank the candidate genes for ``profile``; obsolete/alternative ids are mapped, with warnings."""
@@ -179,8 +191,8 @@ def find_candidates(vcf, ped, proband_id, knowledge, progress=None) -> CaseCandi
     if calls.problem_count:
         first = f" (first: {calls.problems[0]})" if calls.problems else ""
         warnings.append(f"{calls.problem_count} VCF records could not be used{first}")
-    return CaseCandidates(trio=calls.trio, genes=tuple(genes), genes_per_mode=counts, warnings=tuple(warnings),
-                          variants_read=calls.records_read, source=calls.source)
+    return CaseCandidates(reading=dataclasses.replace(calls, variants=()), genes=tuple(genes), genes_per_mode=counts,
+                          warnings=tuple(warnings))
 
 
 def _cache_key(vcf, ped, proband_id, knowledge_version: str) -> str | None:

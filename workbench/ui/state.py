@@ -130,15 +130,6 @@ def ranking_if_analysed(case: CaseFiles):
     return ranking(case, profile(case)) if _analyses().peek(case) is not None else None
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def family_calls(case: CaseFiles):
-    """The trio QC and input problems of the case (CaseAnalysis does not carry them)."""
-    from workbench.io import read_family_vcf, read_pedigree
-
-    vcf = list(case.vcfs) if len(case.vcfs) > 1 else case.vcfs[0]
-    return read_family_vcf(vcf, read_pedigree(case.ped), proband_id=case.proband_id)
-
-
 @st.cache_resource(show_spinner=False, max_entries=64)
 def ranking(case: CaseFiles, profile: PhenotypeProfile):
     return analysis(case).rank(profile)

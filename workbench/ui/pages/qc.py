@@ -4,9 +4,7 @@ import streamlit as st
 from workbench.ui import charts, layout, state
 
 case = state.current_case()
-layout.analysed_case()  # refuses an unreadable case with the library's message
-with st.spinner("Computing trio QC…"):
-    calls = state.family_calls(case)
+calls = layout.analysed_case().reading  # refuses an unreadable case with the library's message
 qc = calls.qc
 frame = qc.to_frame()
 
