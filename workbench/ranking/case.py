@@ -132,7 +132,7 @@ class CaseAnalysis:
             warnings.append("no observed phenotype terms: genes ranked on genotype evidence alone")
         scores = _PhenotypeScores(self.scorer, profile, self.knowledge.disease_table.row)
         return rank_genes(self.candidates.genes, self.trio, self.background, scores, self._known_gene_count,
-                          self.knowledge.version, warnings, profile)
+                          self.knowledge.version, warnings)
 
 
 def resolve_profile(profile: PhenotypeProfile, hpo) -> tuple[PhenotypeProfile, tuple[str, ...]]:

@@ -49,7 +49,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
-from workbench.model import Disease, Gene, GeneConsequence, InheritanceMode, PhenotypeProfile, Trio, Variant
+from workbench.model import Disease, Gene, GeneConsequence, InheritanceMode, Trio, Variant
 from workbench.ranking import evidence
 from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
 
@@ -146,7 +146,7 @@ def variant_evidence(gene: GeneCandidates, mode: InheritanceMode, variants: Sequ
 
 def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence.ModeBackground,
                phenotype: PhenotypeScores, known_gene_count: int, knowledge_version: str,
-               warnings: Sequence[str] = (), profile: PhenotypeProfile | None = None) -> Ranking:
+               warnings: Sequence[str] = ()) -> Ranking:
     """The ranking of ``genes`` for one phenotype; pure computation, no I/O."""
     best: list[_Scored] = []
     for gene in genes:
@@ -176,8 +176,7 @@ def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence
                    explanation=_explain(s, background, phenotype, known_gene_count))
         for i, s in enumerate(best))
     return Ranking(genes=ranked, none_probability=10 ** (log_none - top) / denominator,
-                   knowledge_version=knowledge_version, warnings=tuple(warnings),
-                   profile_terms=tuple(profile.observed) if profile else ())
+                   knowledge_version=knowledge_version, warnings=tuple(warnings))
 
 
 def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: PhenotypeScores,

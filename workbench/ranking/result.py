@@ -99,7 +99,6 @@ class Ranking:
     none_probability: float
     knowledge_version: str
     warnings: tuple[str, ...] = ()
-    profile_terms: tuple[str, ...] = field(default=())
 
     def to_frame(self):
         import pandas as pd
