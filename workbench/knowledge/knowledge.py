@@ -29,7 +29,6 @@ from workbench.knowledge.sources import (
     HPOA_FILE,
     OBO_FILE,
     SOURCE_FILES,
-    OntologyData,
     build_diseases,
     read_gene_disease_links,
     read_hgnc,
@@ -130,15 +129,13 @@ def _normalise_features(diseases: tuple[Disease, ...], ontology: Ontology) -> tu
     return tuple(fixed), notes
 
 
-def _disease_counts(data: OntologyData, diseases: tuple[Disease, ...]) -> np.ndarray:
+def _disease_counts(ontology: Ontology, diseases: tuple[Disease, ...]) -> np.ndarray:
     """Per term, how many diseases carry it or a descendant (the true-path rule)."""
-    index = {t.id: i for i, t in enumerate(data.terms)}
-    counts = np.zeros(len(data.terms), dtype=np.int64)
+    counts = np.zeros(len(ontology), dtype=np.int64)
     for disease in diseases:
         reached: set[int] = set()
         for feature in disease.features:
-            i = index[feature.term_id]
-            reached.update(data.ancestor_indices[data.ancestor_pointers[i]:data.ancestor_pointers[i + 1]].tolist())
+            reached.update(ontology.ancestor_index_array(ontology.index[feature.term_id]).tolist())
         if reached:
             counts[list(reached)] += 1
     return counts
@@ -154,7 +151,7 @@ def build_knowledge(directory: Path) -> Knowledge:
     provisional = Ontology(ontology_data, np.zeros(len(ontology_data.terms), dtype=np.int64), 0)
     diseases, notes = _normalise_features(diseases, provisional)
     annotated = tuple(d for d in diseases if d.features)
-    ontology = Ontology(ontology_data, _disease_counts(ontology_data, annotated), len(annotated))
+    ontology = Ontology(ontology_data, _disease_counts(provisional, annotated), len(annotated))
     if unplaced:
         notes.append(f"{len(unplaced)} genes of {GENES_TO_PHENOTYPE_FILE} are not approved HGNC genes and were left out: {', '.join(unplaced[:10])}")
     return Knowledge(ontology, diseases, GeneIndex(hgnc), _version(directory, ontology_data.version), tuple(notes))
