@@ -133,16 +133,20 @@ class NoteMatcher:
         for a, b, term in sorted(matches, key=lambda m: m[0]):
             before = " " + " ".join(t[2] for t in tokens[:a]) + " "
             after = " " + " ".join(t[2] for t in tokens[b:]) + " "
-            negated = any(f" {_join(cue)} " in before for cue in NEGATION_BEFORE) or any(
-                f" {_join(cue)} " in after for cue in NEGATION_AFTER
-            )
+            negated = any(cue in before for cue in _CUES_BEFORE) or any(cue in after for cue in _CUES_AFTER)
             start, end = tokens[a][0], tokens[b - 1][1]
             suggestions.append(Suggestion(term, negated, clause[start:end], offset + start, offset + end))
         return suggestions
 
 
-def _join(cue: str) -> str:
-    return " ".join(_normalise(cue))
+def _padded(cue: str) -> str:
+    """A cue as normalised tokens between spaces, to find it whole in a normalised clause."""
+    return f" {' '.join(_normalise(cue))} "
+
+
+# Normalised once here, not for every match.
+_CUES_BEFORE = tuple(_padded(cue) for cue in NEGATION_BEFORE)
+_CUES_AFTER = tuple(_padded(cue) for cue in NEGATION_AFTER)
 
 
 def _clauses(note: str) -> Iterable[tuple[int, str]]:
