@@ -10,10 +10,10 @@ import json
 import streamlit as st
 
 from workbench.report import FORMATS, render
-from workbench.store import shared_store
 from workbench.ui import layout
+from workbench.ui import state as ui_state
 
-store = st.session_state.get("store") or shared_store()
+store = ui_state.store()
 st.title("History")
 user = layout.logged_in_user("to see a case's history")
 case = layout.stored_case(store)

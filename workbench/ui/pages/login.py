@@ -7,9 +7,10 @@ Session state:
 """
 import streamlit as st
 
-from workbench.store import AuthenticationError, Permission, Role, StoreError, shared_store
+from workbench.store import AuthenticationError, Permission, Role, StoreError
+from workbench.ui import state
 
-store = st.session_state.get("store") or shared_store()
+store = state.store()
 user = st.session_state.get("user")
 
 st.title("Log in")

@@ -19,15 +19,12 @@ import streamlit as st
 from workbench.report import AcmgAssessment, AcmgEvidence, AppliedCriterion, Criterion, ReportedVariant, render
 from workbench.report.acmg import Direction, suggest_criteria
 from workbench.report.content import DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS, PhenotypeItem
-from workbench.store import (CaseStatus, ConflictError, NotFoundError, Permission, PermissionDenied, StoreError,
-                             shared_store)
+from workbench.store import CaseStatus, ConflictError, NotFoundError, Permission, PermissionDenied, StoreError
+from workbench.ui import layout, state
 
-store = st.session_state.get("store") or shared_store()
-user = st.session_state.get("user")
+store = state.store()
 st.title("Report draft")
-if user is None:
-    st.warning("Log in to draft a report.")
-    st.stop()
+user = layout.logged_in_user("to draft a report")
 
 triage_case = st.session_state.get("case")
 case_id = st.session_state.get("case_id") or getattr(triage_case, "case_id", None)
@@ -41,7 +38,6 @@ except NotFoundError:
             "classifications and reports.")
     if triage_case is not None and st.button("Register case", key="register_case"):
         from workbench.io import InputError, read_pedigree
-        from workbench.ui import state
 
         kb = state.knowledge()
         profile = state.profile(triage_case)
@@ -105,7 +101,6 @@ def triage_candidates(limit: int = 30) -> tuple:
     if triage_case is None or triage_case.case_id != case_id:
         return ()
     from workbench.io import InputError
-    from workbench.ui import state
 
     try:
         return state.ranking(triage_case, state.profile(triage_case)).genes[:limit]

@@ -10,11 +10,10 @@ Session state:
 import streamlit as st
 
 from workbench.report import render
-from workbench.store import (AuthenticationError, ConflictError, Permission, PermissionDenied,
-                             StoreError, shared_store)
-from workbench.ui import layout
+from workbench.store import AuthenticationError, ConflictError, Permission, PermissionDenied, StoreError
+from workbench.ui import layout, state
 
-store = st.session_state.get("store") or shared_store()
+store = state.store()
 st.title("Sign-out")
 user = layout.logged_in_user("to sign out reports")
 case = layout.stored_case(store)
