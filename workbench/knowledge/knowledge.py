@@ -184,7 +184,11 @@ def _cache_key(directory: Path) -> str:
 
 def cache_file(directory: Path) -> Path:
     """Where the cache for this knowledge folder (in its current state) lives."""
-    return paths.cache_dir() / f"knowledge-{_cache_key(Path(directory).resolve())}.pickle"
+    return _cache_path(_cache_key(Path(directory).resolve()))
+
+
+def _cache_path(key: str) -> Path:
+    return paths.cache_dir() / f"knowledge-{key}.pickle"
 
 
 def load_knowledge(directory: Path | None = None) -> Knowledge:
@@ -199,7 +203,7 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
 
 @functools.lru_cache(maxsize=4)
 def _load(directory: Path, key: str) -> Knowledge:
-    path = paths.cache_dir() / f"knowledge-{key}.pickle"
+    path = _cache_path(key)
     if path.exists():
         try:
             with open(path, "rb") as handle:
