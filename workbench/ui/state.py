@@ -268,7 +268,7 @@ def _write(action, *args, **kwargs) -> bool:
 
 def register(case: CaseFiles) -> str | None:
     """Put the open case in the store with its current phenotype; None, or the store's refusal."""
-    from workbench.io import read_pedigree
+    from workbench.io import InputError, read_pedigree
     from workbench.report.content import PhenotypeItem
     from workbench.store import PermissionDenied, StoreError
 
@@ -280,7 +280,7 @@ def register(case: CaseFiles) -> str | None:
         trio = read_pedigree(case.ped).trio(case.proband_id)
         registered = store().create_case(trio, list(case.vcfs), knowledge().version, user(), case_id=case.case_id,
                                          pedigree_path=case.ped, phenotype=terms)
-    except (StoreError, PermissionDenied) as problem:
+    except (InputError, StoreError, PermissionDenied) as problem:  # e.g. the PED changed since it was read
         return str(problem)
     st.session_state.setdefault("seen_versions", {})[case.case_id] = registered.row_version
     return None

@@ -18,7 +18,7 @@ import streamlit as st
 
 from workbench.report import AcmgAssessment, AcmgEvidence, AppliedCriterion, Criterion, ReportedVariant, render
 from workbench.report.acmg import Direction, suggest_criteria
-from workbench.report.content import DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS, PhenotypeItem
+from workbench.report.content import DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS
 from workbench.store import CaseStatus, ConflictError, NotFoundError, Permission, PermissionDenied, StoreError
 from workbench.ui import layout, state
 
@@ -36,21 +36,11 @@ try:
 except NotFoundError:
     st.info(f"Case {case_id} is not yet in the case store. Register it to keep its phenotype, "
             "classifications and reports.")
-    if triage_case is not None and st.button("Register case", key="register_case"):
-        from workbench.io import InputError, read_pedigree
-
-        kb = state.knowledge()
-        profile = state.profile(triage_case)
-        terms = [PhenotypeItem(t, getattr(kb.hpo.term(t), "label", t), excluded)
-                 for ids, excluded in ((profile.observed, False), (profile.excluded, True)) for t in ids]
-        try:
-            trio = read_pedigree(triage_case.ped).trio(triage_case.proband_id)
-            store.create_case(trio, list(triage_case.vcfs), kb.version, user, case_id=case_id,
-                              pedigree_path=triage_case.ped, phenotype=terms)
-        except (InputError, StoreError, PermissionDenied) as problem:
-            st.error(str(problem))
+    if triage_case is not None and triage_case.case_id == case_id and st.button("Register case", key="register_case"):
+        problem = state.register(triage_case)
+        if problem:
+            st.error(problem)
         else:
-            st.session_state["case_id"] = case_id
             st.rerun()
     st.stop()
 st.session_state["case_id"] = case_id
