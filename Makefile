@@ -9,7 +9,7 @@ install:
 # Debian packages the tests drive: Chromium for the browser test, PostgreSQL for the store,
 # bcftools/tabix for VCF fixtures and benchmarks, poppler for reading PDFs back.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v bcftools >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v pdftotext >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v bcftools >/dev/null || ! command -v tabix >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v pdftotext >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver postgresql bcftools tabix poppler-utils >/dev/null; \
 	fi
 
