@@ -31,6 +31,8 @@ from typing import Iterable, Mapping
 
 from workbench.model import DiseaseInheritance, Genotype, Impact, InheritanceMode, Trio, Variant
 
+_M = InheritanceMode
+
 # Protein-coding genes (HGNC locus group "protein-coding gene", ~19,200): the denominator of
 # the per-case null rate of each inheritance mode.
 PROTEIN_CODING_GENES = 19_200
@@ -137,7 +139,6 @@ def quality_log10_lr(variant: Variant, trio: Trio, mode: InheritanceMode) -> tup
 
 
 # -- inheritance --------------------------------------------------------------------------------
-_M = InheritanceMode
 _RECESSIVE_MODES = frozenset({_M.HOMOZYGOUS_RECESSIVE, _M.COMPOUND_HETEROZYGOUS, _M.POSSIBLE_COMPOUND_HETEROZYGOUS})
 
 # P(the causal genotype shows mode m | disease inheritance), from trio studies of severe
