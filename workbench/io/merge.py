@@ -19,7 +19,7 @@ from typing import Iterator, Sequence
 from workbench.io.build import check_build
 from workbench.io.errors import InputError, InputProblem
 from workbench.io.vcf_text import (VcfHeader, decompressed_pieces, file_kind, gt_alleles, line_chunks,
-                                   normalise_chrom, parse_header, split_header)
+                                   normalise_chrom, parse_header, read_header)
 from workbench.model import Trio
 
 _FORMAT = "GT:AD:DP:GQ"
@@ -69,7 +69,7 @@ def merged_family_lines(paths: Sequence[Path], trio: Trio,
     owner: dict[str, Path] = {}
     headers: dict[Path, VcfHeader] = {}
     for path in paths:
-        header = _header_of(path)
+        header = read_header(path)
         check_build(header.text, header.contig_lengths, str(path))
         headers[path] = header
         found = [s for s in header.samples if s in wanted]
@@ -108,15 +108,6 @@ def merged_family_lines(paths: Sequence[Path], trio: Trio,
                    f"{site.info}\t{_FORMAT}\t{calls}"], site.line
 
     return header, batches(), name, problems
-
-
-def _header_of(path: Path) -> VcfHeader:
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    chunks = line_chunks(decompressed_pieces(path, file_kind(path)), str(path))
-    header, _, _ = split_header(chunks, str(path))
-    chunks.close()
-    return header
 
 
 def _collect(path: Path, header: VcfHeader, samples: list[str], rank: int,

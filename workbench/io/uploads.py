@@ -16,7 +16,7 @@ from workbench.io.bgzf import has_eof_marker
 from workbench.io.build import check_build
 from workbench.io.errors import InputError
 from workbench.io.ped import read_pedigree
-from workbench.io.vcf_text import decompressed_pieces, file_kind, line_chunks, split_header
+from workbench.io.vcf_text import file_kind, read_header
 from workbench.model import Trio
 
 
@@ -49,16 +49,11 @@ def check_upload(vcf: str | Path | Sequence[str | Path], ped: str | Path | IO[st
     files: dict[str, str] = {}
     builds, labels, warnings = [], [], []
     for path in paths:
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        kind = file_kind(path)
-        chunks = line_chunks(decompressed_pieces(path, kind), str(path))
-        header, _, _ = split_header(chunks, str(path))
-        chunks.close()
+        header = read_header(path)
         build = check_build(header.text, header.contig_lengths, str(path))
         builds.append(build.name)
         warnings += build.warnings
-        if kind == "bgzf" and not has_eof_marker(path):
+        if file_kind(path) == "bgzf" and not has_eof_marker(path):
             warnings.append(f"{path}: the BGZF end-of-file marker is missing: the file may have been cut short")
         labels.append(AnnotationParser.from_header(header.text).source_label)
         for sample in header.samples:

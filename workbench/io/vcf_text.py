@@ -160,3 +160,14 @@ def split_header(chunks: Iterator[tuple[bytes, int]], name: str) -> tuple[VcfHea
     if not any(line.strip() for line in header):
         raise InputError(f"{name}: the file is empty")
     raise InputError(f"{name}: no '#CHROM' column header line: not a VCF file")
+
+
+def read_header(path: Path) -> VcfHeader:
+    """Only the header of a VCF file, for checks made before (or instead of) reading its records."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    chunks = line_chunks(decompressed_pieces(path, file_kind(path)), str(path))
+    try:
+        return split_header(chunks, str(path))[0]
+    finally:
+        chunks.close()
