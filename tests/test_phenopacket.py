@@ -33,3 +33,15 @@ def test_bad_packets_are_refused_with_the_file_named(tmp_path):
     bad_term.write_text(json.dumps({"subject": {"id": "p"}, "phenotypicFeatures": [{"type": {"id": "MONDO:1"}}]}))
     with pytest.raises(InputError, match=r"phenotypicFeatures\[0\]"):
         read_phenopacket(bad_term)
+
+
+@pytest.mark.parametrize("packet, where", [
+    ({"subject": "p"}, "subject"),
+    ({"subject": {"id": "p"}, "phenotypicFeatures": ["HP:0001250"]}, r"phenotypicFeatures\[0\]"),
+    ({"subject": {"id": "p"}, "files": [None]}, r"files\[0\]"),
+])
+def test_entries_that_are_not_objects_are_refused_by_name(tmp_path, packet, where):
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(packet))
+    with pytest.raises(InputError, match=where):
+        read_phenopacket(path)

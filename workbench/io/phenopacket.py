@@ -64,6 +64,8 @@ def read_phenopacket(path_or_handle: str | Path | IO[str]) -> Phenopacket:
     if not isinstance(data, dict):
         raise InputError(f"{source}: a phenopacket is a JSON object, found {type(data).__name__}")
     subject = data.get("subject") or {}
+    if not isinstance(subject, dict):
+        raise InputError(f"{source}: subject is not an object (found {type(subject).__name__})")
     subject_id = str(subject.get("id") or "")
     if not subject_id:
         raise InputError(f"{source}: the phenopacket has no subject.id")
@@ -79,7 +81,9 @@ def _features(features: Sequence[Any], source: str) -> tuple[tuple[str, ...], tu
     observed: list[str] = []
     excluded: list[str] = []
     for index, feature in enumerate(features):
-        term_id = str(((feature or {}).get("type") or {}).get("id") or "").strip()
+        if not isinstance(feature, dict):
+            raise InputError(f"{source}: phenotypicFeatures[{index}] is not an object (found {type(feature).__name__})")
+        term_id = str((feature.get("type") or {}).get("id") or "").strip()
         if not term_id.startswith("HP:"):
             raise InputError(f"{source}: phenotypicFeatures[{index}] has no HPO type.id (found {term_id!r})")
         (excluded if feature.get("excluded") else observed).append(term_id)
@@ -90,8 +94,10 @@ def _files(files: Sequence[Any], subject_id: str, base: Path, source: str) -> tu
     """The VCF paths among ``files`` and the subject's sample id in them (the subject id if unmapped)."""
     paths: list[Path] = []
     sample_id = subject_id
-    for entry in files:
-        uri = str((entry or {}).get("uri") or "")
+    for index, entry in enumerate(files):
+        if not isinstance(entry, dict):
+            raise InputError(f"{source}: files[{index}] is not an object (found {type(entry).__name__})")
+        uri = str(entry.get("uri") or "")
         attributes = entry.get("fileAttributes") or {}
         is_vcf = str(attributes.get("fileFormat", "")).lower() in ("vcf", "bcf") or uri.lower().endswith(_VCF_SUFFIXES)
         if not uri or not is_vcf:
