@@ -6,7 +6,7 @@ cheap enough to do for all ~5 million records of a genome, and the table is all 
 call rates, het/hom ratios, Ti/Tv, chrX heterozygosity, Mendelian errors and kinship.
 
 >>> index = tally_index(AUTOSOME, TRANSITION, HET, HOM_REF, HET)
->>> counts = new_tally(); counts[index] += 1
+>>> counts = np.zeros(TALLY_SIZE, dtype=np.int64); counts[index] += 1
 >>> int(as_array(counts)[AUTOSOME, TRANSITION, HET, HOM_REF, HET])
 1
 """
@@ -36,11 +36,6 @@ def tally_index(chrom_class: int, variant_class: int, proband: int, father: int,
     """Flat index of one record in the tally (absent parents are counted as NO_CALL)."""
     return (((chrom_class * VARIANT_CLASSES + variant_class) * GENOTYPE_CODES + proband) * GENOTYPE_CODES
             + father) * GENOTYPE_CODES + mother
-
-
-def new_tally() -> list[int]:
-    """A zeroed tally (a plain list: incrementing list items is the fastest counter in Python)."""
-    return [0] * TALLY_SIZE
 
 
 def as_array(tally: list[int] | np.ndarray) -> np.ndarray:
