@@ -45,3 +45,10 @@ def test_entries_that_are_not_objects_are_refused_by_name(tmp_path, packet, wher
     path.write_text(json.dumps(packet))
     with pytest.raises(InputError, match=where):
         read_phenopacket(path)
+
+
+def test_binary_file_is_refused_by_name(tmp_path):
+    path = tmp_path / "packet.json.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x00\xff\xfe")
+    with pytest.raises(InputError, match="packet.json.gz: not a UTF-8"):
+        read_phenopacket(path)

@@ -61,6 +61,8 @@ def read_phenopacket(path_or_handle: str | Path | IO[str]) -> Phenopacket:
         raise InputError(f"{source}: cannot read the phenopacket ({error.strerror or error})") from None
     except json.JSONDecodeError as error:
         raise InputError(f"{source} line {error.lineno}: not valid JSON ({error.msg})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{source}: not a UTF-8 text file (a phenopacket is JSON)") from None
     if not isinstance(data, dict):
         raise InputError(f"{source}: a phenopacket is a JSON object, found {type(data).__name__}")
     subject = data.get("subject") or {}
