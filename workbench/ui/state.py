@@ -22,7 +22,7 @@ import streamlit as st
 
 from workbench.model import PhenotypeProfile
 from workbench.paths import REPO_ROOT
-from workbench.store import Tag
+from workbench.store import Case, Tag
 
 CASE_DATA = REPO_ROOT / "case_data"
 DEMO_CASE = CASE_DATA / "demo_nicu_trio"
@@ -286,8 +286,8 @@ def register(case: CaseFiles) -> str | None:
     return None
 
 
-def case_from_store(case_id: str) -> CaseFiles:
-    registered = store().case(case_id)
+def case_from_store(registered: Case) -> CaseFiles:
+    """The files of a case as the store registered them."""
     return CaseFiles(case_id=registered.case_id, vcfs=tuple(v.path for v in registered.vcfs),
                      ped=registered.pedigree_path or "", proband_id=registered.proband_id, origin="store")
 

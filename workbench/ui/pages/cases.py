@@ -20,7 +20,7 @@ if state.user() is not None:
     registered = state.store().cases()
     rows = []
     for case in registered:
-        files = state.case_from_store(case.case_id)
+        files = state.case_from_store(case)  # the row in hand: no second query per case
         openable[case.case_id] = files
         rows.append({"case": case.case_id, "family": case.family_id, "status": case.status.value,
                      "created": f"{case.created_at:%Y-%m-%d %H:%M}", "by": case.created_by,
