@@ -17,7 +17,7 @@ from typing import Sequence, TextIO
 from workbench.inheritance.family import (FamilyVariant, ParentState, alt_fraction, describe_call, family_variant,
                                           proband_call_problem)
 from workbench.inheritance.options import InheritanceOptions
-from workbench.inheritance.predicates import MODE_PREDICATES, Predicate, compound_het_member, transmitting
+from workbench.inheritance.predicates import MODE_PREDICATES, Predicate, compound_het_member, is_rare, transmitting
 from workbench.model import GeneConsequence, Impact, InheritanceMode, Sex, Trio, Variant
 
 
@@ -101,7 +101,7 @@ def analyse_inheritance(variants: Sequence[Variant], trio: Trio,
             fitting = [mode for mode in fitting if mode not in _DE_NOVO_MODES]
         if not options.keep_parental_alt_read_alleles and _origin_unknown_only_by_alt_reads(fv):
             fitting = [mode for mode in fitting if mode not in _UNKNOWN_ORIGIN_MODES]
-        kept = [mode for mode in fitting if _rare(variant, options.max_af(mode))]
+        kept = [mode for mode in fitting if is_rare(variant, options.max_af(mode))]
         if kept:
             evidence = _evidence(fv)
             for mode in kept:
@@ -109,7 +109,7 @@ def analyse_inheritance(variants: Sequence[Variant], trio: Trio,
                 for gene in genes:
                     candidates.append(Candidate(gene.gene_symbol, gene.hgnc_id, mode, (variant,), (gene,),
                                                 explanation))
-        can_pair = pairable.test(fv) and _rare(variant, comp_het_af)
+        can_pair = pairable.test(fv) and is_rare(variant, comp_het_af)
         if can_pair:
             for gene in genes:
                 pool[gene.gene_symbol].append((fv, gene))
@@ -181,10 +181,6 @@ def _kept_consequences(variant: Variant, options: InheritanceOptions) -> tuple[G
         return variant.consequences
     limit = options.min_impact.value
     return tuple(c for c in variant.consequences if c.impact is Impact.UNKNOWN or c.impact.value <= limit)
-
-
-def _rare(variant: Variant, max_af: float) -> bool:
-    return variant.population_af is None or variant.population_af <= max_af
 
 
 class _Origin(Enum):

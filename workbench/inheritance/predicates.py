@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Callable
 
 from workbench.inheritance.family import FamilyVariant, ParentState, Region
-from workbench.model import Impact, InheritanceMode, Sex
+from workbench.model import Impact, InheritanceMode, Sex, Variant
 
 
 class Predicate:
@@ -153,9 +153,13 @@ def compound_het_member() -> Predicate:
 
 
 # -- filters -----------------------------------------------------------------------------
+def is_rare(variant: Variant, max_af: float) -> bool:
+    """Population AF at most ``max_af``; an allele the population database lacks counts as rare."""
+    return variant.population_af is None or variant.population_af <= max_af
+
+
 def rare(max_af: float) -> Predicate:
-    return Predicate(f"population AF at most {max_af:g} (or not seen)",
-                     lambda fv: fv.variant.population_af is None or fv.variant.population_af <= max_af)
+    return Predicate(f"population AF at most {max_af:g} (or not seen)", lambda fv: is_rare(fv.variant, max_af))
 
 
 def impact_at_least(impact: Impact) -> Predicate:
