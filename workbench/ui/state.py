@@ -64,6 +64,12 @@ def knowledge():
     return load_knowledge()
 
 
+def term_label(term_id: str) -> str:
+    """The HPO label of a term id, or the id itself when this HPO release does not have it."""
+    term = knowledge().hpo.term(term_id)
+    return term.label if term else term_id
+
+
 @st.cache_resource(show_spinner=False)
 def note_matcher():
     """Label/synonym index for clinical-note suggestions, restricted to phenotypic abnormalities."""
@@ -273,8 +279,7 @@ def register(case: CaseFiles) -> str | None:
     from workbench.store import PermissionDenied, StoreError
 
     current = profile(case)
-    hpo = knowledge().hpo
-    terms = [PhenotypeItem(t, hpo.term(t).label if hpo.term(t) else t, excluded)
+    terms = [PhenotypeItem(t, term_label(t), excluded)
              for ids, excluded in ((current.observed, False), (current.excluded, True)) for t in ids]
     try:
         trio = read_pedigree(case.ped).trio(case.proband_id)
@@ -308,14 +313,12 @@ def set_profile(new: PhenotypeProfile, case: CaseFiles | None = None) -> None:
     old = store().profile(case.case_id)
     status = {t: False for t in new.observed} | {t: True for t in new.excluded}
     before = {t: False for t in old.observed} | {t: True for t in old.excluded}
-    hpo = knowledge().hpo
     for term_id in before.keys() - status.keys():
         if not _write(store().remove_phenotype_term, term_id):
             return
     for term_id, excluded in status.items():
         if before.get(term_id) != excluded:
-            label = hpo.term(term_id).label if hpo.term(term_id) else term_id
-            if not _write(store().add_phenotype_term, term_id, label, excluded=excluded):
+            if not _write(store().add_phenotype_term, term_id, term_label(term_id), excluded=excluded):
                 return
 
 

@@ -6,7 +6,6 @@ from workbench.ui import charts, layout, state
 from workbench.ui.tables import variant_frame
 
 case, analysis, ranking = layout.ranked()
-kb = state.knowledge()
 trio = analysis.trio
 
 st.title("Gene detail")
@@ -18,11 +17,6 @@ if st.session_state.get("gene") not in symbols:
     st.session_state["gene"] = symbols[0]
 symbol = st.selectbox("Gene", symbols, key="gene")
 gene = ranking.genes[symbols.index(symbol)]
-
-
-def label(term_id: str) -> str:
-    term = kb.hpo.term(term_id)
-    return term.label if term else term_id
 
 
 # -- summary ---------------------------------------------------------------------------------
@@ -80,7 +74,7 @@ for variant in gene.variants:
 
 # -- phenotype overlap ---------------------------------------------------------------------------
 st.subheader("Phenotype overlap")
-figure = charts.phenotype_heatmap(gene.explanation.terms, label)
+figure = charts.phenotype_heatmap(gene.explanation.terms, state.term_label)
 if figure is None:
     st.info("No patient term matches a feature of this disease.")
 else:
@@ -91,7 +85,7 @@ else:
 # -- the disease -------------------------------------------------------------------------------
 if disease is not None:
     st.subheader(f"{disease.name} ({disease.id})")
-    inheritance = ", ".join(label(m.value) for m in disease.inheritance) or "not annotated"
+    inheritance = ", ".join(state.term_label(m.value) for m in disease.inheritance) or "not annotated"
     st.markdown(f"Inheritance: **{inheritance}** · genes: {', '.join(disease.gene_symbols)}")
     patient = set(state.profile(case).observed)
     matched_by = {t.disease_term: t.patient_term for t in gene.explanation.terms if t.disease_term and not t.excluded}
@@ -99,10 +93,10 @@ if disease is not None:
     def in_patient(term_id: str) -> str:
         if term_id in patient:
             return "yes"
-        return f"matched by {label(matched_by[term_id])}" if term_id in matched_by else ""
+        return f"matched by {state.term_label(matched_by[term_id])}" if term_id in matched_by else ""
 
     features = pd.DataFrame([
-        {"feature": label(f.term_id), "id": f.term_id, "frequency in patients": f.frequency,
+        {"feature": state.term_label(f.term_id), "id": f.term_id, "frequency in patients": f.frequency,
          "in this patient": in_patient(f.term_id)}
         for f in disease.features
     ])
