@@ -17,8 +17,9 @@ from typing import Sequence, TextIO
 from workbench.inheritance.family import (FamilyVariant, ParentState, alt_fraction, describe_call, family_variant,
                                           proband_call_problem)
 from workbench.inheritance.options import InheritanceOptions
-from workbench.inheritance.predicates import MODE_PREDICATES, Predicate, compound_het_member, is_rare, transmitting
-from workbench.model import GeneConsequence, Impact, InheritanceMode, Sex, Trio, Variant
+from workbench.inheritance.predicates import (MODE_PREDICATES, Predicate, compound_het_member, is_rare, meets_impact,
+                                              transmitting)
+from workbench.model import GeneConsequence, InheritanceMode, Sex, Trio, Variant
 
 
 MAX_CIS_NOTES = 50  # rejected cis pairs listed in the notes; the rest are counted
@@ -179,8 +180,7 @@ def _origin_unknown_only_by_alt_reads(fv: FamilyVariant) -> bool:
 def _kept_consequences(variant: Variant, options: InheritanceOptions) -> tuple[GeneConsequence, ...]:
     if options.min_impact is None:
         return variant.consequences
-    limit = options.min_impact.value
-    return tuple(c for c in variant.consequences if c.impact is Impact.UNKNOWN or c.impact.value <= limit)
+    return tuple(c for c in variant.consequences if meets_impact(c, options.min_impact))
 
 
 class _Origin(Enum):

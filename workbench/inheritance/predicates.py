@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Callable
 
 from workbench.inheritance.family import FamilyVariant, ParentState, Region
-from workbench.model import Impact, InheritanceMode, Sex, Variant
+from workbench.model import GeneConsequence, Impact, InheritanceMode, Sex, Variant
 
 
 class Predicate:
@@ -162,11 +162,15 @@ def rare(max_af: float) -> Predicate:
     return Predicate(f"population AF at most {max_af:g} (or not seen)", lambda fv: is_rare(fv.variant, max_af))
 
 
+def meets_impact(consequence: GeneConsequence, impact: Impact) -> bool:
+    """At least this severe; a position-only placement (UNKNOWN impact) always passes."""
+    return consequence.impact is Impact.UNKNOWN or consequence.impact.value <= impact.value
+
+
 def impact_at_least(impact: Impact) -> Predicate:
     """Some gene consequence at least this severe; position-only placements (UNKNOWN) pass."""
     return Predicate(f"impact {impact.name} or more severe (or unknown)",
-                     lambda fv: any(c.impact is Impact.UNKNOWN or c.impact.value <= impact.value
-                                    for c in fv.variant.consequences))
+                     lambda fv: any(meets_impact(c, impact) for c in fv.variant.consequences))
 
 
 MODE_PREDICATES: dict[InheritanceMode, Predicate] = {
