@@ -120,8 +120,7 @@ def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
         codes.append(code)
     proband, father, mother = codes
     fast = ~odd
-    flat = (((chrom_class * T.VARIANT_CLASSES + variant_class) * T.GENOTYPE_CODES + proband) * T.GENOTYPE_CODES
-            + father) * T.GENOTYPE_CODES + mother
+    flat = T.tally_index(chrom_class, variant_class, proband, father, mother)  # element-wise on the arrays
     counts = np.bincount(flat[fast], minlength=T.TALLY_SIZE)
     carrying = fast & _CARRIES[np.maximum(proband, 0)]
     info_spans = np.stack([tab[carrying, 6] + 1, tab[carrying, 7]], axis=1)
