@@ -9,6 +9,7 @@ knowledge version and the code that produced them, so reopening a case skips the
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import pickle
@@ -200,14 +201,22 @@ def _cache_key(vcf, ped, proband_id, knowledge_version: str) -> str | None:
     try:
         for path in ([vcf] if isinstance(vcf, (str, Path)) else list(vcf)) + [ped]:
             digest.update(_file_digest(Path(path)))
-        for module in _PRODUCER_MODULES:
-            root = paths.REPO_ROOT / module
-            for source in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
-                if source.exists():
-                    digest.update(source.read_bytes())
+        digest.update(_producer_digest())
     except OSError:
         return None  # unreadable input: the reader will raise the user-facing error
     return digest.hexdigest()[:32]
+
+
+@functools.cache
+def _producer_digest() -> bytes:
+    """The code that produced the candidates, hashed once per process (the loaded code is fixed)."""
+    h = hashlib.sha256()
+    for module in _PRODUCER_MODULES:
+        root = paths.REPO_ROOT / module
+        for source in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            if source.exists():
+                h.update(source.read_bytes())
+    return h.digest()
 
 
 def _file_digest(path: Path) -> bytes:
