@@ -6,6 +6,16 @@ import streamlit as st
 from workbench.ui import state
 
 
+def reading_progress(what: str):
+    """(placeholder, callback): a progress bar the library's VCF reader fills; empty the placeholder after."""
+    bar = st.empty()
+
+    def progress(fraction: float) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=f"Reading {what}: {fraction:.0%}")
+
+    return bar, progress
+
+
 def analysed_case():
     """The open case's analysis, with a progress bar the first time its VCF is read.
 
@@ -14,11 +24,7 @@ def analysed_case():
     from workbench.io import InputError
 
     case = state.current_case()
-    bar = st.empty()
-
-    def progress(fraction: float) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=f"Reading {case.case_id}: {fraction:.0%}")
-
+    bar, progress = reading_progress(case.case_id)
     try:
         result = state.analysis(case, progress)
     except InputError as problem:

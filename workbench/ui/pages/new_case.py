@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench.ui import state
+from workbench.ui import layout, state
 
 st.title("New case")
 
@@ -43,10 +43,11 @@ if st.button("Analyse", type="primary", key="analyse_upload"):
         if packet is not None:
             uploads.append((packet.name, packet.getvalue()))
         folder = state.save_uploads(uploads)
-        bar = st.progress(0.0, text="Reading the VCF…")
+        bar, progress = layout.reading_progress("the VCF")
+        progress(0.0)
         case, problem = state.case_from_uploads(
             folder, [f.name for f in data_files], ped.name, packet.name if packet else None, proband or None,
-            progress=lambda fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=f"Reading the VCF: {fraction:.0%}"),
+            progress=progress,
         )
         bar.empty()
         opened(case, problem)
@@ -61,12 +62,12 @@ if st.button("Analyse these files", key="analyse_server_files"):
     if not paths or not server_ped.strip():
         st.error("Give at least one VCF path and the PED path.")
     else:
-        bar = st.progress(0.0, text="Reading the VCF…")
+        bar, progress = layout.reading_progress("the VCF")
+        progress(0.0)
         case, problem = state.case_from_files(
             paths, Path(server_ped.strip()).expanduser(),
             Path(server_packet.strip()).expanduser() if server_packet.strip() else None, proband or None,
-            progress=lambda fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=f"Reading the VCF: {fraction:.0%}"),
-            origin="server files",
+            progress=progress, origin="server files",
         )
         bar.empty()
         opened(case, problem)
