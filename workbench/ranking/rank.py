@@ -77,7 +77,8 @@ class PhenotypeScores(Protocol):
     def terms(self, disease_id: str) -> tuple[TermEvidence, ...]: ...
 
     def unlinked_log10_lr(self) -> float:
-        """LR for a gene whose disease is not yet described: the mean LR over all known diseases."""
+        """log10 LR for a gene whose disease is not yet described; 0 (neutral) in the product,
+        since the scorer's per-term LRs average to 1 over the known diseases (see module doc)."""
         ...
 
 
