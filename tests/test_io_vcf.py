@@ -77,6 +77,22 @@ def test_per_person_vcfs_merge_by_position_and_allele_absent_is_no_call() -> Non
         assert dict(v.calls) == dict(joint[v.key].calls) and v.population_af == joint[v.key].population_af
 
 
+def test_malformed_gt_in_a_per_person_vcf_is_a_named_problem_like_the_joint_path() -> None:
+    people = ["io_person_kid.vcf", "io_person_dad_bad_gt.vcf", "io_person_mum.vcf"]
+    merged = read(people)
+    assert [(Path(p.file).name, p.line, p.message) for p in merged.problems] == [
+        ("io_person_dad_bad_gt.vcf", 18, "genotype '0/x' is not a VCF GT value")]
+    assert merged.problem_count == 1 and [v.key for v in merged.variants] == KEPT
+    site = {v.key: v for v in merged.variants}["chr2:5000:T:C"]
+    assert site.calls["DAD"].genotype is Genotype.NO_CALL and site.calls["KID"].genotype is Genotype.HOM_ALT
+    # a bad call is unknown, never "absent, so reference"
+    as_ref = {v.key: v for v in read(people, absent_as_ref=True).variants}["chr2:5000:T:C"]
+    assert as_ref.calls["DAD"].genotype is Genotype.NO_CALL
+    with pytest.raises(InputError, match=r"io_person_dad_bad_gt\.vcf line 18: genotype '0/x' is not a VCF GT value "
+                                         r"\(strict mode"):
+        read(people, strict=True)
+
+
 def test_truncated_gzip_names_the_file_and_last_line() -> None:
     with pytest.raises(InputError, match=r"io_truncated\.vcf\.gz: the compressed file is damaged or truncated "
                                          r"after line \d+"):

@@ -18,8 +18,8 @@ from typing import Iterator, Sequence
 
 from workbench.io.build import check_build
 from workbench.io.errors import InputError, InputProblem
-from workbench.io.vcf_text import (VcfHeader, decompressed_pieces, file_kind, gt_alleles, line_chunks,
-                                   normalise_chrom, parse_header, read_header)
+from workbench.io.vcf_text import (VcfHeader, bad_gt_message, decompressed_pieces, file_kind, gt_alleles,
+                                   line_chunks, normalise_chrom, parse_header, read_header)
 from workbench.model import Trio
 
 _FORMAT = "GT:AD:DP:GQ"
@@ -117,6 +117,12 @@ def _collect(path: Path, header: VcfHeader, samples: list[str], rank: int,
     name = str(path)
     columns = {s: 9 + header.samples.index(s) for s in samples}
     n_columns = 9 + len(header.samples)
+
+    def problem(line_no: int, message: str) -> None:
+        if options.strict:
+            raise InputError(f"{name} line {line_no}: {message} (strict mode stops at the first bad record)")
+        problems.append(InputProblem(name, line_no, message))
+
     for chunk, first in line_chunks(decompressed_pieces(path, file_kind(path)), name):
         for offset, line in enumerate(chunk.decode("utf-8", errors="replace").split("\n")[:-1]):
             line_no = first + offset
@@ -124,12 +130,19 @@ def _collect(path: Path, header: VcfHeader, samples: list[str], rank: int,
                 continue
             f = line.rstrip("\r").split("\t")
             if len(f) != n_columns or not f[1].isdigit():
-                message = (f"expected {n_columns} tab-separated columns, found {len(f)}" if len(f) != n_columns
-                           else f"POS {f[1]!r} is not a number")
-                if options.strict:
-                    raise InputError(f"{name} line {line_no}: {message} (strict mode stops at the first bad record)")
-                problems.append(InputProblem(name, line_no, message))
+                problem(line_no, f"expected {n_columns} tab-separated columns, found {len(f)}" if len(f) != n_columns
+                        else f"POS {f[1]!r} is not a number")
                 continue
+            layout = {key: i for i, key in enumerate(f[8].split(":"))}
+            values = {sample: f[column].split(":") for sample, column in columns.items()}
+            genotypes = {}
+            for sample, sample_values in values.items():  # checked before the site is touched
+                gt = _field(sample_values, layout, "GT")
+                try:
+                    genotypes[sample] = gt_alleles(gt)
+                except ValueError:
+                    problem(line_no, bad_gt_message(gt))
+                    genotypes[sample] = (None, None)  # a no-call, as the joint reader counts it
             chrom = normalise_chrom(f[0])
             chrom_rank.setdefault(chrom, len(chrom_rank))
             key = (chrom, int(f[1]), f[3])
@@ -143,19 +156,20 @@ def _collect(path: Path, header: VcfHeader, samples: list[str], rank: int,
                 if alt not in site.alts:
                     site.alts.append(alt)
                 index.append(site.alts.index(alt) + 1)
-            layout = {name: i for i, name in enumerate(f[8].split(":"))}
-            for sample, column in columns.items():
-                site.people[sample] = _person(f[column].split(":"), layout, index)
+            for sample, sample_values in values.items():
+                site.people[sample] = _person(sample_values, genotypes[sample], layout, index)
 
 
-def _person(values: list[str], layout: dict[str, int], index: list[int]) -> _Person:
+def _field(values: list[str], layout: dict[str, int], key: str) -> str:
+    """One FORMAT value of a sample, '.' when absent or empty."""
+    i = layout.get(key, -1)
+    return values[i] if 0 <= i < len(values) and values[i] else "."
+
+
+def _person(values: list[str], gt: tuple[int | None, ...], layout: dict[str, int], index: list[int]) -> _Person:
     """A sample's FORMAT values with allele numbers translated to the merged ALT list."""
-    def get(key: str) -> str:
-        i = layout.get(key, -1)
-        return values[i] if 0 <= i < len(values) and values[i] else "."
-
-    gt = get("GT")
-    alleles = tuple(None if a is None or a >= len(index) else index[a] for a in gt_alleles(gt))
-    ad = get("AD")
+    alleles = tuple(None if a is None or a >= len(index) else index[a] for a in gt)
+    ad = _field(values, layout, "AD")
     depths = {index[i]: d for i, d in enumerate(ad.split(",")) if i < len(index)} if ad != "." else {}
-    return _Person(alleles, "|" in gt, depths, get("DP"), get("GQ"))
+    return _Person(alleles, "|" in _field(values, layout, "GT"), depths, _field(values, layout, "DP"),
+                   _field(values, layout, "GQ"))

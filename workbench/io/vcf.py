@@ -38,7 +38,8 @@ from workbench.io.build import check_build
 from workbench.io.errors import InputError, InputProblem
 from workbench.io.merge import merged_family_lines
 from workbench.io.ped import Pedigree
-from workbench.io.vcf_text import CHUNK_BYTES, GT_CODE, VcfHeader, decompressed_pieces, file_kind, gt_alleles
+from workbench.io.vcf_text import (CHUNK_BYTES, GT_CODE, VcfHeader, bad_gt_message, decompressed_pieces, file_kind,
+                                   gt_alleles)
 from workbench.io.vcf_text import chrom_class as classify_chrom
 from workbench.io.vcf_text import line_chunks, normalise_chrom, split_header
 from workbench.model import Call, Genotype, Trio, Variant
@@ -175,7 +176,7 @@ class _Scanner:
             try:
                 code = T.genotype_code(gt_alleles(gt))
             except ValueError:
-                self.problem(line_no, f"genotype {gt!r} is not a VCF GT value")
+                self.problem(line_no, bad_gt_message(gt))
                 code = T.NO_CALL
         return code
 

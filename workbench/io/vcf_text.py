@@ -25,6 +25,11 @@ def gt_alleles(gt: str) -> tuple[int | None, ...]:
     return tuple(None if p in (".", "") else int(p) for p in parts)
 
 
+def bad_gt_message(gt: str) -> str:
+    """The problem text for a GT that is not a genotype, the same from the joint and per-person readers."""
+    return f"genotype {gt!r} is not a VCF GT value"
+
+
 def _gt_code_table() -> dict[str, int]:
     """Record-level code of every common GT string, computed once (faster than parsing)."""
     table: dict[str, int] = {".": T.NO_CALL, "": T.NO_CALL}
