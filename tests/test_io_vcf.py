@@ -113,6 +113,12 @@ def test_pedigree_sample_missing_from_the_vcf_is_named() -> None:
         read("io_trio.vcf", ped=FIXTURES / "io_missing_sample.ped")
 
 
+def test_pedigree_sample_missing_from_per_person_vcfs_is_named_in_the_same_words() -> None:
+    with pytest.raises(InputError, match=r"^MUM2 \(mother\) from the pedigree is not a sample in any of the VCF files "
+                                         r"\(.*io_person_kid\.vcf, .*io_person_dad\.vcf\)"):
+        read(["io_person_kid.vcf", "io_person_dad.vcf"], ped=FIXTURES / "io_missing_sample.ped")
+
+
 def test_empty_and_header_only_vcfs_are_refused() -> None:
     with pytest.raises(InputError, match=r"io_empty\.vcf: the file is empty"):
         read("io_empty.vcf")

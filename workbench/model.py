@@ -47,7 +47,13 @@ class Trio:
 
     @property
     def samples(self) -> tuple[Sample, ...]:
-        return tuple(s for s in (self.proband, self.father, self.mother) if s is not None)
+        return tuple(s for _, s in self.members)
+
+    @property
+    def members(self) -> tuple[tuple[str, Sample], ...]:
+        """(role, sample) of each person present: 'proband', 'father', 'mother' (for messages naming them)."""
+        return tuple((role, s) for role, s in (("proband", self.proband), ("father", self.father),
+                                                ("mother", self.mother)) if s is not None)
 
     @property
     def family_kind(self) -> str:
@@ -117,6 +123,25 @@ class GeneConsequence:
     hgvs_p: str | None = None
     mane_select: bool = False
     canonical: bool = False
+
+
+# GRCh38 pseudo-autosomal regions (1-based, inclusive): inherited like autosomes, and counted apart by QC
+PAR_X = ((10_001, 2_781_479), (155_701_383, 156_030_895))
+PAR_Y = ((10_001, 2_781_479), (56_887_903, 57_217_415))
+
+
+def normalise_chrom(name: str) -> str:
+    """The ``chr1`` naming every layer compares on; files may say ``1`` or ``MT``.
+
+    >>> normalise_chrom("1"), normalise_chrom("MT"), normalise_chrom("chrX"), normalise_chrom("GL000220.1")
+    ('chr1', 'chrM', 'chrX', 'GL000220.1')
+    """
+    bare = name[3:] if name.lower().startswith("chr") else name
+    if bare.upper() in ("M", "MT"):
+        return "chrM"
+    if bare.isdigit() or bare.upper() in ("X", "Y"):
+        return "chr" + bare.upper()
+    return name
 
 
 @dataclass(frozen=True)

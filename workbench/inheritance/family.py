@@ -11,11 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from workbench.inheritance.options import InheritanceOptions
-from workbench.model import Affection, Call, Genotype, Sample, Sex, Trio, Variant
-
-# GRCh38 pseudo-autosomal regions (1-based, inclusive): inherited like autosomes
-PAR_X = ((10_001, 2_781_479), (155_701_383, 156_030_895))
-PAR_Y = ((10_001, 2_781_479), (56_887_903, 57_217_415))
+from workbench.model import PAR_X, PAR_Y, Affection, Call, Genotype, Sample, Sex, Trio, Variant, normalise_chrom
 
 
 class Region(Enum):
@@ -31,12 +27,12 @@ def region_of(chrom: str, pos: int) -> Region:
     >>> region_of("chrX", 2_000_000), region_of("X", 31_000_000), region_of("MT", 3243)
     (<Region.AUTOSOMAL: 'autosomal'>, <Region.X: 'X (outside the PARs)'>, <Region.MITOCHONDRIAL: 'mitochondrial'>)
     """
-    name = chrom[3:] if chrom.startswith("chr") else chrom
-    if name == "X":
+    name = normalise_chrom(chrom)
+    if name == "chrX":
         return Region.AUTOSOMAL if any(lo <= pos <= hi for lo, hi in PAR_X) else Region.X
-    if name == "Y":
+    if name == "chrY":
         return Region.AUTOSOMAL if any(lo <= pos <= hi for lo, hi in PAR_Y) else Region.Y
-    if name in ("M", "MT"):
+    if name == "chrM":
         return Region.MITOCHONDRIAL
     return Region.AUTOSOMAL
 

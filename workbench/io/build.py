@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass
 
 from workbench.io.errors import InputError
+from workbench.model import normalise_chrom
 
 # Lengths of chromosomes that differ between the assemblies (chr1, chr2, chrX).
-_GRCH37_LENGTHS = {"1": 249250621, "2": 243199373, "X": 155270560}
-_GRCH38_LENGTHS = {"1": 248956422, "2": 242193529, "X": 156040895}
+_GRCH37_LENGTHS = {"chr1": 249250621, "chr2": 243199373, "chrX": 155270560}
+_GRCH38_LENGTHS = {"chr1": 248956422, "chr2": 242193529, "chrX": 156040895}
 _GRCH37_NAMES = re.compile(r"grch37|hg19|b37|hs37d5|human_g1k_v37|ncbi37", re.IGNORECASE)
 _GRCH38_NAMES = re.compile(r"grch38|hg38|hs38|ncbi38", re.IGNORECASE)
 
@@ -32,18 +33,14 @@ class Build:
     warnings: tuple[str, ...] = ()
 
 
-def _bare(contig: str) -> str:
-    return contig[3:] if contig.lower().startswith("chr") else contig
-
-
 def check_build(header_text: str, contig_lengths: dict[str, int], name: str) -> Build:
     """GRCh38, or InputError for GRCh37; undeclared builds pass with a warning."""
     for contig, length in contig_lengths.items():
-        bare = _bare(contig)
-        if _GRCH37_LENGTHS.get(bare) == length:
+        chrom = normalise_chrom(contig)
+        if _GRCH37_LENGTHS.get(chrom) == length:
             raise InputError(f"{name}: this VCF is on GRCh37/hg19 (contig {contig} has the GRCh37 length "
                              f"{length}); the workbench needs GRCh38 calls: re-align or lift over first")
-        if _GRCH38_LENGTHS.get(bare) == length:
+        if _GRCH38_LENGTHS.get(chrom) == length:
             return Build("GRCh38")
     declared = [line for line in header_text.splitlines()
                 if line.startswith(("##reference", "##assembly")) or (line.startswith("##contig") and "assembly=" in line)]

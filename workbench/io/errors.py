@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Collection
+
+from workbench.model import Trio
 
 
 class InputError(Exception):
@@ -22,3 +25,17 @@ class InputProblem:
     def __str__(self) -> str:
         where = f"{self.file} line {self.line}" if self.line is not None else self.file
         return f"{where}: {self.message}"
+
+
+def check_pedigree_samples(trio: Trio, present: Collection[str], where: str, file: str = "") -> None:
+    """Refuse VCFs that lack someone of the pedigree, naming each person and role; one wording for every reader.
+
+    >>> from workbench.model import Sample
+    >>> check_pedigree_samples(Trio(Sample("KID", "F1")), ["MUM"], "a.vcf")
+    Traceback (most recent call last):
+    workbench.io.errors.InputError: KID (proband) from the pedigree is not a sample in a.vcf
+    """
+    missing = [f"{s.id} ({role})" for role, s in trio.members if s.id not in present]
+    if missing:
+        raise InputError(f"{file + ': ' if file else ''}{', '.join(missing)} from the pedigree "
+                         f"{'is' if len(missing) == 1 else 'are'} not a sample in {where}")

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from workbench.io.build import check_build
-from workbench.io.errors import InputError, InputProblem
+from workbench.io.errors import InputError, InputProblem, check_pedigree_samples
 from workbench.io.vcf_text import (VcfHeader, bad_gt_message, decompressed_pieces, file_kind, gt_alleles,
-                                   line_chunks, normalise_chrom, parse_header, read_header)
-from workbench.model import Trio
+                                   line_chunks, parse_header, read_header)
+from workbench.model import Trio, normalise_chrom
 
 _FORMAT = "GT:AD:DP:GQ"
 
@@ -64,8 +64,7 @@ def merged_family_lines(paths: Sequence[Path], trio: Trio,
     """
     if not paths:
         raise InputError("no VCF file given")
-    wanted = {s.id: role for role, s in (("proband", trio.proband), ("father", trio.father), ("mother", trio.mother))
-              if s is not None}
+    wanted = {s.id for s in trio.samples}
     owner: dict[str, Path] = {}
     headers: dict[Path, VcfHeader] = {}
     for path in paths:
@@ -80,10 +79,7 @@ def merged_family_lines(paths: Sequence[Path], trio: Trio,
             if sample in owner:
                 raise InputError(f"sample {sample} appears in two files: {owner[sample]} and {path}")
             owner[sample] = path
-    missing = [f"{s} ({role})" for s, role in wanted.items() if s not in owner]
-    if missing:
-        raise InputError(f"{', '.join(missing)} from the pedigree {'is' if len(missing) == 1 else 'are'} in none of "
-                         f"the VCF files ({', '.join(map(str, paths))})")
+    check_pedigree_samples(trio, owner, f"any of the VCF files ({', '.join(map(str, paths))})")
     proband_path = owner[trio.proband.id]
     order = [proband_path] + [p for p in dict.fromkeys(owner.values()) if p != proband_path]
     sites: dict[tuple[str, int, str, str], _Site] = {}

@@ -14,7 +14,7 @@ from typing import IO, Sequence
 from workbench.io.annotation import AnnotationParser
 from workbench.io.bgzf import has_eof_marker
 from workbench.io.build import check_build
-from workbench.io.errors import InputError
+from workbench.io.errors import InputError, check_pedigree_samples
 from workbench.io.ped import read_pedigree
 from workbench.io.vcf_text import file_kind, read_header
 from workbench.model import Trio
@@ -61,12 +61,7 @@ def check_upload(vcf: str | Path | Sequence[str | Path], ped: str | Path | IO[st
                 if sample in files:
                     raise InputError(f"sample {sample} appears in two files: {files[sample]} and {path}")
                 files[sample] = str(path)
-    missing = [f"{s.id} ({role})" for role, s in (("proband", trio.proband), ("father", trio.father),
-                                                  ("mother", trio.mother)) if s is not None and s.id not in files]
-    if missing:
-        names = ", ".join(map(str, paths))
-        raise InputError(f"{', '.join(missing)} from the pedigree {'is' if len(missing) == 1 else 'are'} not a "
-                         f"sample in {names}")
+    check_pedigree_samples(trio, files, ", ".join(map(str, paths)))
     return UploadCheck(trio=trio, files_by_sample=files, genome_build=builds[0],
                        annotation_source=labels[0] if len(set(labels)) == 1 else " / ".join(labels),
                        warnings=tuple(warnings))

@@ -35,20 +35,19 @@ from workbench.io.annotation import DEFAULT_FREQUENCY_FIELDS, AnnotationParser
 from workbench.io.block_scan import first_entry_frequency, scan_block
 from workbench.io.bgzf import BgzfError, block_offsets, decompress_range, has_eof_marker, split_ranges
 from workbench.io.build import check_build
-from workbench.io.errors import InputError, InputProblem
+from workbench.io.errors import InputError, InputProblem, check_pedigree_samples
 from workbench.io.merge import merged_family_lines
 from workbench.io.ped import Pedigree
 from workbench.io.vcf_text import (CHUNK_BYTES, GT_CODE, VcfHeader, bad_gt_message, decompressed_pieces, file_kind,
                                    gt_alleles)
 from workbench.io.vcf_text import chrom_class as classify_chrom
-from workbench.io.vcf_text import line_chunks, normalise_chrom, split_header
-from workbench.model import Call, Genotype, Trio, Variant
+from workbench.io.vcf_text import line_chunks, split_header
+from workbench.model import PAR_X, Call, Genotype, Trio, Variant, normalise_chrom
 from workbench.qc import TrioQC, summarise_trio
 from workbench.qc import tally as T
 
 DEFAULT_MAX_POPULATION_AF = 0.05
 _PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # below this one process is faster than forking workers
-_PAR_X = ((10_001, 2_781_479), (155_701_383, 156_030_895))  # GRCh38 pseudo-autosomal regions
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ class _Scanner:
             self.result.records += 1
             chrom_class = self._chrom_info(f[0])[1]
             if chrom_class == T.X_NONPAR and f[1].isdigit():
-                if any(low <= int(f[1]) <= high for low, high in _PAR_X):
+                if any(low <= int(f[1]) <= high for low, high in PAR_X):
                     chrom_class = T.X_PAR
             codes = [self._code(f, column, line_no) for column in self.columns]
             self.result.tally[T.tally_index(chrom_class, T.snv_class(f[3], f[4]), *codes)] += 1
@@ -192,7 +191,7 @@ class _Scanner:
 
     def scan_bytes(self, buf: bytes, first_line_no: int) -> None:
         """Like :meth:`scan` for a block of complete lines (ending in a newline), vectorised."""
-        block = scan_block(buf, self.n_columns, self.columns, self._chrom_class_of, _PAR_X)
+        block = scan_block(buf, self.n_columns, self.columns, self._chrom_class_of, PAR_X)
         self.result.tally += block.counts
         self.result.records += len(block.starts) - len(block.odd)
         starts, ends = block.starts, block.ends
@@ -491,11 +490,7 @@ def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
           parallel: tuple[Path, int] | None = None, earlier_problems: Sequence[InputProblem] = (),
           file_warnings: Sequence[str] = ()) -> FamilyCalls:
     build = check_build(header.text, header.contig_lengths, name)
-    missing = [f"{s.id} ({role})" for role, s in (("proband", trio.proband), ("father", trio.father),
-                                                  ("mother", trio.mother)) if s is not None and s.id not in header.samples]
-    if missing:
-        raise InputError(f"{name}: {', '.join(missing)} from the pedigree {'is' if len(missing) == 1 else 'are'} not "
-                         f"a sample in the VCF (its samples: {', '.join(header.samples) or 'none'})")
+    check_pedigree_samples(trio, header.samples, f"the VCF (its samples: {', '.join(header.samples) or 'none'})", name)
     parser = AnnotationParser.from_header(header.text, options.frequency_fields)
     scanner = _Scanner(header, trio, parser, options, name)
     if parallel is not None:

@@ -47,16 +47,6 @@ def _gt_code_table() -> dict[str, int]:
 GT_CODE = _gt_code_table()
 
 
-def normalise_chrom(name: str) -> str:
-    """'1' -> 'chr1', 'MT'/'M'/'chrMT' -> 'chrM'; other contigs keep their name."""
-    bare = name[3:] if name.lower().startswith("chr") else name
-    if bare.upper() in ("M", "MT"):
-        return "chrM"
-    if bare.isdigit() or bare.upper() in ("X", "Y"):
-        return "chr" + bare.upper()
-    return name
-
-
 def chrom_class(chrom: str) -> int:
     if chrom == "chrX":
         return T.X_NONPAR  # PAR is decided per position

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from workbench.model import GeneConsequence, Impact
+from workbench.model import GeneConsequence, Impact, normalise_chrom
 from workbench.paths import knowledge_dir
 
 GENE_TABLE_LABEL = "GENCODE v44"
@@ -66,7 +66,7 @@ class GeneTable:
 
     def place(self, chrom: str, pos: int, ref: str, alt: str) -> tuple[GeneConsequence, ...]:
         """Genes within 5 kb of the variant, each with a coarse position-only class."""
-        chrom = _chr_style(chrom)
+        chrom = normalise_chrom(chrom)
         genes = self._genes.get(chrom)
         if not genes:
             return ()
@@ -103,12 +103,6 @@ class GeneTable:
         return GeneConsequence(
             gene_symbol=gene.symbol, consequence=where + POSITION_ONLY, impact=Impact.UNKNOWN,
             ensembl_gene=gene.ensembl_gene, transcript=gene.transcript)
-
-
-def _chr_style(chrom: str) -> str:
-    if chrom.startswith("chr"):
-        return chrom
-    return "chrM" if chrom in ("MT", "M") else "chr" + chrom
 
 
 def _versionless(ensembl_id: str) -> str:
