@@ -5,6 +5,7 @@ import functools
 import gzip
 import http.server
 import json
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from workbench.knowledge import load_knowledge
+from workbench.knowledge.sources import SourceError, read_obo, read_obo_version
 from workbench.knowledge.update import UpdateError, update_ontology
 
 SLICE = Path(__file__).parent / "fixtures" / "hpo_slice"
@@ -117,3 +119,40 @@ def test_missing_url_and_same_release_are_refused(served, knowledge_dir, capsys)
     shutil.copy(SLICE / "hp.obo", www / "hp.obo")
     assert main(["ontology", "update", "--url", f"{url}/hp.obo"]) == 1
     assert "already installed" in capsys.readouterr().err
+
+
+def test_a_failed_swap_puts_every_file_back(served, knowledge_dir, monkeypatch, capsys):
+    """The second os.replace fails: hp.obo, already swapped, is put back; nothing else changes."""
+    from workbench.cli import main
+
+    www, url = served
+    (www / "hp.obo").write_text(newer_obo())
+    (www / "phenotype.hpoa").write_text((SLICE / "phenotype.hpoa").read_text().replace("Disease C", "Disease C2"))
+    before = {p.name: p.read_bytes() for p in knowledge_dir.iterdir()}
+    assert load_knowledge().version == "HPO 2024-01-01"
+    real_replace, calls = os.replace, []
+
+    def second_replace_fails(source, target):
+        calls.append(Path(target).name)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", second_replace_fails)
+    assert main(["ontology", "update", "--url", f"{url}/hp.obo", "--annotations-url", f"{url}/phenotype.hpoa"]) == 1
+    assert calls[:2] == ["hp.obo", "phenotype.hpoa"]
+    assert "No space left on device" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in knowledge_dir.iterdir()} == before  # no backups or staged files left
+    knowledge = load_knowledge()
+    assert knowledge.version == "HPO 2024-01-01" and knowledge.hpo.term("HP:0000545").label == "Myopia"
+
+
+def test_installed_version_is_read_from_the_header_line(knowledge_dir):
+    obo = knowledge_dir / "hp.obo"
+    assert read_obo_version(obo) == read_obo(obo).version == "2024-01-01"
+    with gzip.open(knowledge_dir / "hp.obo.gz", "wt") as handle:
+        handle.write(obo.read_text())
+    assert read_obo_version(knowledge_dir / "hp.obo.gz") == "2024-01-01"
+    obo.write_text("format-version: 1.2\nontology: hp\n\n[Term]\nid: HP:0000001\ndata-version: x/2099-01-01\n")
+    with pytest.raises(SourceError, match="hp.obo: the OBO header has no data-version"):
+        read_obo_version(obo)

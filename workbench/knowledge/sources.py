@@ -103,6 +103,24 @@ class OntologyData:
     ancestor_indices: np.ndarray  # are ancestor_indices[ancestor_pointers[i]:ancestor_pointers[i+1]]
 
 
+def _release_version(data_version: str, path: Path) -> str:
+    """'hp/releases/2025-01-16' -> '2025-01-16'."""
+    if not data_version:
+        raise SourceError(f"{path}: the OBO header has no data-version")
+    return data_version.rsplit("/", 1)[-1]
+
+
+def read_obo_version(path: Path) -> str:
+    """The release version from the ``data-version:`` header line alone (no need to parse the ontology)."""
+    with _open_text(path) as handle:
+        for line in handle:
+            if line.startswith("["):  # the first stanza ends the header
+                break
+            if line.startswith("data-version:"):
+                return _release_version(line.split(":", 1)[1].strip(), path)
+    return _release_version("", path)
+
+
 def read_obo(path: Path) -> OntologyData:
     """Parse hp.obo with pronto; the data-version header becomes the release version."""
     import pronto  # imported here: nothing outside this loader may depend on pronto
@@ -113,10 +131,7 @@ def read_obo(path: Path) -> OntologyData:
             ontology = pronto.Ontology(handle)
         except Exception as error:  # pronto raises assorted types on malformed input
             raise SourceError(f"{path}: not a readable OBO ontology ({error})") from error
-    data_version = ontology.metadata.data_version or ""
-    if not data_version:
-        raise SourceError(f"{path}: the OBO header has no data-version")
-    version = data_version.rsplit("/", 1)[-1]
+    version = _release_version(ontology.metadata.data_version or "", path)
 
     pronto_terms = sorted(ontology.terms(), key=lambda t: t.id)
     pronto_terms = [t for t in pronto_terms if t.id.startswith("HP:")]

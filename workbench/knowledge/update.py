@@ -3,7 +3,8 @@
 The new file is downloaded next to the old one, parsed in full (it must be OBO with a
 data-version), and only then swapped in with an atomic rename; the old file is kept under
 ``previous/`` with its version in the name, SOURCES.json records the new version and
-checksum, and the knowledge cache is invalidated. Any failure leaves the folder untouched.
+checksum, and the knowledge cache is invalidated. Any failure leaves the folder untouched: a
+swap that fails part-way puts back the files it had already replaced.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from workbench.knowledge.sources import (
     read_hgnc,
     read_hpoa,
     read_obo,
+    read_obo_version,
     source_path,
 )
 
@@ -104,7 +106,7 @@ def update_ontology(
     obo_target = source_path(directory, OBO_FILE)
     if not obo_target.exists():
         raise UpdateError(f"{directory}: no {OBO_FILE} to update (is this the knowledge folder?)")
-    old_version = read_obo(obo_target).version
+    old_version = read_obo_version(obo_target)
     stale_cache = cache_file(directory)
     staged: list[tuple[Path, Path]] = []
 
@@ -139,18 +141,51 @@ def update_ontology(
             for incoming, _ in staged:
                 incoming.unlink(missing_ok=True)
             raise
-    previous = directory / "previous"
-    previous.mkdir(exist_ok=True)
-    backups = []
-    for incoming, target in staged:
-        backup = previous / target.name.replace(".", f".{old_version}.", 1)
-        shutil.copy2(target, backup)
-        backups.append(backup)
-        os.replace(incoming, target)  # atomic: readers see the old file or the new one
-    _record_in_manifest(directory, new_ontology.version, obo_url, [target for _, target in staged])
+    backups = _swap_in(directory, staged, old_version, new_ontology.version, obo_url)
     stale_cache.unlink(missing_ok=True)
     _load.cache_clear()
     return UpdateResult(old_version, new_ontology.version, tuple(t.name for _, t in staged), tuple(backups))
+
+
+def _swap_in(directory: Path, staged: list[tuple[Path, Path]], old_version: str, new_version: str,
+             url: str) -> list[Path]:
+    """Replace every target with its staged file and record them, or, if any step fails, none.
+
+    Each os.replace is atomic, but a release is several files: a failure part-way (disk full,
+    permissions) puts the files already swapped back from their backups, so the folder never
+    mixes two releases. Returns the backups under ``previous/``.
+    """
+    previous = directory / "previous"
+    made_previous = not previous.exists()
+    backups: list[Path] = []
+    new_backups: list[Path] = []  # written by this run (not an older run's copy): removed on failure
+    swapped: list[tuple[Path, Path]] = []  # (target, its backup) already replaced
+    try:
+        previous.mkdir(exist_ok=True)
+        for _, target in staged:
+            backup = previous / target.name.replace(".", f".{old_version}.", 1)
+            if not backup.exists():
+                new_backups.append(backup)
+            shutil.copy2(target, backup)
+            backups.append(backup)
+        for (incoming, target), backup in zip(staged, backups):
+            os.replace(incoming, target)  # atomic: readers see the old file or the new one
+            swapped.append((target, backup))
+        _record_in_manifest(directory, new_version, url, [target for _, target in staged])
+    except BaseException as error:
+        for target, backup in reversed(swapped):
+            restoring = target.with_name(f".{target.name}.restoring")
+            shutil.copy2(backup, restoring)  # keeps the old mtime: the old knowledge cache stays valid
+            os.replace(restoring, target)
+        for path in [incoming for incoming, _ in staged] + new_backups:
+            path.unlink(missing_ok=True)
+        if made_previous and previous.exists() and not any(previous.iterdir()):
+            previous.rmdir()
+        if isinstance(error, OSError):
+            raise UpdateError(f"could not swap in the new release ({error}); the previous files were put back") \
+                from error
+        raise
+    return backups
 
 
 def _record_in_manifest(directory: Path, version: str, url: str, files: list[Path]) -> None:
