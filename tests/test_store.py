@@ -145,6 +145,23 @@ def test_role_rules(store, people, case):
         store.add_note(case.case_id, Target.gene("SCN2A"), "still here?", analyst, store.case(case.case_id).row_version)
 
 
+def test_user_management_rechecks_the_actors_role_and_active_flag_in_the_database(store, people):
+    admin = people[Role.ADMIN]  # the session's User object, read at log-in
+    with store._engine.begin() as conn:  # demoted since then (e.g. by another admin)
+        conn.execute(text("UPDATE users SET role = 'analyst' WHERE username = 'admin'"))
+    with pytest.raises(PermissionDenied, match="'admin' \\(analyst\\) may not manage users"):
+        store.add_user("eve", "long-enough-password", Role.DIRECTOR, "Eve", admin)
+    with pytest.raises(PermissionDenied, match="may not manage users"):
+        store.set_user_active("director", False, admin)
+    with store._engine.begin() as conn:
+        conn.execute(text("UPDATE users SET role = 'admin', active = :f WHERE username = 'admin'"), {"f": False})
+    with pytest.raises(PermissionDenied, match="'admin' is deactivated"):
+        store.add_user("eve", "long-enough-password", Role.DIRECTOR, "Eve", admin)
+    assert [u.username for u in store.users()] == sorted(r.value for r in Role)
+    assert all(u.active for u in store.users() if u.username != "admin")
+    assert not [e for e in store.audit() if e.action in ("add user", "deactivate user") and e.actor == "admin"]
+
+
 def test_signed_report_is_immutable_and_an_amendment_keeps_both(store, people, case):
     analyst, director = people[Role.ANALYST], people[Role.DIRECTOR]
     version = store.save_reported_variant(case.case_id, SCN2A, analyst, case.row_version)

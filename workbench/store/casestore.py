@@ -268,13 +268,15 @@ class CaseStore:
                  actor: User | None) -> User:
         """Create a user. ``actor`` must be an admin; None means the local operator (command line)."""
         if actor is not None:
-            require(actor, Permission.MANAGE_USERS)
+            require(actor, Permission.MANAGE_USERS)  # fails fast; re-checked against the database below
         username = username.strip()
         if not username or not display_name.strip():
             raise StoreError("a user needs a username and a display name")
         password_hash = hash_password(password)
         user = User(username, display_name.strip(), role)
         with self._transaction() as conn:
+            if actor is not None:
+                self._require_current(conn, actor, Permission.MANAGE_USERS)
             if conn.execute(text("SELECT 1 FROM users WHERE username = :u"), {"u": username}).first():
                 raise StoreError(f"user {username!r} already exists")
             conn.execute(text("INSERT INTO users (username, display_name, role, password_hash, active, created_at) "
@@ -288,6 +290,7 @@ class CaseStore:
     def set_user_active(self, username: str, active: bool, actor: User) -> None:
         require(actor, Permission.MANAGE_USERS)
         with self._transaction() as conn:
+            self._require_current(conn, actor, Permission.MANAGE_USERS)
             before = self._user_row(conn, username)
             conn.execute(text("UPDATE users SET active = :a WHERE username = :u"), {"a": active, "u": username})
             self._audit(conn, actor, None, "activate user" if active else "deactivate user",
@@ -316,6 +319,14 @@ class CaseStore:
         if not ok:
             raise AuthenticationError("unknown user, wrong password or deactivated account")
         return User(row.username, row.display_name, Role(row.role), True)
+
+    def _require_current(self, conn: Connection, actor: User, permission: Permission) -> None:
+        """:func:`require` on the account as the database has it now, not on the session's copy of it
+        (an admin may have deactivated or demoted the account since it logged in)."""
+        row = conn.execute(text("SELECT role, active FROM users WHERE username = :u"), {"u": actor.username}).first()
+        if row is None or not row.active:
+            raise PermissionDenied(f"user {actor.username!r} is deactivated or unknown")
+        require(replace(actor, role=Role(row.role), active=True), permission)
 
     def _user_row(self, conn: Connection, username: str) -> Any:
         row = conn.execute(text("SELECT * FROM users WHERE username = :u"), {"u": username}).first()
