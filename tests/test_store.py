@@ -162,6 +162,23 @@ def test_user_management_rechecks_the_actors_role_and_active_flag_in_the_databas
     assert not [e for e in store.audit() if e.action in ("add user", "deactivate user") and e.actor == "admin"]
 
 
+def test_case_changes_recheck_the_actors_role_in_the_database(store, people, case, vcf):
+    analyst, director = people[Role.ANALYST], people[Role.DIRECTOR]
+    version = store.save_reported_variant(case.case_id, SCN2A, analyst, case.row_version)
+    version = store.save_draft(case.case_id, analyst, version, interpretation="De novo SCN2A variant.")
+    with store._engine.begin() as conn:
+        conn.execute(text("UPDATE users SET role = 'analyst' WHERE username = 'director'"))
+        conn.execute(text("UPDATE users SET role = 'clinician' WHERE username = 'analyst'"))
+    with pytest.raises(PermissionDenied, match="'director' \\(analyst\\) may not sign out a report"):
+        store.sign_out(case.case_id, director, version)
+    with pytest.raises(PermissionDenied, match="'analyst' \\(clinician\\) may not tag, annotate"):
+        store.add_note(case.case_id, Target.gene("SCN2A"), "still allowed?", analyst, version)
+    with pytest.raises(PermissionDenied, match="'analyst' \\(clinician\\) may not create a case"):
+        store.create_case(TRIO, vcf, "HPO 2025-01-16", analyst)
+    assert not store.report(case.case_id).signed and store.case(case.case_id).row_version == version
+    assert len(store.cases()) == 1
+
+
 def test_signed_report_is_immutable_and_an_amendment_keeps_both(store, people, case):
     analyst, director = people[Role.ANALYST], people[Role.DIRECTOR]
     version = store.save_reported_variant(case.case_id, SCN2A, analyst, case.row_version)

@@ -354,6 +354,7 @@ class CaseStore:
         family_id = trio.proband.family_id
         now = _now()
         with self._transaction() as conn:
+            self._require_current(conn, actor, Permission.CREATE_CASE)
             if case_id is None:
                 count = conn.execute(text("SELECT COUNT(*) FROM cases WHERE family_id = :f"), {"f": family_id}).scalar()
                 case_id = f"{family_id}-{int(count or 0) + 1}"
@@ -393,7 +394,7 @@ class CaseStore:
         require(actor, Permission.EDIT_PHENOTYPE)
         with self._transaction() as conn:
             before = self._case_row(conn, case_id).indication
-            version = self._bump(conn, case_id, expected_version, actor)
+            version = self._bump(conn, case_id, expected_version, actor, Permission.EDIT_PHENOTYPE)
             conn.execute(text("UPDATE cases SET indication = :i WHERE case_id = :c"), {"i": indication, "c": case_id})
             self._audit(conn, actor, case_id, "set indication", {"indication": before}, {"indication": indication})
         return version
@@ -404,7 +405,7 @@ class CaseStore:
         """Record an observed (or explicitly excluded) HPO term; re-adding replaces the old entry."""
         require(actor, Permission.EDIT_PHENOTYPE)
         with self._transaction() as conn:
-            version = self._bump(conn, case_id, expected_version, actor)
+            version = self._bump(conn, case_id, expected_version, actor, Permission.EDIT_PHENOTYPE)
             before = self._retire_term(conn, case_id, term_id, actor)
             self._insert_term(conn, case_id, PhenotypeItem(term_id, label, excluded), actor)
             self._audit(conn, actor, case_id, "add phenotype term", before,
@@ -414,7 +415,7 @@ class CaseStore:
     def remove_phenotype_term(self, case_id: str, term_id: str, actor: User, expected_version: int) -> int:
         require(actor, Permission.EDIT_PHENOTYPE)
         with self._transaction() as conn:
-            version = self._bump(conn, case_id, expected_version, actor)
+            version = self._bump(conn, case_id, expected_version, actor, Permission.EDIT_PHENOTYPE)
             before = self._retire_term(conn, case_id, term_id, actor)
             if before is None:
                 raise NotFoundError(f"case {case_id} has no phenotype term {term_id}")
@@ -457,7 +458,7 @@ class CaseStore:
         require(actor, Permission.CURATE)
         key = {"c": case_id, "k": target.kind, "t": target.id}
         with self._transaction() as conn:
-            version = self._bump(conn, case_id, expected_version, actor)
+            version = self._bump(conn, case_id, expected_version, actor, Permission.CURATE)
             row = conn.execute(text("SELECT tag FROM tags WHERE case_id = :c AND target_kind = :k AND target = :t"),
                                key).first()
             conn.execute(text("DELETE FROM tags WHERE case_id = :c AND target_kind = :k AND target = :t"), key)
@@ -480,7 +481,7 @@ class CaseStore:
         if not body.strip():
             raise StoreError("a note cannot be empty")
         with self._transaction() as conn:
-            version = self._bump(conn, case_id, expected_version, actor)
+            version = self._bump(conn, case_id, expected_version, actor, Permission.CURATE)
             conn.execute(text("INSERT INTO notes (case_id, target_kind, target, body, author, written_at) "
                               "VALUES (:c, :k, :t, :b, :u, :at)"),
                          {"c": case_id, "k": target.kind, "t": target.id, "b": body, "u": actor.username,
@@ -499,7 +500,7 @@ class CaseStore:
         """Add or update a variant chosen for the report, with its ticked ACMG criteria."""
         require(actor, Permission.CURATE)
         with self._transaction() as conn:
-            version = self._bump(conn, case_id, expected_version, actor)
+            version = self._bump(conn, case_id, expected_version, actor, Permission.CURATE)
             row = conn.execute(text("SELECT variant_json FROM reported_variants WHERE case_id = :c AND variant_key = :k"),
                                {"c": case_id, "k": variant.key}).first()
             values = {"c": case_id, "k": variant.key, "g": variant.gene_symbol,
@@ -520,7 +521,7 @@ class CaseStore:
     def remove_reported_variant(self, case_id: str, variant_key: str, actor: User, expected_version: int) -> int:
         require(actor, Permission.CURATE)
         with self._transaction() as conn:
-            version = self._bump(conn, case_id, expected_version, actor)
+            version = self._bump(conn, case_id, expected_version, actor, Permission.CURATE)
             row = conn.execute(text("SELECT variant_json FROM reported_variants WHERE case_id = :c AND variant_key = :k"),
                                {"c": case_id, "k": variant_key}).first()
             if row is None:
@@ -546,7 +547,8 @@ class CaseStore:
         A given ``indication`` also becomes the case's."""
         require(actor, Permission.CURATE)
         with self._transaction() as conn:
-            version = self._bump(conn, case_id, expected_version, actor, status=CaseStatus.REPORT_DRAFTED)
+            version = self._bump(conn, case_id, expected_version, actor, Permission.CURATE,
+                                 status=CaseStatus.REPORT_DRAFTED)
             latest = self._latest_report_row(conn, case_id)
             if latest is not None and latest.signed_at:
                 raise ImmutableReportError(f"report version {latest.version} of case {case_id} is signed and cannot "
@@ -608,7 +610,8 @@ class CaseStore:
         if not reason.strip():
             raise StoreError("an amendment needs a reason")
         with self._transaction() as conn:
-            version = self._bump(conn, case_id, expected_version, actor, status=CaseStatus.REPORT_DRAFTED)
+            version = self._bump(conn, case_id, expected_version, actor, Permission.CURATE,
+                                 status=CaseStatus.REPORT_DRAFTED)
             latest = self._latest_report_row(conn, case_id)
             if latest is None or not latest.signed_at:
                 raise StoreError(f"case {case_id} has no signed report to amend"
@@ -629,7 +632,7 @@ class CaseStore:
         """A director signs the current draft exactly as saved; from then on it never changes."""
         require(actor, Permission.SIGN_OUT)
         with self._transaction() as conn:
-            self._bump(conn, case_id, expected_version, actor)
+            self._bump(conn, case_id, expected_version, actor, Permission.SIGN_OUT)
             latest = self._latest_report_row(conn, case_id)
             if latest is None:
                 raise StoreError(f"case {case_id} has no draft report to sign")
@@ -694,16 +697,14 @@ class CaseStore:
         log.info("audit: %s%s by %s", action, f" on case {case_id}" if case_id else "", name)
 
     # --------------------------------------------------------------------------------- helpers
-    def _bump(self, conn: Connection, case_id: str, expected_version: int, actor: User,
+    def _bump(self, conn: Connection, case_id: str, expected_version: int, actor: User, permission: Permission,
               status: CaseStatus | None = None) -> int:
         """The optimistic lock: advance the case's version only if nobody else did since it was read.
 
-        Also re-checks that the acting account is still active (it may have been deactivated
-        after this user logged in).
+        Also re-checks ``permission`` on the acting account as it is now (it may have been
+        deactivated or demoted after this user logged in).
         """
-        active = conn.execute(text("SELECT active FROM users WHERE username = :u"), {"u": actor.username}).scalar()
-        if not active:
-            raise PermissionDenied(f"user {actor.username!r} is deactivated or unknown")
+        self._require_current(conn, actor, permission)
         params = {"c": case_id, "v": expected_version, "u": actor.username, "at": _now().isoformat()}
         if status is None:
             status_sql = "CASE WHEN status = :new THEN :review ELSE status END"
