@@ -158,6 +158,7 @@ def test_only_a_director_signs_and_needs_the_password(store):
 
     at = page("signout", store, "director", case_id="FAM-1-1")
     assert not at.warning
+    log_ins = [e for e in store.audit() if "log-in" in e.action]
     at.checkbox(key="signout_reviewed").check().run()
     at.text_input(key="signout_password").input("not-my-password")
     at.button(key="sign_out").click().run()
@@ -167,6 +168,10 @@ def test_only_a_director_signs_and_needs_the_password(store):
     signed = store.report("FAM-1-1")
     assert signed.signed and signed.content.signature.name == "Dr Director"
     assert any("Report version 1 signed." in s.value for s in at.success)
+    # the audit log says what happened: a failed signature, then the signing; signing is not a log-in
+    assert [e for e in store.audit() if "log-in" in e.action] == log_ins
+    assert [(e.action, e.actor) for e in store.audit("FAM-1-1")][-2:] == [
+        ("failed signature password", "director"), ("sign out report v1", "director")]
 
 
 def test_signed_report_is_amended_from_the_report_page_and_history_shows_both(store):

@@ -302,7 +302,20 @@ class CaseStore:
         return tuple(User(r.username, r.display_name, Role(r.role), bool(r.active)) for r in rows)
 
     def authenticate(self, username: str, password: str) -> User:
-        """The user if the password matches; otherwise AuthenticationError (audited, no password kept).
+        """The user if the password matches; otherwise AuthenticationError (audited, no password kept)."""
+        return self._check_password(username, password, None, "log-in", "failed log-in")
+
+    def confirm_signature(self, case_id: str, actor: User, password: str) -> None:
+        """A signer re-enters their password before :meth:`sign_out`; AuthenticationError if it is wrong.
+
+        Not a log-in: a wrong password is audited on the case as a failed signature, and a right
+        one writes nothing (the sign-out entry that follows says what happened).
+        """
+        self._check_password(actor.username, password, case_id, None, "failed signature password")
+
+    def _check_password(self, username: str, password: str, case_id: str | None, ok_action: str | None,
+                        failed_action: str) -> User:
+        """Verify a password, audit the outcome under the caller's action names (None: no entry).
 
         The slow hash check runs between two short transactions, so it never holds a lock.
         """
@@ -314,8 +327,10 @@ class CaseStore:
             if rehashed:
                 conn.execute(text("UPDATE users SET password_hash = :h WHERE username = :u"),
                              {"h": rehashed, "u": username})
-            self._audit(conn, None, None, "log-in" if ok else "failed log-in", None,
-                        None if ok else {"username": username}, actor_name=username)
+            if ok and ok_action:
+                self._audit(conn, None, case_id, ok_action, None, None, actor_name=username)
+            elif not ok:
+                self._audit(conn, None, case_id, failed_action, None, {"username": username}, actor_name=username)
         if not ok:
             raise AuthenticationError("unknown user, wrong password or deactivated account")
         return User(row.username, row.display_name, Role(row.role), True)

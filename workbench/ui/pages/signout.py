@@ -64,7 +64,7 @@ reviewed = st.checkbox("I have reviewed the variants, their classification and t
 password = st.text_input("Your password, to sign", type="password", key="signout_password")
 if st.button(f"Sign out report version {report.version}", key="sign_out", type="primary", disabled=not reviewed):
     try:
-        store.authenticate(user.username, password)
+        store.confirm_signature(case.case_id, user, password)
         signed = store.sign_out(case.case_id, user, seen)
     except AuthenticationError:
         st.error("Password not accepted; the report was not signed.")
