@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench.ui import layout
+from workbench.ui import layout, state
 
 st.set_page_config(page_title="NICU genome workbench", page_icon=":material/genetics:", layout="wide")
 
@@ -29,5 +29,6 @@ sections = {
     ],
     "Account": [page("login", "Log in", ":material/login:")],
 }
+state.start_run()
 layout.sidebar()
 st.navigation(sections).run()

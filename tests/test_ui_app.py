@@ -183,6 +183,28 @@ def test_a_logged_in_analyst_keeps_phenotype_and_tags_in_the_case_store(start, s
     assert demo_top_gene in [g.gene_symbol for g in report.session_state["report_candidates"]]
 
 
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_a_page_run_asks_the_store_for_the_open_case_once(start, store, monkeypatch, demo_top_gene):
+    from workbench.store.casestore import CaseStore
+
+    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
+    at = goto(start(user=analyst), "cases")
+    unregistered = at.session_state["case"].case_id
+    asked = []
+    real_case = CaseStore.case
+    monkeypatch.setattr(CaseStore, "case", lambda self, case_id: asked.append(case_id) or real_case(self, case_id))
+    goto(at, "candidates")
+    assert asked == [unregistered]  # not registered yet: asked once, the answer is "session only"
+    goto(at, "cases")
+    button(at, "register_open_case").click().run()
+    for name in ("candidates", "phenotype", "gene"):
+        asked.clear()
+        goto(at, name)
+        assert asked == ["demo_nicu_trio"], name
+    at.selectbox(key=f"tag_{demo_top_gene}").set_value("candidate").run()  # a write still reaches the store
+    assert store.tags("demo_nicu_trio")[Target.gene(demo_top_gene)].tag.value == "candidate"
+
+
 def test_a_valid_upload_is_analysed_and_opened(start, tmp_path):
     at = goto(start(), "new_case")
     demo = REPO / "case_data/demo_nicu_trio"

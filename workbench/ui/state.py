@@ -41,6 +41,7 @@ SESSION_KEYS = {
     "store": "optional CaseStore override (tests); default shared_store()",
     "report_candidates": "ranked genes offered on the Report page (tagged first, then the top 20)",
     "note_suggestions": "list of textmining.Suggestion awaiting confirm/reject",
+    "stored_this_run": "dict (username, case_id) -> stored(): the store is asked once per run (reset by app.py)",
 }
 
 
@@ -243,17 +244,34 @@ def user():
     return st.session_state.get("user")
 
 
+def start_run() -> None:
+    """Called by the router at the top of every run: what this run learns of the store starts afresh
+    (another session may register a case between two runs)."""
+    st.session_state["stored_this_run"] = {}
+
+
 def stored(case: CaseFiles | None = None) -> bool:
-    """True when a user is logged in and this case is registered in the store: edits persist."""
+    """True when a user is logged in and this case is registered in the store: edits persist.
+
+    Asked of the store once per run (a page asks several times); a page run on its own, without
+    the router, asks every time.
+    """
     from workbench.store import NotFoundError
 
     if user() is None:
         return False
+    key = (user().username, (case or current_case()).case_id)
+    known = st.session_state.get("stored_this_run")
+    if known is not None and key in known:
+        return known[key]
     try:
-        store().case((case or current_case()).case_id)
+        store().case(key[1])
+        answer = True
     except NotFoundError:
-        return False
-    return True
+        answer = False
+    if known is not None:
+        known[key] = answer
+    return answer
 
 
 def _write(action, *args, **kwargs) -> bool:
@@ -288,6 +306,7 @@ def register(case: CaseFiles) -> str | None:
     except (InputError, StoreError, PermissionDenied) as problem:  # e.g. the PED changed since it was read
         return str(problem)
     st.session_state.setdefault("seen_versions", {})[case.case_id] = registered.row_version
+    st.session_state.get("stored_this_run", {})[(user().username, case.case_id)] = True
     return None
 
 
