@@ -202,3 +202,15 @@ def test_acmg_evidence_from_model_variant():
     evidence = AcmgEvidence.from_variant(variant, "PCDH19", InheritanceMode.X_LINKED_DE_NOVO, parentage_confirmed=True)
     assert (evidence.consequence, evidence.de_novo, evidence.revel) == ("missense_variant", True, 0.91)
     assert AcmgAssessment(suggest_criteria(evidence)).codes == ("PS2", "PM2", "PP3")
+
+
+def test_acmg_suggestions_read_the_consequence_the_report_prints():
+    """Two transcripts of one gene: a non-MANE one listed first, the MANE Select missense second."""
+    variant = Variant("chr2", 165310406, "G", "A", MappingProxyType({"NB-1": Call(Genotype.HET)}), consequences=(
+        GeneConsequence("SCN2A", "frameshift_variant", Impact.HIGH, transcript="NM_OTHER.1"),
+        GeneConsequence("SCN2A", "missense_variant", Impact.MODERATE, transcript="NM_021007.3", mane_select=True)),
+        population_af=None, scores=(("REVEL", 0.93),))
+    evidence = AcmgEvidence.from_variant(variant, "SCN2A", InheritanceMode.DE_NOVO, lof_mechanism=True)
+    printed = ReportedVariant.from_variant(variant, "NB-1", "SCN2A", InheritanceMode.DE_NOVO)
+    assert evidence.consequence == printed.consequence == "missense_variant"
+    assert AcmgAssessment(suggest_criteria(evidence)).codes == ("PM6", "PM2", "PP3")  # no PVS1 from the other transcript

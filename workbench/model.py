@@ -169,6 +169,14 @@ class Variant:
         """Stable identifier used in tables and reports: ``chrom:pos:ref:alt``."""
         return f"{self.chrom}:{self.pos}:{self.ref}:{self.alt}"
 
+    def reported_consequence(self, gene_symbol: str) -> GeneConsequence | None:
+        """The effect a report states for this gene: MANE Select, else canonical, else the first listed.
+
+        One choice for the printed HGVS and the ACMG criteria, so they speak of the same transcript.
+        """
+        in_gene = [c for c in self.consequences if c.gene_symbol == gene_symbol]
+        return max(in_gene, key=lambda c: (c.mane_select, c.canonical), default=None)
+
 
 def _read_only(mapping: dict) -> MappingProxyType:
     return MappingProxyType(mapping)

@@ -229,12 +229,13 @@ class AcmgEvidence:
     @classmethod
     def from_variant(cls, variant: Variant, gene_symbol: str, mode: InheritanceMode | None = None,
                      **facts: object) -> AcmgEvidence:
-        """Facts the model already carries: consequence in ``gene_symbol``, AF, de novo, REVEL.
+        """Facts the model already carries: the reported consequence in ``gene_symbol``, AF, de novo, REVEL.
 
         De novo modes are taken as confirmed parentage only when the caller says so
         (``parentage_confirmed=True``), e.g. after trio relatedness QC passed.
         """
-        consequence = next((c.consequence for c in variant.consequences if c.gene_symbol == gene_symbol), "")
+        chosen = variant.reported_consequence(gene_symbol)  # the one the report prints
+        consequence = chosen.consequence if chosen else ""
         scores = dict(variant.scores)
         revel = scores.get("REVEL", scores.get("revel"))
         de_novo = mode in (InheritanceMode.DE_NOVO, InheritanceMode.X_LINKED_DE_NOVO)

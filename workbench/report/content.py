@@ -102,7 +102,7 @@ class ReportedVariant:
     def from_variant(cls, variant: Variant, proband_id: str, gene_symbol: str,
                      mode: InheritanceMode | None = None, assessment: AcmgAssessment = AcmgAssessment(),
                      condition: Disease | None = None) -> ReportedVariant:
-        """Take the gene's MANE Select (else canonical, else first) consequence and the proband's zygosity."""
+        """Take the gene's reported consequence (:meth:`Variant.reported_consequence`) and the proband's zygosity."""
         call = variant.calls.get(proband_id)
         if call is None:
             raise ValueError(f"variant {variant.key} has no call for proband {proband_id!r}")
@@ -111,8 +111,7 @@ class ReportedVariant:
         except ValueError:
             raise ValueError(f"proband {proband_id!r} does not carry {variant.key} "
                              f"(genotype {call.genotype.value})") from None
-        in_gene = [c for c in variant.consequences if c.gene_symbol == gene_symbol]
-        chosen = max(in_gene, key=lambda c: (c.mane_select, c.canonical), default=None)
+        chosen = variant.reported_consequence(gene_symbol)
         return cls(
             gene_symbol=gene_symbol, chrom=variant.chrom, pos=variant.pos, ref=variant.ref, alt=variant.alt,
             zygosity=zygosity, consequence=chosen.consequence if chosen else "",
