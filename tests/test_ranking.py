@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import random
 from pathlib import Path
 from types import MappingProxyType
@@ -13,7 +14,7 @@ from workbench.model import (Call, Disease, DiseaseInheritance, GeneConsequence,
                              PhenotypeProfile, Sample, Sex, Trio, Variant)
 from workbench.ranking import analyse_case
 from workbench.ranking import evidence
-from workbench.ranking.rank import GeneCandidates, rank_genes
+from workbench.ranking.rank import PHENOTYPE_EXPANSION_SHARE, GeneCandidates, rank_genes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ranking"
 SEIZURES = PhenotypeProfile(observed=("HP:0001250", "HP:0002133", "HP:0001263"))  # seizure, status epilepticus, delay
@@ -161,6 +162,24 @@ def test_unlinked_gene_can_win_on_a_de_novo_loss_of_function():
                          _NeutralPhenotype(), 5000, "test")
     assert ranking.genes[0].gene_symbol == "NEWGENE"
     assert "not yet linked" in ranking.genes[0].explanation.prior
+
+
+class _PoorFitPhenotype(_NeutralPhenotype):
+    """Every described disease fits the terms very badly (LR 10^-6)."""
+
+    def log10_lr(self, disease_id):
+        return -6.0
+
+
+def test_known_gene_with_an_undescribed_presentation_is_not_buried():
+    # a newly published presentation of a known gene: the terms fit none of its HPO diseases
+    genes = [GeneCandidates("OLDGENE", "HGNC:1", (_disease("dom", DiseaseInheritance.AUTOSOMAL_DOMINANT),),
+                            ((InheritanceMode.DE_NOVO, (_variant(100, "OLDGENE", "stop_gained"),)),))]
+    ranking = rank_genes(genes, TRIO, evidence.ModeBackground({InheritanceMode.DE_NOVO: 2}), _PoorFitPhenotype(),
+                         5000, "test")
+    top = ranking.genes[0]
+    assert top.phenotype_log10_lr == pytest.approx(math.log10(PHENOTYPE_EXPANSION_SHARE), abs=0.01)
+    assert "LR 10^-6.0" in top.explanation.phenotype and "phenotype expansion" in top.explanation.phenotype
 
 
 def test_call_quality_weighs_lowish_balance_and_parental_alt_reads():

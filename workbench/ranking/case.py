@@ -34,16 +34,22 @@ _PRODUCER_MODULES = ("workbench/io/vcf.py", "workbench/io/annotation.py", "workb
 
 
 def _ranking_options():
-    """Inheritance options for ranking: keep de novo calls with a lowish allele balance.
+    """Inheritance options for ranking: drop only what is surely noise, weigh the rest.
 
-    A true heterozygous call at 15-30x shows 0.2-0.3 alt reads often enough (binomial
-    sampling) that a hard cut at 0.3 loses real de novo variants; ranking keeps them and
-    weighs the balance as evidence instead (``evidence.quality_log10_lr``). Calls below 0.2
-    are still refused as artifacts.
+    Ranking weighs call quality as evidence (``evidence.quality_log10_lr``), so its hard cuts
+    sit where binomial sampling, not taste, says a call is uninformative:
+
+    * a de novo allele balance of 0.2 (a true heterozygote at 15-30x shows 0.2-0.3 often
+      enough that a cut at 0.3 loses real de novo variants; below 0.2 it is an artifact);
+    * a proband depth of 4 (a heterozygote at 4-7x is still usually right; rapid genomes
+      have such sites, and the low-depth penalty flags them);
+    * a parent depth of 6 to call a parent homozygous reference: a heterozygous parent shows
+      no alt read in 6 reads with probability 0.5^6 < 2%, so the child's allele is de novo or
+      phased all the same (with the poorly-covered-parent penalty below 10x).
     """
     from workbench.inheritance import InheritanceOptions
 
-    return InheritanceOptions(de_novo_min_allele_balance=0.2)
+    return InheritanceOptions(de_novo_min_allele_balance=0.2, min_depth=4, parent_min_depth=6)
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,7 @@ def find_candidates(vcf, ped, proband_id, knowledge, progress=None) -> CaseCandi
 
 
 def _cache_key(vcf, ped, proband_id, knowledge_version: str) -> str | None:
-    digest = hashlib.sha256(f"{CACHE_FORMAT}|{proband_id}|{knowledge_version}|".encode())
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{proband_id}|{knowledge_version}|{_ranking_options()!r}|".encode())
     try:
         for path in ([vcf] if isinstance(vcf, (str, Path)) else list(vcf)) + [ped]:
             digest.update(_file_digest(Path(path)))
