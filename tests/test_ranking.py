@@ -14,7 +14,7 @@ from workbench.model import (Call, Disease, DiseaseInheritance, GeneConsequence,
                              PhenotypeProfile, Sample, Sex, Trio, Variant)
 from workbench.ranking import analyse_case
 from workbench.ranking import evidence
-from workbench.ranking.rank import PHENOTYPE_EXPANSION_SHARE, GeneCandidates, rank_genes
+from workbench.ranking.rank import PHENOTYPE_EXPANSION_SHARE, GeneCandidates, homozygous_af_counts, rank_genes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ranking"
 SEIZURES = PhenotypeProfile(observed=("HP:0001250", "HP:0002133", "HP:0001263"))  # seizure, status epilepticus, delay
@@ -195,3 +195,19 @@ def test_call_quality_weighs_lowish_balance_and_parental_alt_reads():
     assert score < 0 and "allele balance" in notes[0]
     score, notes = evidence.quality_log10_lr(leaky, TRIO, InheritanceMode.DE_NOVO)
     assert score <= -1.5 and "dad has 4 alt reads" in notes[0]
+
+
+def test_homozygous_frequency_evidence_follows_the_case_background():
+    # one rare homozygous stop-gain, once in an outbred child (few chance homozygotes, all at
+    # common-ish frequencies) and once in an autozygous child (hundreds absent from gnomAD)
+    hom = _variant(100, "RECGENE", "stop_gained", kid=Genotype.HOM_ALT)
+    gene = GeneCandidates("RECGENE", "HGNC:2", (_disease("rec", DiseaseInheritance.AUTOSOMAL_RECESSIVE),),
+                          ((InheritanceMode.HOMOZYGOUS_RECESSIVE, (hom,)),))
+    assert homozygous_af_counts([gene, gene]) == (1, 0, 0, 0, 0, 0)  # each allele counted once
+
+    def variant_lr(counts):
+        background = evidence.ModeBackground({InheritanceMode.HOMOZYGOUS_RECESSIVE: 10}, homozygous_af_counts=counts)
+        return rank_genes([gene], TRIO, background, _NeutralPhenotype(), 5000, "test").genes[0].variant_log10_lr
+
+    outbred, autozygous = variant_lr((1, 0, 1, 4, 4, 0)), variant_lr((400, 100, 40, 20, 10, 0))
+    assert outbred > autozygous + 1  # absence from gnomAD means little in an autozygous genome

@@ -22,7 +22,7 @@ from workbench import paths
 from workbench.model import PhenotypeProfile, Trio
 from workbench.ranking import evidence
 from workbench.ranking import rank as model
-from workbench.ranking.rank import GeneCandidates, group_candidates, rank_genes
+from workbench.ranking.rank import GeneCandidates, group_candidates, homozygous_af_counts, rank_genes
 from workbench.ranking.result import Ranking, TermEvidence
 
 if TYPE_CHECKING:
@@ -115,7 +115,8 @@ class CaseAnalysis:
         self.candidates = candidates
         self.knowledge = knowledge
         self.scorer = scorer or LikelihoodRatioScorer(knowledge)
-        self.background = evidence.ModeBackground(candidates.genes_per_mode, candidates.trio.family_kind)
+        self.background = evidence.ModeBackground(candidates.genes_per_mode, candidates.trio.family_kind,
+                                                  homozygous_af_counts(candidates.genes))
         self._known_gene_count = len(knowledge.disease_genes)
 
     @property

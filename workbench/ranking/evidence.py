@@ -12,7 +12,8 @@ to a clinician as one readable sentence.
   the LR of each class.
 * Population frequency: a dominant disease allele is almost never in gnomAD (disease
   prevalence caps it); a recessive allele often is, in carriers, up to about 0.5%; a chance
-  homozygous genotype in an outbred child needs a commoner allele (Hardy-Weinberg).
+  homozygous genotype in an outbred child needs a commoner allele (Hardy-Weinberg), and the
+  case's own homozygous calls say how outbred it is (empirical Bayes, like the mode null rates).
 * Call quality: a de novo call in a child with a low genotype quality, a skewed allele
   balance or parental alt reads is far more often an artifact than a mutation.
 * Inheritance: ``P(the causal genotype looks like mode m | disease inheritance)`` from trio
@@ -85,19 +86,34 @@ def consequence_log10_lr(klass: str | None) -> float:
 # (upper bound of the allele-frequency bin, log10 LR); None (unseen in gnomAD) is the first row.
 _DOMINANT_AF = ((None, 0.25), (1e-5, 0.0), (1e-4, -0.7), (1e-3, -1.7), (1.0, -3.0))
 _CARRIER_AF = ((None, 0.0), (1e-3, 0.0), (5e-3, -0.3), (2e-2, -1.0), (1.0, -2.5))
-# A homozygous genotype in an outbred child: by chance (Hardy-Weinberg, q^2) it needs a
-# commoner allele, while pathogenic recessive alleles are mostly rarer than 1e-3 (ClinVar).
-_HOMOZYGOUS_AF = ((None, 0.25), (1e-4, 0.25), (1e-3, 0.0), (5e-3, -0.7), (1.0, -1.5))
+
+# Homozygous calls: frequency bins (absent, then upper bounds) and two distributions over them.
+# A causal homozygous allele looks like a pathogenic recessive allele in gnomAD (ClinVar P/LP:
+# mostly absent or rarer than 1e-4, founder alleles up to ~1%). A chance homozygote in an
+# outbred child needs both parents to carry the allele (Hardy-Weinberg, q^2), so it mostly
+# carries an allele above 0.5%; 1% each is kept for absent and very rare alleles (private
+# variants in autozygous stretches). The case's own homozygous calls update that background
+# (see ModeBackground.frequency_log10_lr).
+HOMOZYGOUS_AF_BINS = (1e-4, 1e-3, 5e-3, 2e-2)
+_CAUSAL_HOMOZYGOUS_AF = (0.4, 0.3, 0.2, 0.07, 0.025, 0.005)
+_CHANCE_HOMOZYGOUS_AF = (0.01, 0.01, 0.05, 0.35, 0.48, 0.1)
+# How many homozygous calls the Hardy-Weinberg background counts as: an outbred exome has ~10
+# rare homozygous calls, so it leans on the prior; a consanguineous child with hundreds, many of
+# them absent from gnomAD, follows its own data and absence stops counting as evidence.
+CHANCE_HOMOZYGOUS_PRIOR_CALLS = 30
+
+
+def af_bin(af: float | None) -> int:
+    """Index of ``af`` in (absent, <=1e-4, <=1e-3, <=5e-3, <=2e-2, above)."""
+    if af is None:
+        return 0
+    return 1 + sum(af > bound for bound in HOMOZYGOUS_AF_BINS)
 
 
 def frequency_log10_lr(af: float | None, mode: InheritanceMode) -> float:
-    """Population-frequency evidence for an allele seen in ``mode``."""
-    if mode is _M.HOMOZYGOUS_RECESSIVE:
-        table = _HOMOZYGOUS_AF
-    elif tolerates_carriers(mode):
-        table = _CARRIER_AF
-    else:
-        table = _DOMINANT_AF
+    """Population-frequency evidence for a heterozygous or hemizygous allele seen in ``mode``
+    (homozygous calls: :meth:`ModeBackground.frequency_log10_lr`)."""
+    table = _CARRIER_AF if tolerates_carriers(mode) else _DOMINANT_AF
     if af is None:
         return table[0][1]
     for bound, value in table[1:]:
@@ -206,6 +222,28 @@ class ModeBackground:
 
     genes_per_mode: Mapping[InheritanceMode, int]
     family_kind: str = "trio"
+    homozygous_af_counts: tuple[int, ...] = (0,) * (len(HOMOZYGOUS_AF_BINS) + 2)
+    """The case's homozygous candidate alleles per :func:`af_bin` (the chance homozygotes)."""
+
+    def frequency_log10_lr(self, af: float | None, mode: InheritanceMode) -> float:
+        """Population-frequency evidence; for a homozygous call an empirical-Bayes estimate.
+
+        P(bin | chance homozygote) = (calls of this case in the bin + prior calls x HWE share)
+        / (calls + prior calls), against P(bin | causal recessive allele).
+
+        >>> outbred = ModeBackground({}, homozygous_af_counts=(0, 0, 1, 4, 5, 0))
+        >>> round(outbred.frequency_log10_lr(None, InheritanceMode.HOMOZYGOUS_RECESSIVE), 2)
+        1.73
+        >>> autozygous = ModeBackground({}, homozygous_af_counts=(300, 100, 60, 40, 20, 0))
+        >>> round(autozygous.frequency_log10_lr(None, InheritanceMode.HOMOZYGOUS_RECESSIVE), 2)
+        -0.14
+        """
+        if mode is not _M.HOMOZYGOUS_RECESSIVE:
+            return frequency_log10_lr(af, mode)
+        b, prior = af_bin(af), CHANCE_HOMOZYGOUS_PRIOR_CALLS
+        chance = ((self.homozygous_af_counts[b] + prior * _CHANCE_HOMOZYGOUS_AF[b])
+                  / (sum(self.homozygous_af_counts) + prior))
+        return math.log10(_CAUSAL_HOMOZYGOUS_AF[b] / chance)
 
     def null_rate(self, mode: InheritanceMode) -> float:
         # +1: the gene under test may be the only one; the rate is never zero.
