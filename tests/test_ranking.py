@@ -211,3 +211,18 @@ def test_homozygous_frequency_evidence_follows_the_case_background():
 
     outbred, autozygous = variant_lr((1, 0, 1, 4, 4, 0)), variant_lr((400, 100, 40, 20, 10, 0))
     assert outbred > autozygous + 1  # absence from gnomAD means little in an autozygous genome
+
+
+def test_ranking_scores_the_transcript_the_report_prints():
+    # two transcripts of one gene: a non-MANE frameshift listed first, the MANE Select missense second
+    base = _variant(100, "DOMGENE")
+    variant = Variant(base.chrom, base.pos, base.ref, base.alt, base.calls, consequences=(
+        GeneConsequence("DOMGENE", "frameshift_variant", Impact.HIGH, hgnc_id="HGNC:1", transcript="ENST2"),
+        GeneConsequence("DOMGENE", "missense_variant", Impact.MODERATE, hgnc_id="HGNC:1", transcript="ENST1",
+                        mane_select=True)))
+    gene = GeneCandidates("DOMGENE", "HGNC:1", (_disease("dom", DiseaseInheritance.AUTOSOMAL_DOMINANT),),
+                          ((InheritanceMode.DE_NOVO, (variant,)),))
+    top = rank_genes([gene], TRIO, evidence.ModeBackground({InheritanceMode.DE_NOVO: 2}), _NeutralPhenotype(),
+                     5000, "test").genes[0]
+    assert "missense_variant" in top.explanation.variant and "frameshift" not in top.explanation.variant
+    assert variant.reported_consequence("DOMGENE").transcript == "ENST1"

@@ -169,13 +169,20 @@ class Variant:
         """Stable identifier used in tables and reports: ``chrom:pos:ref:alt``."""
         return f"{self.chrom}:{self.pos}:{self.ref}:{self.alt}"
 
-    def reported_consequence(self, gene_symbol: str) -> GeneConsequence | None:
+    def reported_consequence(self, gene_symbol: str, hgnc_id: str | None = None) -> GeneConsequence | None:
         """The effect a report states for this gene: MANE Select, else canonical, else the first listed.
 
-        One choice for the printed HGVS and the ACMG criteria, so they speak of the same transcript.
+        One choice for the printed HGVS, the ACMG criteria, the ranking and the candidate table,
+        so they all speak of the same transcript. The gene is matched by symbol or HGNC id.
         """
-        in_gene = [c for c in self.consequences if c.gene_symbol == gene_symbol]
+        in_gene = [c for c in self.consequences
+                   if c.gene_symbol == gene_symbol or (hgnc_id is not None and c.hgnc_id == hgnc_id)]
         return max(in_gene, key=lambda c: (c.mane_select, c.canonical), default=None)
+
+    def consequence_for(self, gene_symbol: str, hgnc_id: str | None = None) -> GeneConsequence | None:
+        """:meth:`reported_consequence`, else the first listed (annotated under another gene name)."""
+        reported = self.reported_consequence(gene_symbol, hgnc_id)
+        return reported or (self.consequences[0] if self.consequences else None)
 
 
 def _read_only(mapping: dict) -> MappingProxyType:

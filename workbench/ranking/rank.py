@@ -133,18 +133,10 @@ def with_expansion(disease_log10_lr: float, undescribed_log10_lr: float) -> floa
     return math.log10((1 - e) * 10 ** disease_log10_lr + e * 10 ** undescribed_log10_lr)
 
 
-def consequence_for(variant: Variant, gene: GeneCandidates) -> GeneConsequence | None:
-    """The variant's effect on this gene (matched by HGNC id, else symbol), else its first one."""
-    for c in variant.consequences:
-        if (gene.hgnc_id and c.hgnc_id == gene.hgnc_id) or c.gene_symbol == gene.symbol:
-            return c
-    return variant.consequences[0] if variant.consequences else None
-
-
 def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMode, trio: Trio,
                     background: evidence.ModeBackground) -> tuple[float, str, list[str]]:
     """log10 LR of one allele, a short description and the quality notes."""
-    consequence = consequence_for(variant, gene)
+    consequence = variant.consequence_for(gene.symbol, gene.hgnc_id)
     klass = evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None
     c_lr = evidence.consequence_log10_lr(klass)
     f_lr = background.frequency_log10_lr(variant.population_af, mode)

@@ -12,17 +12,9 @@ from workbench.ranking.evidence import consequence_class
 NOT_ANNOTATED = "not annotated"
 
 
-def key_consequence(variant: Variant, gene_symbol: str):
-    """The variant's consequence on this gene (the first listed if the gene is not named)."""
-    for consequence in variant.consequences:
-        if consequence.gene_symbol == gene_symbol:
-            return consequence
-    return variant.consequences[0] if variant.consequences else None
-
-
 def variant_class(variant: Variant, gene_symbol: str) -> str:
     """The ranking's coarse consequence class of the variant on this gene (what it scored)."""
-    consequence = key_consequence(variant, gene_symbol)
+    consequence = variant.consequence_for(gene_symbol)
     if consequence is None:
         return NOT_ANNOTATED
     return consequence_class(consequence.consequence, consequence.impact) or NOT_ANNOTATED
@@ -66,7 +58,7 @@ def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = N
     rows = []
     for gene in genes:
         variant = gene.variants[0] if gene.variants else None
-        consequence = key_consequence(variant, gene.gene_symbol) if variant else None
+        consequence = variant.consequence_for(gene.gene_symbol, gene.hgnc_id) if variant else None
         rows.append({
             "rank": gene.rank,
             "gene": gene.gene_symbol,
@@ -93,7 +85,7 @@ def variant_frame(variants: Sequence[Variant], gene_symbol: str, trio: Trio) -> 
     roles = [("proband", trio.proband), ("father", trio.father), ("mother", trio.mother)]
     rows = []
     for variant in variants:
-        consequence = key_consequence(variant, gene_symbol)
+        consequence = variant.consequence_for(gene_symbol)
         row: dict[str, object] = {
             "variant": variant.key,
             "HGVS p.": (consequence.hgvs_p or "") if consequence else "",
