@@ -226,3 +226,19 @@ def test_ranking_scores_the_transcript_the_report_prints():
                      5000, "test").genes[0]
     assert "missense_variant" in top.explanation.variant and "frameshift" not in top.explanation.variant
     assert variant.reported_consequence("DOMGENE").transcript == "ENST1"
+
+
+def test_an_affected_parent_makes_the_inherited_dominant_hit_the_likelier_one():
+    disease = _disease("dom", DiseaseInheritance.AUTOSOMAL_DOMINANT)
+    genes = [GeneCandidates("DNGENE", "HGNC:1", (disease,), ((InheritanceMode.DE_NOVO, (_variant(100, "DNGENE"),)),)),
+             GeneCandidates("FAMGENE", "HGNC:2", (disease,),
+                            ((InheritanceMode.DOMINANT_INHERITED, (_variant(200, "FAMGENE"),)),))]
+    counts = {InheritanceMode.DE_NOVO: 2, InheritanceMode.DOMINANT_INHERITED: 20}
+
+    def order(affected_parent: bool) -> list[str]:
+        background = evidence.ModeBackground(counts, affected_parent=affected_parent)
+        ranking = rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test")
+        return [g.gene_symbol for g in ranking.genes]
+
+    assert order(affected_parent=False) == ["DNGENE", "FAMGENE"]
+    assert order(affected_parent=True) == ["FAMGENE", "DNGENE"]

@@ -60,6 +60,11 @@ class Trio:
         """'trio', 'duo' or 'singleton', by how many parents were sequenced."""
         return {2: "trio", 1: "duo", 0: "singleton"}[(self.father is not None) + (self.mother is not None)]
 
+    @property
+    def has_affected_parent(self) -> bool:
+        """Whether the PED marks a sequenced parent affected (a dominant disease is then likely inherited)."""
+        return any(p is not None and p.affection is Affection.AFFECTED for p in (self.father, self.mother))
+
 
 class Genotype(Enum):
     """Copies of one ALT allele a sample carries.

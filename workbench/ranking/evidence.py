@@ -17,7 +17,8 @@ to a clinician as one readable sentence.
 * Call quality: a de novo call in a child with a low genotype quality, a skewed allele
   balance or parental alt reads is far more often an artifact than a mutation.
 * Inheritance: ``P(the causal genotype looks like mode m | disease inheritance)`` from trio
-  studies (severe dominant disease in newborns is mostly de novo; recessive disease is biallelic)
+  studies (severe dominant disease in newborns is mostly de novo, but mostly inherited when the
+  PED marks a parent affected; recessive disease is biallelic)
   divided by how often a non-causal gene shows mode m *in this very case* (the number of
   genes with a mode-m candidate over the number of protein-coding genes). The second term is
   an empirical-Bayes estimate from the case itself, so a duo with hundreds of unphased
@@ -173,6 +174,14 @@ _MODE_GIVEN_INHERITANCE: dict[str, dict[InheritanceMode, float]] = {
                  _M.REDUCED_PENETRANCE: 0.15, _M.HETEROZYGOUS_UNPHASED: 0.6},
     "mitochondrial": {_M.MITOCHONDRIAL: 1.0},
 }
+# When the PED marks a parent affected, a dominant disease in the child is most often that
+# parent's (a family history of the disease is why the parent is marked); de novo stays possible
+# (the parent's features may be another condition), and so does an X-linked allele from an
+# affected mother.
+_MODE_GIVEN_AFFECTED_PARENT: dict[str, dict[InheritanceMode, float]] = {
+    "dominant": {_M.DE_NOVO: 0.1, _M.DOMINANT_INHERITED: 0.85, _M.REDUCED_PENETRANCE: 0.02},
+    "x-linked": {_M.DOMINANT_INHERITED: 0.5},
+}
 # A gene without a known disease (or a disease without a recorded inheritance): a mixture in
 # the proportions new Mendelian disease genes are found (mostly dominant de novo in NICU cohorts).
 _UNKNOWN_MIX = {"dominant": 0.55, "recessive": 0.35, "x-linked": 0.1}
@@ -196,16 +205,26 @@ _UNPHASED_MODES = frozenset({_M.HETEROZYGOUS_UNPHASED, _M.POSSIBLE_COMPOUND_HETE
 _UNPHASED_SHARE = {"trio": 0.03, "duo": 0.85, "singleton": 1.0}
 
 
-def mode_probability(mode: InheritanceMode, groups: frozenset[str], family_kind: str = "trio") -> float:
+def mode_probability(mode: InheritanceMode, groups: frozenset[str], family_kind: str = "trio",
+                     affected_parent: bool = False) -> float:
     """P(the causal genotype shows ``mode``) given a disease's inheritance groups and the family.
 
     A disease recorded with several modes (e.g. AD and AR) takes the most compatible one; no
     recorded mode means the mixture a newly found gene would have.
+
+    >>> mode_probability(InheritanceMode.DOMINANT_INHERITED, frozenset({"dominant"}))
+    0.12
+    >>> mode_probability(InheritanceMode.DOMINANT_INHERITED, frozenset({"dominant"}), affected_parent=True)
+    0.85
     """
+    def given(group: str) -> float:
+        table = _MODE_GIVEN_AFFECTED_PARENT.get(group, {}) if affected_parent else {}
+        return table.get(mode, _MODE_GIVEN_INHERITANCE[group].get(mode, 0.0))
+
     if not groups:
-        p = sum(weight * _MODE_GIVEN_INHERITANCE[g].get(mode, 0.0) for g, weight in _UNKNOWN_MIX.items())
+        p = sum(weight * given(g) for g, weight in _UNKNOWN_MIX.items())
     else:
-        p = max(_MODE_GIVEN_INHERITANCE[g].get(mode, 0.0) for g in groups)
+        p = max(given(g) for g in groups)
     if mode in _UNPHASED_MODES:
         p *= _UNPHASED_SHARE.get(family_kind, 1.0)
     return p or 1e-3
@@ -222,6 +241,7 @@ class ModeBackground:
 
     genes_per_mode: Mapping[InheritanceMode, int]
     family_kind: str = "trio"
+    affected_parent: bool = False
     homozygous_af_counts: tuple[int, ...] = (0,) * (len(HOMOZYGOUS_AF_BINS) + 2)
     """The case's homozygous candidate alleles per :func:`af_bin` (the chance homozygotes)."""
 
@@ -249,6 +269,10 @@ class ModeBackground:
         # +1: the gene under test may be the only one; the rate is never zero.
         return (self.genes_per_mode.get(mode, 0) + 1) / PROTEIN_CODING_GENES
 
+    def mode_probability(self, mode: InheritanceMode, groups: frozenset[str]) -> float:
+        """P(the causal genotype shows ``mode``) in this family (see :func:`mode_probability`)."""
+        return mode_probability(mode, groups, self.family_kind, self.affected_parent)
+
     def log10_lr(self, mode: InheritanceMode, groups: frozenset[str]) -> float:
-        return math.log10(mode_probability(mode, groups, self.family_kind) / self.null_rate(mode))
+        return math.log10(self.mode_probability(mode, groups) / self.null_rate(mode))
 
