@@ -101,6 +101,7 @@ _CHANCE_HOMOZYGOUS_AF = (0.01, 0.01, 0.05, 0.35, 0.48, 0.1)
 # How many homozygous calls the Hardy-Weinberg background counts as: an outbred exome has ~10
 # rare homozygous calls, so it leans on the prior; a consanguineous child with hundreds, many of
 # them absent from gnomAD, follows its own data and absence stops counting as evidence.
+# (30 was compared with 10 on the fit half of the dev genes only; see benchmarks/accuracy.py.)
 CHANCE_HOMOZYGOUS_PRIOR_CALLS = 30
 
 
