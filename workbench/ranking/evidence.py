@@ -1,8 +1,9 @@
 """Genotype evidence as likelihood ratios: how the variant looks, and how it came.
 
 Every number here is ``log10 P(observation | the gene is causal) / P(observation | it is not)``,
-set from published real-world proportions (ClinVar / gnomAD / trio-sequencing cohorts), not
-fitted to any benchmark. They are deliberately coarse (a handful of bins) so each can be shown
+set from published real-world proportions (ClinVar / gnomAD / trio-sequencing cohorts) or, where
+no single figure exists, round clinical estimates said as such; none is fitted to the benchmark
+(the homozygous prior weight was only compared, 30 vs 10, on the fit half of the dev genes). They are deliberately coarse (a handful of bins) so each can be shown
 to a clinician as one readable sentence.
 
 * Consequence: of pathogenic variants in ClinVar about half are predicted loss of function
@@ -175,8 +176,8 @@ _MODE_GIVEN_INHERITANCE: dict[str, dict[InheritanceMode, float]] = {
                  _M.REDUCED_PENETRANCE: 0.15, _M.HETEROZYGOUS_UNPHASED: 0.6},
     "mitochondrial": {_M.MITOCHONDRIAL: 1.0},
 }
-# When the PED marks a parent affected, a dominant disease in the child is most often that
-# parent's (a family history of the disease is why the parent is marked); de novo stays possible
+# When the PED marks a parent affected (round clinical estimates): a dominant disease in the
+# child is most often that parent's (a family history of the disease is why the parent is marked); de novo stays possible
 # (the parent's features may be another condition), and so does an X-linked allele from an
 # affected mother.
 _MODE_GIVEN_AFFECTED_PARENT: dict[str, dict[InheritanceMode, float]] = {

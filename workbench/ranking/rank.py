@@ -36,7 +36,7 @@ parts add and the UI can chart them):
   multiply; the gene keeps its best pair (as LIRICAL keeps a gene's best disease).
 * **Posterior.** ``P(H_g | data) = prior_g LR_g / (P(H_0) + sum_h prior_h LR_h)``; the remainder
   is reported as "none of these genes".
-* **Term weights (the only fitted parameters).** Summing per-term log LRs treats the terms
+* **Term weights (fitted parameters).** Summing per-term log LRs treats the terms
   as independent; they are not (a curated list names a syndrome's correlated features, and
   publications list dozens of "excluded" findings), so the raw sum is over-confident and
   would drown the genotype evidence. Observed-term log LRs are multiplied by
@@ -48,7 +48,10 @@ parts add and the UI can chart them):
   1,000 NICU cases), where 0.3 beats 0.2 and 0.4 in both regimes and the excluded weight
   (0.02-0.1) hardly matters.
 
-All other constants are published real-world proportions, listed with their sources in
+Two more constants were *compared* on the fit half (never set from reported cases): the
+phenotype-expansion share (0.03 vs 0.1) and the weight of the Hardy-Weinberg prior for
+homozygous calls (30 vs 10 calls, :mod:`workbench.ranking.evidence`). All other constants are
+published real-world proportions or round clinical estimates, listed with their reasons in
 :mod:`workbench.ranking.evidence` and here, not fitted to any benchmark.
 
 Ties (equal score to 1e-9) are broken by variant evidence (stronger first), then by HGNC symbol
