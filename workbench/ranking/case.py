@@ -115,9 +115,10 @@ class CaseAnalysis:
         self.candidates = candidates
         self.knowledge = knowledge
         self.scorer = scorer or LikelihoodRatioScorer(knowledge)
-        self.background = evidence.ModeBackground(candidates.genes_per_mode, candidates.trio.family_kind,
-                                                  candidates.trio.has_affected_parent,
-                                                  homozygous_af_counts(candidates.genes))
+        self.background = evidence.ModeBackground(candidates.genes_per_mode,
+                                                  family_kind=candidates.trio.family_kind,
+                                                  affected_parent=candidates.trio.has_affected_parent,
+                                                  homozygous_af_counts=homozygous_af_counts(candidates.genes))
         self._known_gene_count = len(knowledge.disease_genes)
 
     @property
