@@ -79,3 +79,13 @@ def test_qc_command_reports_alarms_and_refusals(capsys, tmp_path: Path) -> None:
     assert main(["qc", "--vcf", str(FIXTURES / "qc_good_trio.vcf.gz"), "--ped", str(FIXTURES / "qc_trio.ped")]) == 0
     assert main(["qc", "--vcf", str(FIXTURES / "io_grch37.vcf"), "--ped", str(FIXTURES / "io_trio.ped")]) == 2
     assert "GRCh37" in capsys.readouterr().err
+
+
+def test_qc_command_prints_file_level_warnings(capsys, tmp_path: Path) -> None:
+    """A BGZF file cut at a block boundary reads, but the QC report must say it may be incomplete."""
+    from workbench.cli import main
+
+    cut = tmp_path / "cut.vcf.gz"
+    cut.write_bytes((FIXTURES / "io_trio_bgzf.vcf.gz").read_bytes()[:-28])  # no end-of-file block
+    main(["qc", "--vcf", str(cut), "--ped", str(FIXTURES / "io_trio.ped")])
+    assert "end-of-file marker is missing" in capsys.readouterr().out

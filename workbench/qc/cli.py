@@ -3,7 +3,8 @@
     workbench qc --vcf trio.vcf.gz --ped trio.ped [--proband ID] [--tsv qc.tsv] [--strict]
 
 Prints the trio QC report (call rate, het/hom-alt, Ti/Tv, chrX sex check, kinship and
-Mendelian errors per parent, alarms) and the input problems found while reading. Exit status:
+Mendelian errors per parent, alarms), file-level warnings (build assumed, no annotation, a
+BGZF file that may be cut short) and the input problems found while reading. Exit status:
 0 clean, 1 when there are QC alarms, 2 when the input cannot be read (one line naming the file).
 """
 from __future__ import annotations
@@ -36,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     out.write(f"{calls.source}: {calls.records_read:,} records, {calls.trio.family_kind}, {calls.genome_build}, "
               f"annotation: {calls.annotation_source}\n")
     calls.qc.write(out)
+    if calls.warnings:
+        out.write("Warnings:\n" + "".join(f"  {w}\n" for w in calls.warnings))
     if calls.problem_count:
         out.write(f"Input problems ({calls.problem_count}):\n" + "".join(f"  {p}\n" for p in calls.problems))
     if args.tsv:
