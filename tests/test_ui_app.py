@@ -179,8 +179,23 @@ def test_a_logged_in_analyst_keeps_phenotype_and_tags_in_the_case_store(start, s
 
     again = goto(start(user=analyst), "phenotype")  # a new session sees what was saved
     assert any(b.key == f"flip_excluded_{first}" for b in again.button)
-    report = goto(again, "candidates")
-    assert demo_top_gene in [g.gene_symbol for g in report.session_state["report_candidates"]]
+    report = goto(again, "report")
+    assert demo_top_gene in [label.split(" · ")[0] for label in report.selectbox(key="report_pick").options]
+
+
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_the_report_page_offers_a_gene_tagged_on_its_detail_page(start, store):
+    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
+    at = goto(start(user=analyst), "cases")
+    button(at, "register_open_case").click().run()
+    goto(at, "gene")
+    symbols = at.selectbox(key="gene").options
+    assert len(symbols) > 20
+    far = symbols[-1]  # ranked below the top 20, offered only because it is tagged
+    at.selectbox(key="gene").set_value(far).run()
+    at.selectbox(key=f"tag_{far}").set_value("candidate").run()
+    goto(at, "report")  # straight from Gene detail, without passing by Candidates
+    assert far in {label.split(" · ")[0] for label in at.selectbox(key="report_pick").options}
 
 
 @pytest.mark.usefixtures("fast_password_hashing")

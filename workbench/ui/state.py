@@ -39,7 +39,7 @@ SESSION_KEYS = {
     "seen_versions": "dict case_id -> case version last seen (optimistic locking with the store)",
     "user": "workbench.store.User logged in (Log in page); None = not logged in",
     "store": "optional CaseStore override (tests); default shared_store()",
-    "report_candidates": "ranked genes offered on the Report page (tagged first, then the top 20)",
+    "report_candidates": "optional override (tests) of the genes the Report page offers; default report_candidates()",
     "note_suggestions": "list of textmining.Suggestion awaiting confirm/reject",
     "stored_this_run": "dict (username, case_id) -> stored(): the store is asked once per run (reset by app.py)",
 }
@@ -130,6 +130,15 @@ def _analyses() -> AnalysisCache:
 def analysis(case: CaseFiles, progress: Callable[[float], None] | None = None):
     """The case's analysis: its VCF read once (progress reported only when it is read)."""
     return _analyses().get(case, progress)
+
+
+def report_candidates(case: CaseFiles, top: int = 20) -> tuple:
+    """The ranked genes the Report page offers: those tagged candidate or reported, then the top ``top``."""
+    genes = ranking(case, profile(case)).genes
+    tagged = {target.id for target, value in tags(case).items()
+              if target.kind == "gene" and value in ("candidate", "reported")}
+    offered = [g for g in genes if g.gene_symbol in tagged]
+    return tuple(offered + [g for g in genes[:top] if g.gene_symbol not in tagged])
 
 
 def ranking_if_analysed(case: CaseFiles):

@@ -34,10 +34,6 @@ with st.expander("Filters", expanded=False):
 chosen = CandidateFilter(frozenset(modes), frozenset(classes), max_frequency, int(min_quality))
 shown = [g for g in ranking.genes if chosen.gene_passes(g, trio)]
 tags = {target.id: tag for target, tag in state.tags(case).items() if target.kind == "gene"}
-# The Report page offers these genes' variants: the ones tagged candidate/reported, then the top 20.
-offered = [g for g in ranking.genes if tags.get(g.gene_symbol) in ("candidate", "reported")]
-offered += [g for g in ranking.genes[:20] if g not in offered]
-st.session_state["report_candidates"] = tuple(offered)
 
 st.caption(
     f"{len(shown)} of {len(ranking.genes)} candidate genes. Probability: the chance that this gene "

@@ -9,8 +9,8 @@ Session state:
                          sends it, so an edit made meanwhile by someone else is refused, not lost
     "report_candidates"  optional sequence of ranked genes to choose variants from: objects with
                          .gene_symbol, .mode (InheritanceMode | None), .variants (tuple[Variant]),
-                         .disease (Disease | None) -- e.g. ranking.genes[:20]. Without it, the top
-                         30 genes of the triage case's ranking (workbench.ui.state) are offered.
+                         .disease (Disease | None) -- e.g. ranking.genes[:20]. Without it, the triage
+                         case's tagged and top genes (workbench.ui.state.report_candidates).
 """
 from dataclasses import replace
 
@@ -86,14 +86,14 @@ if latest is not None and latest.amendment_reason:
 st.header("Add a variant")
 
 
-def triage_candidates(limit: int = 30) -> tuple:
-    """The open triage case's top ranked genes (cached analysis), when it is this stored case."""
+def triage_candidates() -> tuple:
+    """The open triage case's tagged and top ranked genes (cached analysis), when it is this stored case."""
     if triage_case is None or triage_case.case_id != case_id:
         return ()
     from workbench.io import InputError
 
     try:
-        return state.ranking(triage_case, state.profile(triage_case)).genes[:limit]
+        return state.report_candidates(triage_case)
     except (InputError, OSError, ValueError) as problem:
         st.caption(f"The case's ranking is not available: {problem}")
         return ()
