@@ -40,3 +40,14 @@ def test_bgzf_cut_at_a_block_boundary_is_flagged(tmp_path: Path) -> None:
     cut.write_bytes(data[:-40])  # into the data block
     with pytest.raises(InputError, match=r"cut\.vcf\.gz: the compressed file is damaged or truncated"):
         read_family_vcf(cut, read_pedigree(FIXTURES / "io_trio.ped"))
+
+
+def test_a_file_with_nobody_of_the_family_is_refused_like_the_full_read(tmp_path: Path) -> None:
+    stranger = tmp_path / "stranger.vcf"
+    stranger.write_text((FIXTURES / "io_person_mum.vcf").read_text().replace("\tMUM\n", "\tSTRANGER\n"))
+    files = [FIXTURES / f"io_person_{p}.vcf" for p in ("mum", "kid", "dad")] + [stranger]
+    message = r"stranger\.vcf: none of its samples \(STRANGER\) is in the pedigree"
+    with pytest.raises(InputError, match=message):
+        read_family_vcf(files, read_pedigree(FIXTURES / "io_trio.ped"))
+    with pytest.raises(InputError, match=message):
+        check_upload(files, FIXTURES / "io_trio.ped")

@@ -55,6 +55,33 @@ class _Site:
     people: dict[str, _Person]
 
 
+def family_files(paths: Sequence[Path], trio: Trio) -> tuple[dict[str, Path], dict[Path, VcfHeader]]:
+    """(file holding each family member, each file's header), from the headers alone.
+
+    Refuses a GRCh37 file, a file holding nobody of the pedigree, a sample in two files and
+    a family member in none of them, naming the file and sample.
+    """
+    if not paths:
+        raise InputError("no VCF file given")
+    family = [s.id for s in trio.samples]
+    owner: dict[str, Path] = {}
+    headers: dict[Path, VcfHeader] = {}
+    for path in paths:
+        header = read_header(path)
+        check_build(header.text, header.contig_lengths, str(path))
+        headers[path] = header
+        found = [s for s in header.samples if s in family]
+        if not found:
+            raise InputError(f"{path}: none of its samples ({', '.join(header.samples) or 'none'}) is in the "
+                             f"pedigree ({', '.join(family)})")
+        for sample in found:
+            if sample in owner:
+                raise InputError(f"sample {sample} appears in two files: {owner[sample]} and {path}")
+            owner[sample] = path
+    check_pedigree_samples(trio, owner, f"any of the VCF files ({', '.join(map(str, paths))})")
+    return owner, headers
+
+
 def merged_family_lines(paths: Sequence[Path], trio: Trio,
                         options) -> tuple[VcfHeader, Iterator, str, list[InputProblem]]:
     """(header, line batches, display name, problems) of the family's merged records, one per allele.
@@ -62,24 +89,8 @@ def merged_family_lines(paths: Sequence[Path], trio: Trio,
     Each batch holds one line numbered by its line in the proband's file (or another
     person's file when the proband has no record there).
     """
-    if not paths:
-        raise InputError("no VCF file given")
+    owner, headers = family_files(paths, trio)
     wanted = {s.id for s in trio.samples}
-    owner: dict[str, Path] = {}
-    headers: dict[Path, VcfHeader] = {}
-    for path in paths:
-        header = read_header(path)
-        check_build(header.text, header.contig_lengths, str(path))
-        headers[path] = header
-        found = [s for s in header.samples if s in wanted]
-        if not found:
-            raise InputError(f"{path}: none of its samples ({', '.join(header.samples) or 'none'}) is in the "
-                             f"pedigree ({', '.join(wanted)})")
-        for sample in found:
-            if sample in owner:
-                raise InputError(f"sample {sample} appears in two files: {owner[sample]} and {path}")
-            owner[sample] = path
-    check_pedigree_samples(trio, owner, f"any of the VCF files ({', '.join(map(str, paths))})")
     proband_path = owner[trio.proband.id]
     order = [proband_path] + [p for p in dict.fromkeys(owner.values()) if p != proband_path]
     sites: dict[tuple[str, int, str, str], _Site] = {}

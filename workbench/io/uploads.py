@@ -14,9 +14,9 @@ from typing import IO, Sequence
 from workbench.io.annotation import AnnotationParser
 from workbench.io.bgzf import has_eof_marker
 from workbench.io.build import check_build
-from workbench.io.errors import InputError, check_pedigree_samples
+from workbench.io.merge import family_files
 from workbench.io.ped import read_pedigree
-from workbench.io.vcf_text import file_kind, read_header
+from workbench.io.vcf_text import file_kind
 from workbench.model import Trio
 
 
@@ -43,25 +43,16 @@ def check_upload(vcf: str | Path | Sequence[str | Path], ped: str | Path | IO[st
     """
     trio = read_pedigree(ped).trio(proband_id)
     paths = [Path(vcf)] if isinstance(vcf, (str, Path)) else [Path(p) for p in vcf]
-    if not paths:
-        raise InputError("no VCF file given")
-    wanted = {s.id for s in trio.samples}
-    files: dict[str, str] = {}
+    owner, headers = family_files(paths, trio)
     builds, labels, warnings = [], [], []
-    for path in paths:
-        header = read_header(path)
+    for path, header in headers.items():
         build = check_build(header.text, header.contig_lengths, str(path))
         builds.append(build.name)
         warnings += build.warnings
         if file_kind(path) == "bgzf" and not has_eof_marker(path):
             warnings.append(f"{path}: the BGZF end-of-file marker is missing: the file may have been cut short")
         labels.append(AnnotationParser.from_header(header.text).source_label)
-        for sample in header.samples:
-            if sample in wanted:
-                if sample in files:
-                    raise InputError(f"sample {sample} appears in two files: {files[sample]} and {path}")
-                files[sample] = str(path)
-    check_pedigree_samples(trio, files, ", ".join(map(str, paths)))
+    files = {sample: str(path) for sample, path in owner.items()}
     return UploadCheck(trio=trio, files_by_sample=files, genome_build=builds[0],
                        annotation_source=labels[0] if len(set(labels)) == 1 else " / ".join(labels),
                        warnings=tuple(warnings))
