@@ -199,6 +199,15 @@ def test_the_report_page_offers_a_gene_tagged_on_its_detail_page(start, store):
 
 
 @pytest.mark.usefixtures("fast_password_hashing")
+def test_a_registered_case_reuses_the_analysis_of_its_files(start, store, demo_top_gene):
+    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
+    at = goto(start(user=analyst), "cases")  # the first run read the demo VCF
+    button(at, "register_open_case").click().run()
+    stored = next(d for d in at.dataframe if "by" in d.value.columns).value
+    assert stored.loc[stored["case"] == "demo_nicu_trio", "top gene"].iloc[0].startswith(demo_top_gene)
+
+
+@pytest.mark.usefixtures("fast_password_hashing")
 def test_a_page_run_asks_the_store_for_the_open_case_once(start, store, monkeypatch, demo_top_gene):
     from workbench.store.casestore import CaseStore
 

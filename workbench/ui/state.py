@@ -47,14 +47,18 @@ SESSION_KEYS = {
 
 @dataclass(frozen=True)
 class CaseFiles:
-    """The files behind one case; hashable, so it keys the analysis cache."""
+    """The files behind one case; hashable, so it keys the analysis cache.
+
+    Equal by id and files only: the same case opened from the store, an upload or case_data/
+    shares one analysis (its VCF is read once).
+    """
 
     case_id: str
     vcfs: tuple[str, ...]
     ped: str
     proband_id: str | None = None
-    initial_profile: PhenotypeProfile = field(default_factory=PhenotypeProfile)
-    origin: str = "upload"  # "demo" (case_data/) or "upload"
+    initial_profile: PhenotypeProfile = field(default_factory=PhenotypeProfile, compare=False)
+    origin: str = field(default="upload", compare=False)  # "demo" (case_data/), "upload", "server files", "store"
 
 
 # -- cached resources (shared by every session) ----------------------------------------------
