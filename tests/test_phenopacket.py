@@ -39,6 +39,12 @@ def test_bad_packets_are_refused_with_the_file_named(tmp_path):
     ({"subject": "p"}, "subject"),
     ({"subject": {"id": "p"}, "phenotypicFeatures": ["HP:0001250"]}, r"phenotypicFeatures\[0\]"),
     ({"subject": {"id": "p"}, "files": [None]}, r"files\[0\]"),
+    ({"subject": {"id": "p"}, "phenotypicFeatures": [{"type": "HP:0001250"}]}, r"phenotypicFeatures\[0\]\.type is not an object"),
+    ({"subject": {"id": "p"}, "files": [{"uri": "a.vcf", "fileAttributes": "vcf"}]}, r"files\[0\]\.fileAttributes is not an object"),
+    ({"subject": {"id": "p"}, "files": [{"uri": "a.vcf", "individualToFileIdentifiers": "p"}]},
+     r"files\[0\]\.individualToFileIdentifiers is not an object"),
+    ({"subject": {"id": "p"}, "phenotypicFeatures": {"type": {"id": "HP:0001250"}}}, r"phenotypicFeatures is not a list"),
+    ({"subject": {"id": "p"}, "files": "a.vcf"}, r"files is not a list"),
 ])
 def test_entries_that_are_not_objects_are_refused_by_name(tmp_path, packet, where):
     path = tmp_path / "odd.json"

@@ -65,18 +65,34 @@ def read_phenopacket(path_or_handle: str | Path | IO[str]) -> Phenopacket:
         raise InputError(f"{source}: not a UTF-8 text file (a phenopacket is JSON)") from None
     if not isinstance(data, dict):
         raise InputError(f"{source}: a phenopacket is a JSON object, found {type(data).__name__}")
-    subject = data.get("subject") or {}
-    if not isinstance(subject, dict):
-        raise InputError(f"{source}: subject is not an object (found {type(subject).__name__})")
+    subject = _object(data.get("subject"), "subject", source)
     subject_id = str(subject.get("id") or "")
     if not subject_id:
         raise InputError(f"{source}: the phenopacket has no subject.id")
-    observed, excluded = _features(data.get("phenotypicFeatures") or [], source)
-    vcf_paths, sample_id = _files(data.get("files") or [], subject_id, base, source)
+    observed, excluded = _features(_list(data.get("phenotypicFeatures"), "phenotypicFeatures", source), source)
+    vcf_paths, sample_id = _files(_list(data.get("files"), "files", source), subject_id, base, source)
     return Phenopacket(id=str(data.get("id") or subject_id), subject_id=subject_id,
                        sex=_SEX.get(str(subject.get("sex", "")).upper(), Sex.UNKNOWN),
                        profile=PhenotypeProfile(observed=observed, excluded=excluded),
                        vcf_paths=vcf_paths, sample_id=sample_id, source=source)
+
+
+def _list(value: Any, where: str, source: str) -> list:
+    """``value`` as a JSON array (absent = empty), else an InputError naming the field."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"{source}: {where} is not a list (found {type(value).__name__})")
+    return value
+
+
+def _object(value: Any, where: str, source: str) -> dict:
+    """``value`` as a JSON object (absent = empty), else an InputError naming the field."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(f"{source}: {where} is not an object (found {type(value).__name__})")
+    return value
 
 
 def _features(features: Sequence[Any], source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -85,7 +101,7 @@ def _features(features: Sequence[Any], source: str) -> tuple[tuple[str, ...], tu
     for index, feature in enumerate(features):
         if not isinstance(feature, dict):
             raise InputError(f"{source}: phenotypicFeatures[{index}] is not an object (found {type(feature).__name__})")
-        term_id = str((feature.get("type") or {}).get("id") or "").strip()
+        term_id = str(_object(feature.get("type"), f"phenotypicFeatures[{index}].type", source).get("id") or "").strip()
         if not term_id.startswith("HP:"):
             raise InputError(f"{source}: phenotypicFeatures[{index}] has no HPO type.id (found {term_id!r})")
         (excluded if feature.get("excluded") else observed).append(term_id)
@@ -100,7 +116,7 @@ def _files(files: Sequence[Any], subject_id: str, base: Path, source: str) -> tu
         if not isinstance(entry, dict):
             raise InputError(f"{source}: files[{index}] is not an object (found {type(entry).__name__})")
         uri = str(entry.get("uri") or "")
-        attributes = entry.get("fileAttributes") or {}
+        attributes = _object(entry.get("fileAttributes"), f"files[{index}].fileAttributes", source)
         is_vcf = str(attributes.get("fileFormat", "")).lower() in ("vcf", "bcf") or uri.lower().endswith(_VCF_SUFFIXES)
         if not uri or not is_vcf:
             continue
@@ -109,6 +125,7 @@ def _files(files: Sequence[Any], subject_id: str, base: Path, source: str) -> tu
             raise InputError(f"{source}: only local VCF files can be read, not {uri!r}")
         path = Path(unquote(parsed.path if parsed.scheme else uri))
         paths.append(path if path.is_absolute() else base / path)
-        sample_id = str((entry.get("individualToFileIdentifiers") or {}).get(subject_id, sample_id))
+        identifiers = _object(entry.get("individualToFileIdentifiers"), f"files[{index}].individualToFileIdentifiers", source)
+        sample_id = str(identifiers.get(subject_id, sample_id))
     return tuple(paths), sample_id
 
