@@ -148,7 +148,7 @@ def _chrom_classes(arr: np.ndarray, start: np.ndarray, end: np.ndarray,
         same[1:] &= ~check | (arr[start[1:] + k] == arr[start[:-1] + k])
     runs = np.flatnonzero(~same)
     bounds = np.append(runs, n)
-    for r, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
         out[lo:hi] = chrom_class_of(bytes(arr[start[lo]:end[lo]]))
     return out
 
