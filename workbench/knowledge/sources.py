@@ -61,14 +61,14 @@ def source_path(directory: Path, name: str) -> Path:
     return plain
 
 
-def _open_binary(path: Path) -> IO[bytes]:
+def open_binary(path: Path) -> IO[bytes]:
     if not path.exists():
         raise SourceError(f"{path}: knowledge file not found")
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 
 def _open_text(path: Path) -> IO[str]:
-    return io.TextIOWrapper(_open_binary(path), encoding="utf-8", newline="")
+    return io.TextIOWrapper(open_binary(path), encoding="utf-8", newline="")
 
 
 def parse_frequency(text: str, *, where: str = "") -> float | None:
@@ -125,7 +125,7 @@ def read_obo(path: Path) -> OntologyData:
     """Parse hp.obo with pronto; the data-version header becomes the release version."""
     import pronto  # imported here: nothing outside this loader may depend on pronto
 
-    with _open_binary(path) as handle, warnings.catch_warnings():
+    with open_binary(path) as handle, warnings.catch_warnings():
         warnings.simplefilter("ignore", UnicodeWarning)  # pronto guesses the encoding; it is UTF-8
         try:
             ontology = pronto.Ontology(handle)

@@ -24,7 +24,7 @@ import requests
 from workbench import paths
 from workbench.knowledge.knowledge import _load, cache_file
 from workbench.knowledge.sources import (
-    _open_binary,
+    open_binary,
     GENES_TO_PHENOTYPE_FILE,
     HGNC_FILE,
     HPOA_FILE,
@@ -85,7 +85,7 @@ def _store_like(downloaded: Path, target: Path) -> Path:
 
 def _sha256_uncompressed(path: Path) -> str:
     digest = hashlib.sha256()
-    with _open_binary(path) as handle:
+    with open_binary(path) as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
