@@ -51,3 +51,14 @@ def test_a_file_with_nobody_of_the_family_is_refused_like_the_full_read(tmp_path
         read_family_vcf(files, read_pedigree(FIXTURES / "io_trio.ped"))
     with pytest.raises(InputError, match=message):
         check_upload(files, FIXTURES / "io_trio.ped")
+
+
+def test_the_app_refuses_a_wrong_family_from_the_headers_before_reading_the_vcf(monkeypatch):
+    from workbench.ui import state
+
+    def read_whole_vcf(*args, **kwargs):
+        raise AssertionError("the VCF was read although its headers already refuse it")
+
+    monkeypatch.setattr(state, "analysis", read_whole_vcf)
+    case, problem = state.case_from_files([FIXTURES / "io_grch37.vcf"], FIXTURES / "io_trio.ped", None, None)
+    assert case is None and "GRCh37" in problem

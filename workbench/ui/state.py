@@ -195,12 +195,16 @@ def case_from_files(
     vcfs: list[Path], ped: Path, phenopacket: Path | None, proband_id: str | None,
     progress: Callable[[float], None] | None = None, origin: str = "upload",
 ) -> tuple[CaseFiles | None, str | None]:
-    """Check and analyse a family's files; (case, None) or (None, the library's message for the user)."""
-    from workbench.io import InputError, read_pedigree
+    """Check and analyse a family's files; (case, None) or (None, the library's message for the user).
+
+    The headers are checked first (``check_upload``: PED against the VCF samples, genome build),
+    so a wrong file is refused before a genome is read.
+    """
+    from workbench.io import InputError, check_upload
     from workbench.io.phenopacket import read_phenopacket
 
     try:
-        trio = read_pedigree(ped).trio(proband_id)
+        trio = check_upload(vcfs, ped, proband_id).trio
         profile = read_phenopacket(phenopacket).profile if phenopacket else PhenotypeProfile()
         case = CaseFiles(
             case_id=f"{trio.proband.family_id}-{uuid.uuid4().hex[:6]}",
