@@ -85,6 +85,6 @@ def stored_case(store):
     except NotFoundError:
         case = None
     if case is None:
-        st.info("No stored case is open: register the case on the Report page first.")
+        st.info("No stored case is open: register the case on the Cases or Report page first.")
         st.stop()
     return case
