@@ -12,6 +12,15 @@ def knowledge_dir() -> Path:
     return Path(os.environ.get("WORKBENCH_ONTOLOGY_DIR", REPO_ROOT / "ontology"))
 
 
+def data_dir() -> Path:
+    """The user's workbench data folder (under XDG_DATA_HOME): the case store and uploads, never disposable.
+
+    >>> data_dir().name
+    'workbench'
+    """
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "workbench"
+
+
 def cache_dir() -> Path:
     """Where derived caches are written; never inside the pinned knowledge folder."""
     default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "workbench"

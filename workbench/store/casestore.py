@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from workbench.model import PhenotypeProfile, Sample, Trio
+from workbench.paths import data_dir
 from workbench.report.content import (Amendment, Method, PhenotypeItem, ReportContent, ReportedVariant,
                                       Signature, from_plain, software_version, to_plain)
 from workbench.store.schema import migrate
@@ -182,8 +183,7 @@ def default_database_url() -> str:
     """
     if os.environ.get("WORKBENCH_DATABASE_URL"):
         return os.environ["WORKBENCH_DATABASE_URL"]
-    data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return f"sqlite:///{data_home / 'workbench' / 'cases.sqlite3'}"
+    return f"sqlite:///{data_dir() / 'cases.sqlite3'}"
 
 
 def open_store(url: str | None = None) -> CaseStore:

@@ -21,7 +21,7 @@ from typing import Callable
 import streamlit as st
 
 from workbench.model import PhenotypeProfile
-from workbench.paths import REPO_ROOT
+from workbench.paths import REPO_ROOT, data_dir
 from workbench.store import Case, Tag
 
 CASE_DATA = REPO_ROOT / "case_data"
@@ -178,8 +178,7 @@ def demo_cases() -> list[CaseFiles]:
 
 def uploads_dir() -> Path:
     """Where uploaded files are kept: data, not cache (a stored case points at its VCF)."""
-    data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return Path(os.environ.get("WORKBENCH_UPLOAD_DIR", data_home / "workbench" / "uploads"))
+    return Path(os.environ.get("WORKBENCH_UPLOAD_DIR", data_dir() / "uploads"))
 
 
 def save_uploads(files: list[tuple[str, bytes]]) -> Path:
