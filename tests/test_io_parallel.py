@@ -48,3 +48,16 @@ def test_parallel_ranges_give_the_serial_answer_with_exact_line_numbers(tmp_path
     for variant in parallel.variants[::25]:
         fields = lines[variant.source_line - 1].split("\t")
         assert (fields[0], int(fields[1])) == (variant.chrom, variant.pos)
+
+
+def test_the_genome_path_reads_the_block_offsets_once(tmp_path: Path, monkeypatch) -> None:
+    """The offsets are a pass over every block header of a ~100 MB file: checking the file and cutting it share one."""
+    text = gzip.decompress((FIXTURES / "qc_swapped_father.vcf.gz").read_bytes())
+    path = tmp_path / "trio.vcf.gz"
+    path.write_bytes(bgzf(text, 997))
+    reads: list[Path] = []
+    real_block_offsets = vcf_module.block_offsets
+    monkeypatch.setattr(vcf_module, "block_offsets", lambda p: reads.append(p) or real_block_offsets(p))
+    monkeypatch.setattr(vcf_module, "_PARALLEL_MIN_BYTES", 0)
+    read_family_vcf(path, read_pedigree(FIXTURES / "qc_trio.ped"), options=ReadOptions(workers=2))
+    assert reads == [path]

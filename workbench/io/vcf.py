@@ -401,8 +401,8 @@ def _scan_region(path: str, start: int, end: int, scanner: _Scanner,
                    scanner.result)
 
 
-def _scan_parallel(path: Path, scanner: _Scanner, workers: int, progress: Callable[[float], None] | None) -> _Scan:
-    ranges = split_ranges(block_offsets(path), workers)
+def _scan_parallel(path: Path, scanner: _Scanner, ranges: list[tuple[int, int]],
+                   progress: Callable[[float], None] | None) -> _Scan:
     # the parent scans the first region itself: only the other regions' Variants cross processes
     with ProcessPoolExecutor(max_workers=max(1, len(ranges) - 1), mp_context=get_context("fork")) as pool:
         futures = [pool.submit(_scan_region, str(path), start, end, scanner) for start, end in ranges[1:]]
@@ -471,12 +471,12 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
     workers = options.workers or len(os.sched_getaffinity(0))
     if kind == "bgzf" and workers > 1 and size >= _PARALLEL_MIN_BYTES:
         try:
-            block_offsets(path)
+            ranges = split_ranges(block_offsets(path), workers)  # one pass over the block headers: check and cut
         except BgzfError:
             pass  # damaged: the serial path reports the line where it breaks
         else:
             chunks.close()
-            return _read(header, name, trio, options, progress, parallel=(path, workers), file_warnings=notes)
+            return _read(header, name, trio, options, progress, parallel=(path, ranges), file_warnings=notes)
 
     def all_chunks() -> Iterator[tuple[bytes, int]]:
         yield rest, rest_first
@@ -487,7 +487,7 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
 
 def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
           progress: Callable[[float], None] | None, batches: Iterable[tuple[bytes | list[str], int]] | None = None,
-          parallel: tuple[Path, int] | None = None, earlier_problems: Sequence[InputProblem] = (),
+          parallel: tuple[Path, list[tuple[int, int]]] | None = None, earlier_problems: Sequence[InputProblem] = (),
           file_warnings: Sequence[str] = ()) -> FamilyCalls:
     build = check_build(header.text, header.contig_lengths, name)
     check_pedigree_samples(trio, header.samples, f"the VCF (its samples: {', '.join(header.samples) or 'none'})", name)
