@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.io import InputError, ReadOptions, read_family_vcf, read_pedigree
+from workbench.io.merge import merged_family_lines
 from workbench.model import Genotype
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vcf"
@@ -75,6 +76,16 @@ def test_per_person_vcfs_merge_by_position_and_allele_absent_is_no_call() -> Non
     joint = {v.key: v for v in read("io_trio.vcf").variants}
     for v in merged.variants[1:]:
         assert dict(v.calls) == dict(joint[v.key].calls) and v.population_af == joint[v.key].population_af
+
+
+def test_per_person_vcfs_keep_a_phased_gt_phased_in_the_merged_records(tmp_path: Path) -> None:
+    kid = tmp_path / "io_person_kid.vcf"
+    kid.write_text((FIXTURES / "io_person_kid.vcf").read_text().replace("\t0/1:14,16:", "\t0|1:14,16:"))
+    people = [kid, FIXTURES / "io_person_dad.vcf", FIXTURES / "io_person_mum.vcf"]
+    trio = read_pedigree(PED).trio(None)
+    _, batches, _, _ = merged_family_lines(people, trio, ReadOptions())
+    first = next(line for lines, _ in batches for line in lines)
+    assert first.startswith("chr1\t1000\t") and first.split("\t")[9].startswith("0|1:")
 
 
 def test_malformed_gt_in_a_per_person_vcf_is_a_named_problem_like_the_joint_path() -> None:

@@ -142,14 +142,14 @@ def _collect(path: Path, header: VcfHeader, samples: list[str], rank: int,
                 continue
             layout = {key: i for i, key in enumerate(f[8].split(":"))}
             values = {sample: f[column].split(":") for sample, column in columns.items()}
-            genotypes = {}
+            genotypes = {}  # sample -> (alleles, phased), the GT read once
             for sample, sample_values in values.items():  # checked before the site is touched
                 gt = _field(sample_values, layout, "GT")
                 try:
-                    genotypes[sample] = gt_alleles(gt)
+                    genotypes[sample] = gt_alleles(gt), "|" in gt
                 except ValueError:
                     problem(line_no, bad_gt_message(gt))
-                    genotypes[sample] = (None, None)  # a no-call, as the joint reader counts it
+                    genotypes[sample] = (None, None), False  # a no-call, as the joint reader counts it
             chrom = normalise_chrom(f[0])
             chrom_rank.setdefault(chrom, len(chrom_rank))
             key = (chrom, int(f[1]), f[3])
@@ -164,7 +164,7 @@ def _collect(path: Path, header: VcfHeader, samples: list[str], rank: int,
                     site.alts.append(alt)
                 index.append(site.alts.index(alt) + 1)
             for sample, sample_values in values.items():
-                site.people[sample] = _person(sample_values, genotypes[sample], layout, index)
+                site.people[sample] = _person(sample_values, *genotypes[sample], layout, index)
 
 
 def _field(values: list[str], layout: dict[str, int], key: str) -> str:
@@ -173,10 +173,10 @@ def _field(values: list[str], layout: dict[str, int], key: str) -> str:
     return values[i] if 0 <= i < len(values) and values[i] else "."
 
 
-def _person(values: list[str], gt: tuple[int | None, ...], layout: dict[str, int], index: list[int]) -> _Person:
-    """A sample's FORMAT values with allele numbers translated to the merged ALT list."""
+def _person(values: list[str], gt: tuple[int | None, ...], phased: bool, layout: dict[str, int],
+            index: list[int]) -> _Person:
+    """A sample's FORMAT values with allele numbers translated to the merged ALT list (GT already read)."""
     alleles = tuple(None if a is None or a >= len(index) else index[a] for a in gt)
     ad = _field(values, layout, "AD")
     depths = {index[i]: d for i, d in enumerate(ad.split(",")) if i < len(index)} if ad != "." else {}
-    return _Person(alleles, "|" in _field(values, layout, "GT"), depths, _field(values, layout, "DP"),
-                   _field(values, layout, "GQ"))
+    return _Person(alleles, phased, depths, _field(values, layout, "DP"), _field(values, layout, "GQ"))
