@@ -261,3 +261,59 @@ def test_files_on_the_server_are_analysed_in_place_and_bad_paths_refused(start):
     button(at, "analyse_server_files").click().run()
     assert not at.exception and not at.error
     assert at.session_state["case"].vcfs == (str(demo / "case.vcf.gz"),)
+
+
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_a_tag_edit_refused_after_another_users_change_leaves_the_session_able_to_edit(start, store, demo_top_gene):
+    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
+    clinician = store.add_user("cleo", "clinician-password", Role.CLINICIAN, "Cleo Clinician", None)
+    at = goto(start(user=analyst), "cases")
+    button(at, "register_open_case").click().run()
+    goto(at, "report")  # the draft view A has seen
+    goto(at, "gene")
+    store.add_phenotype_term("demo_nicu_trio", "HP:0001250", "Seizure", clinician,
+                             store.case("demo_nicu_trio").row_version)  # user B, meanwhile
+    at.selectbox(key=f"tag_{demo_top_gene}").set_value("candidate").run()
+    assert "changed by cleo" in at.error[0].value and "latest version" in at.error[0].value
+    assert Target.gene(demo_top_gene) not in store.tags("demo_nicu_trio")
+    assert at.selectbox(key=f"tag_{demo_top_gene}").value == ""  # the screen shows what is stored
+    at.run()  # a rerun does not retry the refused edit behind the user's back
+    assert Target.gene(demo_top_gene) not in store.tags("demo_nicu_trio") and not at.error
+    at.selectbox(key=f"tag_{demo_top_gene}").set_value("candidate").run()  # redone: saved
+    assert not at.error
+    assert store.tags("demo_nicu_trio")[Target.gene(demo_top_gene)].tag.value == "candidate"
+    assert "HP:0001250" in store.profile("demo_nicu_trio").observed  # B's change is kept
+    goto(at, "report")  # A's report view is still stale until Reload
+    assert any("was changed by" in w.value for w in at.warning)
+    button(at, "reload_case").click().run()
+    assert not any("was changed by" in w.value for w in at.warning)
+
+
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_own_edits_do_not_make_the_report_view_stale(start, store, demo_top_gene):
+    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
+    at = goto(start(user=analyst), "cases")
+    button(at, "register_open_case").click().run()
+    goto(at, "report")
+    goto(at, "gene")
+    at.selectbox(key=f"tag_{demo_top_gene}").set_value("candidate").run()
+    goto(at, "report")
+    assert not any("was changed by" in w.value for w in at.warning)
+
+
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_a_note_refused_after_another_users_change_is_shown_not_dropped(start, store, demo_top_gene):
+    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
+    clinician = store.add_user("cleo", "clinician-password", Role.CLINICIAN, "Cleo Clinician", None)
+    at = goto(start(user=analyst), "cases")
+    button(at, "register_open_case").click().run()
+    goto(at, "gene")
+    store.add_phenotype_term("demo_nicu_trio", "HP:0001250", "Seizure", clinician,
+                             store.case("demo_nicu_trio").row_version)
+    at.text_input(key=f"note_{demo_top_gene}").input("check parental mosaicism")
+    next(b for b in at.button if "note_form_" + demo_top_gene in b.form_id).click().run()
+    assert "changed by cleo" in at.error[0].value
+    assert any("not saved: check parental mosaicism" in c.value for c in at.caption)
+    at.text_input(key=f"note_{demo_top_gene}").input("check parental mosaicism")
+    next(b for b in at.button if "note_form_" + demo_top_gene in b.form_id).click().run()
+    assert [n.text for n in store.notes("demo_nicu_trio", Target.gene(demo_top_gene))] == ["check parental mosaicism"]

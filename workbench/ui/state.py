@@ -36,7 +36,9 @@ SESSION_KEYS = {
     "tags": "dict case_id -> {store.Target: tag} (session copy while the case is not stored)",
     "notes": "dict case_id -> {store.Target: [(author, when, text)]} (session copy, idem)",
     "case_id": "the open case's id, read by the Report, Sign-out and History pages",
-    "seen_versions": "dict case_id -> case version last seen (optimistic locking with the store)",
+    "seen_versions": "dict case_id -> case version the edit pages (Phenotype, Gene detail, Candidates) last saw: "
+                     "sent with each write (optimistic locking); a conflict adopts the stored version",
+    "report_seen_versions": "dict case_id -> case version the Report/Sign-out view shows (warns when stale until Reload)",
     "user": "workbench.store.User logged in (Log in page); None = not logged in",
     "store": "optional CaseStore override (tests); default shared_store()",
     "report_candidates": "optional override (tests) of the genes the Report page offers; default report_candidates()",
@@ -291,19 +293,40 @@ def stored(case: CaseFiles | None = None) -> bool:
 
 
 def _write(action, *args, **kwargs) -> bool:
-    """One store write with the case version this session last saw; a conflict or a refusal is
-    shown as the store words it (nobody's edit is silently overwritten)."""
-    from workbench.store import PermissionDenied, StoreError
+    """One store write with the case version this session's edit pages last saw.
+
+    A refusal is shown as the store words it. On a conflict (someone else changed the case) nothing
+    is overwritten: this session adopts the stored version, since the edit pages re-read the store
+    on every run and so now show the latest state, and the user redoes the edit if still wanted.
+    """
+    from workbench.store import ConflictError, PermissionDenied, StoreError
 
     case_id = current_case().case_id
     seen = st.session_state.setdefault("seen_versions", {})
     expected = seen.get(case_id) or store().case(case_id).row_version
     try:
-        seen[case_id] = action(case_id, *args, actor=user(), expected_version=expected, **kwargs)
+        saved_version = action(case_id, *args, actor=user(), expected_version=expected, **kwargs)
+    except ConflictError as problem:
+        seen[case_id] = store().case(case_id).row_version
+        st.error(f"{problem} The page now shows the latest version of the case: redo your edit if you still want it.")
+        return False
     except (StoreError, PermissionDenied) as problem:
         st.error(str(problem))
         return False
+    saved_own_write(case_id, expected, saved_version)
     return True
+
+
+VERSION_MARKERS = ("seen_versions", "report_seen_versions")
+
+
+def saved_own_write(case_id: str, before: int, after: int) -> None:
+    """This session's own write moved the case from version ``before`` to ``after``: each version
+    marker (edit pages, Report/Sign-out view) that was up to date stays so; a stale one stays stale."""
+    for key in VERSION_MARKERS:
+        markers = st.session_state.setdefault(key, {})
+        if markers.get(case_id, before) == before:
+            markers[case_id] = after
 
 
 def register(case: CaseFiles) -> str | None:
@@ -340,21 +363,23 @@ def profile(case: CaseFiles | None = None) -> PhenotypeProfile:
     return st.session_state.setdefault("profiles", {}).get(case.case_id, case.initial_profile)
 
 
-def set_profile(new: PhenotypeProfile, case: CaseFiles | None = None) -> None:
+def set_profile(new: PhenotypeProfile, case: CaseFiles | None = None) -> bool:
+    """Record the phenotype; False when the store refused a change (the message is shown)."""
     case = case or current_case()
     if not stored(case):
         st.session_state.setdefault("profiles", {})[case.case_id] = new
-        return
+        return True
     old = store().profile(case.case_id)
     status = {t: False for t in new.observed} | {t: True for t in new.excluded}
     before = {t: False for t in old.observed} | {t: True for t in old.excluded}
     for term_id in before.keys() - status.keys():
         if not _write(store().remove_phenotype_term, term_id):
-            return
+            return False
     for term_id, excluded in status.items():
         if before.get(term_id) != excluded:
             if not _write(store().add_phenotype_term, term_id, term_label(term_id), excluded=excluded):
-                return
+                return False
+    return True
 
 
 def _target(kind: str, target_id: str):
@@ -375,14 +400,16 @@ def tag(kind: str, target_id: str) -> str | None:
     return tags().get(_target(kind, target_id))
 
 
-def set_tag(kind: str, target_id: str, value: str | None) -> None:
+def set_tag(kind: str, target_id: str, value: str | None) -> bool:
+    """Tag (or untag, value None) a gene or variant; False when the store refused (the message is shown)."""
     target = _target(kind, target_id)
     if stored():
-        _write(store().set_tag, target, Tag(value) if value else None)
-    elif value:
+        return _write(store().set_tag, target, Tag(value) if value else None)
+    if value:
         tags()[target] = value
     else:
         tags().pop(target, None)
+    return True
 
 
 def notes(kind: str, target_id: str) -> list[tuple[str, datetime, str]]:
@@ -394,12 +421,13 @@ def notes(kind: str, target_id: str) -> list[tuple[str, datetime, str]]:
     return st.session_state.setdefault("notes", {}).setdefault(case.case_id, {}).get(target, [])
 
 
-def add_note(kind: str, target_id: str, text: str) -> None:
+def add_note(kind: str, target_id: str, text: str) -> bool:
+    """Add a note; False when the store refused it (the message is shown)."""
     if not text.strip():
-        return
+        return True
     target = _target(kind, target_id)
     if stored():
-        _write(store().add_note, target, text.strip())
-    else:
-        case_notes = st.session_state.setdefault("notes", {}).setdefault(current_case().case_id, {})
-        case_notes.setdefault(target, []).append(("this session", datetime.now(), text.strip()))
+        return _write(store().add_note, target, text.strip())
+    case_notes = st.session_state.setdefault("notes", {}).setdefault(current_case().case_id, {})
+    case_notes.setdefault(target, []).append(("this session", datetime.now(), text.strip()))
+    return True

@@ -37,22 +37,26 @@ layout.provenance(ranking)
 
 
 
+def retag(kind: str, target_id: str, key: str) -> None:
+    """Save the tag the user chose, once (a callback: a later run never re-sends a refused choice)."""
+    state.set_tag(kind, target_id, st.session_state[key] or None)
+
+
 def curation(kind: str, target_id: str, where) -> None:
     """Tag and notes of one gene or variant (kept in the case store once the case is registered)."""
     left, right = where.columns([1, 3])
-    current = state.tag(kind, target_id) or ""
-    options = ["", *state.TAGS]
-    chosen = left.selectbox("Tag", options, index=options.index(current), key=f"tag_{target_id}",
-                            format_func=lambda t: t or "no tag")
-    if chosen != current:
-        state.set_tag(kind, target_id, chosen or None)
+    key = f"tag_{target_id}"
+    st.session_state[key] = state.tag(kind, target_id) or ""  # the stored tag, even if someone else set it
+    left.selectbox("Tag", ["", *state.TAGS], key=key, format_func=lambda t: t or "no tag",
+                   on_change=retag, args=(kind, target_id, key))
     for author, when, text in state.notes(kind, target_id):
         right.caption(f"{author}, {when:%Y-%m-%d %H:%M}: {text}")
     with right.form(f"note_form_{target_id}", clear_on_submit=True, border=False):
         text = st.text_input("Add a note", key=f"note_{target_id}")
         if st.form_submit_button("Save note"):
-            state.add_note(kind, target_id, text)
-            st.rerun()
+            if state.add_note(kind, target_id, text):
+                st.rerun()
+            st.caption(f"Your note, not saved: {text}")
 
 
 curation("gene", symbol, st.container())

@@ -15,17 +15,17 @@ def label(term_id: str) -> str:
     return term.label if term else "unknown term"
 
 
-def update(observed: list[str], excluded: list[str]) -> None:
-    state.set_profile(PhenotypeProfile(tuple(dict.fromkeys(observed)), tuple(dict.fromkeys(excluded))), case)
+def update(observed: list[str], excluded: list[str]) -> bool:
+    return state.set_profile(PhenotypeProfile(tuple(dict.fromkeys(observed)), tuple(dict.fromkeys(excluded))), case)
 
 
-def add(term_id: str, excluded: bool) -> None:
+def add(term_id: str, excluded: bool) -> bool:
     """Record a term as observed or excluded (moving it if it was recorded the other way)."""
     current = state.profile(case)
     observed = [t for t in current.observed if t != term_id]
     not_seen = [t for t in current.excluded if t != term_id]
     (not_seen if excluded else observed).append(term_id)
-    update(observed, not_seen)
+    return update(observed, not_seen)
 
 
 def remove_term(term_id: str) -> None:
@@ -34,9 +34,9 @@ def remove_term(term_id: str) -> None:
 
 
 def settle(suggestion, accepted: bool) -> None:
-    """Confirm (record) or reject a note suggestion; either way it leaves the list."""
-    if accepted:
-        add(suggestion.term.id, suggestion.excluded)
+    """Confirm (record) or reject a note suggestion; it leaves the list unless the store refused it."""
+    if accepted and not add(suggestion.term.id, suggestion.excluded):
+        return
     st.session_state["note_suggestions"].remove(suggestion)
 
 

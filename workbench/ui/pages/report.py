@@ -5,8 +5,10 @@ Session state:
     "case_id"            the stored case to report on; if absent, the triage case "case" (a
                          workbench.ui.state.CaseFiles) is used and can be registered from here
     "store"              optional CaseStore (default: shared_store())
-    "seen_versions"      dict case_id -> the case version this user's screen shows; every save
-                         sends it, so an edit made meanwhile by someone else is refused, not lost
+    "report_seen_versions"  dict case_id -> the case version this draft view shows (kept apart from the
+                         edit pages' "seen_versions", which adopt a newer version after a conflict); every
+                         save sends it, so an edit made meanwhile by someone else is refused, not lost,
+                         and the view warns it is stale until Reload
     "report_candidates"  optional sequence of ranked genes to choose variants from: objects with
                          .gene_symbol, .mode (InheritanceMode | None), .variants (tuple[Variant]),
                          .disease (Disease | None) -- e.g. ranking.genes[:20]. Without it, the triage
@@ -45,14 +47,15 @@ except NotFoundError:
     st.stop()
 st.session_state["case_id"] = case_id
 
-seen_versions = st.session_state.setdefault("seen_versions", {})
+seen_versions = st.session_state.setdefault("report_seen_versions", {})
 seen = seen_versions.setdefault(case_id, case.row_version)
 
 
 def saved(action, *args, **kwargs) -> bool:
     """Run one store write with the version this screen shows; show conflicts and refusals plainly."""
+    expected = seen_versions[case_id]
     try:
-        seen_versions[case_id] = action(*args, actor=user, expected_version=seen_versions[case_id], **kwargs)
+        state.saved_own_write(case_id, expected, action(*args, actor=user, expected_version=expected, **kwargs))
     except (ConflictError, StoreError, PermissionDenied, ValueError) as problem:
         st.error(str(problem))
         return False

@@ -4,8 +4,9 @@ Session state:
     "user"           workbench.store.User (only a director may sign; others see the draft read-only)
     "case_id"        the stored case (else the triage case "case".case_id)
     "store"          optional CaseStore (default: shared_store())
-    "seen_versions"  dict case_id -> case version shown (shared with the Report page): signing a
-                     draft someone changed after this screen was drawn is refused
+    "report_seen_versions"  dict case_id -> case version shown (shared with the Report page, apart from
+                     the edit pages' "seen_versions"): signing a draft someone changed after this
+                     screen was drawn is refused
 """
 import streamlit as st
 
@@ -17,7 +18,7 @@ store = state.store()
 st.title("Sign-out")
 user = layout.logged_in_user("to sign out reports")
 case = layout.stored_case(store)
-seen_versions = st.session_state.setdefault("seen_versions", {})
+seen_versions = st.session_state.setdefault("report_seen_versions", {})
 seen = seen_versions.setdefault(case.case_id, case.row_version)
 
 report = store.report(case.case_id)
@@ -71,6 +72,6 @@ if st.button(f"Sign out report version {report.version}", key="sign_out", type="
     except (ConflictError, StoreError, PermissionDenied) as problem:
         st.error(str(problem))
     else:
-        seen_versions[case.case_id] = store.case(case.case_id).row_version
+        state.saved_own_write(case.case_id, seen, store.case(case.case_id).row_version)
         st.session_state["signed_message"] = f"Report version {signed.version} signed."
         st.rerun()
