@@ -43,7 +43,8 @@ SESSION_KEYS = {
     "store": "optional CaseStore override (tests); default shared_store()",
     "report_candidates": "optional override (tests) of the genes the Report page offers; default report_candidates()",
     "note_suggestions": "list of textmining.Suggestion awaiting confirm/reject",
-    "stored_this_run": "dict (username, case_id) -> stored(): the store is asked once per run (reset by app.py)",
+    "stored_this_run": "dict (what, username, case_id) -> the store's answer this run for stored(), profile(), "
+                       "tags(): asked once per run (reset by app.py, dropped by this session's writes)",
 }
 
 
@@ -264,32 +265,46 @@ def user():
 
 def start_run() -> None:
     """Called by the router at the top of every run: what this run learns of the store starts afresh
-    (another session may register a case between two runs)."""
+    (another session may register a case or edit it between two runs)."""
     st.session_state["stored_this_run"] = {}
 
 
-def stored(case: CaseFiles | None = None) -> bool:
-    """True when a user is logged in and this case is registered in the store: edits persist.
+def _once_per_run(what: str, case_id: str, ask: Callable[[], object]):
+    """The store's answer to ``ask`` about the case, asked once per run (pages, sidebar and ranking
+    ask several times); a page run on its own, without the router, asks every time."""
+    known = st.session_state.get("stored_this_run")
+    key = (what, user().username, case_id)
+    if known is not None and key in known:
+        return known[key]
+    answer = ask()
+    if known is not None:
+        known[key] = answer
+    return answer
 
-    Asked of the store once per run (a page asks several times); a page run on its own, without
-    the router, asks every time.
-    """
+
+def _forget_this_run(case_id: str) -> None:
+    """After a write to the case, this run reads its phenotype and tags afresh (and so shows the change)."""
+    known = st.session_state.get("stored_this_run") or {}
+    for key in [k for k in known if k[0] != "stored" and k[2] == case_id]:
+        del known[key]
+
+
+def stored(case: CaseFiles | None = None) -> bool:
+    """True when a user is logged in and this case is registered in the store: edits persist."""
     from workbench.store import NotFoundError
 
     if user() is None:
         return False
-    key = (user().username, (case or current_case()).case_id)
-    known = st.session_state.get("stored_this_run")
-    if known is not None and key in known:
-        return known[key]
-    try:
-        store().case(key[1])
-        answer = True
-    except NotFoundError:
-        answer = False
-    if known is not None:
-        known[key] = answer
-    return answer
+
+    def registered() -> bool:
+        try:
+            store().case(case_id)
+        except NotFoundError:
+            return False
+        return True
+
+    case_id = (case or current_case()).case_id
+    return _once_per_run("stored", case_id, registered)
 
 
 def _write(action, *args, **kwargs) -> bool:
@@ -304,6 +319,7 @@ def _write(action, *args, **kwargs) -> bool:
     case_id = current_case().case_id
     seen = st.session_state.setdefault("seen_versions", {})
     expected = seen.get(case_id) or store().case(case_id).row_version
+    _forget_this_run(case_id)
     try:
         saved_version = action(case_id, *args, actor=user(), expected_version=expected, **kwargs)
     except ConflictError as problem:
@@ -345,7 +361,7 @@ def register(case: CaseFiles) -> str | None:
     except (InputError, StoreError, PermissionDenied) as problem:  # e.g. the PED changed since it was read
         return str(problem)
     st.session_state.setdefault("seen_versions", {})[case.case_id] = registered.row_version
-    st.session_state.get("stored_this_run", {})[(user().username, case.case_id)] = True
+    st.session_state.get("stored_this_run", {})[("stored", user().username, case.case_id)] = True
     return None
 
 
@@ -359,7 +375,7 @@ def case_from_store(registered: Case) -> CaseFiles:
 def profile(case: CaseFiles | None = None) -> PhenotypeProfile:
     case = case or current_case()
     if stored(case):
-        return store().profile(case.case_id)
+        return _once_per_run("profile", case.case_id, lambda: store().profile(case.case_id))
     return st.session_state.setdefault("profiles", {}).get(case.case_id, case.initial_profile)
 
 
@@ -369,7 +385,7 @@ def set_profile(new: PhenotypeProfile, case: CaseFiles | None = None) -> bool:
     if not stored(case):
         st.session_state.setdefault("profiles", {})[case.case_id] = new
         return True
-    old = store().profile(case.case_id)
+    old = profile(case)
     status = {t: False for t in new.observed} | {t: True for t in new.excluded}
     before = {t: False for t in old.observed} | {t: True for t in old.excluded}
     for term_id in before.keys() - status.keys():
@@ -392,7 +408,8 @@ def tags(case: CaseFiles | None = None) -> dict:
     """Target -> tag value ("candidate", "excluded", "reported") for the case."""
     case = case or current_case()
     if stored(case):
-        return {target: entry.tag.value for target, entry in store().tags(case.case_id).items()}
+        return _once_per_run("tags", case.case_id, lambda: {target: entry.tag.value
+                                                            for target, entry in store().tags(case.case_id).items()})
     return st.session_state.setdefault("tags", {}).setdefault(case.case_id, {})
 
 
