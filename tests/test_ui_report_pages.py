@@ -226,3 +226,40 @@ def test_sign_out_warns_when_classifications_changed_after_the_draft(store):
     at = page("signout", store, "director", case_id="FAM-1-1")
     assert "changed after this draft was saved" in at.warning[0].value
 
+
+
+def test_history_offers_every_download_and_builds_each_version_pdf_once(store, monkeypatch):
+    import json
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    import workbench.report.pdf
+    from workbench.ui.state import exported_report
+
+    draft(store)
+    director = store.authenticate("director", "director-password")
+    analyst = store.authenticate("analyst", "analyst-password")
+    for reason in ("parental sample re-tested", "phenotype revised"):
+        store.sign_out("FAM-1-1", director, store.case("FAM-1-1").row_version)
+        store.start_amendment("FAM-1-1", reason, analyst, store.case("FAM-1-1").row_version)
+    exported_report.clear()  # another test may have exported the same content
+    built = []
+    real_pdf = workbench.report.pdf.render_pdf
+    monkeypatch.setattr(workbench.report.pdf, "render_pdf", lambda content: built.append(content) or real_pdf(content))
+    deferred = {}
+    real_add = MediaFileManager.add_deferred
+    monkeypatch.setattr(MediaFileManager, "add_deferred", lambda self, data, mime, coordinates, **kw:
+                        deferred.setdefault(kw["file_name"], data) and real_add(self, data, mime, coordinates, **kw))
+
+    at = page("history", store, "clinician", case_id="FAM-1-1")
+    assert {b.key for b in at.download_button} == {f"history_{v}_{fmt}" for v in (1, 2, 3)
+                                                   for fmt in ("pdf", "fhir", "phenopacket")}
+    assert built == []  # a run builds nothing: a file is made when its button is clicked
+    files = {name: make() for name, make in deferred.items()}
+    assert len(files) == 9 and files["FAM-1-1-v3-DRAFT.pdf"].startswith(b"%PDF")
+    bundle = json.loads(files["FAM-1-1-v1.fhir.json"])
+    report = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "DiagnosticReport")
+    assert report["presentedForm"][0]["contentType"] == "application/pdf"
+    assert len(built) == 3  # one PDF per version, shared by its PDF and FHIR downloads
+    at.run()
+    assert {name: make() for name, make in deferred.items()} == files and len(built) == 3

@@ -24,17 +24,22 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
-def render(content: ReportContent, fmt: str) -> bytes:
-    """One report version in one of FORMATS, as bytes (for downloads and files alike)."""
-    if fmt == "pdf":
+def render(content: ReportContent, fmt: str, pdf: bytes | None = None) -> bytes:
+    """One report version in one of FORMATS, as bytes (for downloads and files alike).
+
+    ``pdf``: this content's PDF when the caller already has it, so the FHIR export (which embeds
+    it) does not build it again.
+    """
+    if fmt in ("pdf", "fhir") and pdf is None:
         from workbench.report.pdf import render_pdf
 
-        return render_pdf(content)
+        pdf = render_pdf(content)
+    if fmt == "pdf":
+        return pdf
     if fmt == "fhir":  # with the PDF as the report's presented form, for the hospital record
         from workbench.report.fhir import fhir_json
-        from workbench.report.pdf import render_pdf
 
-        return fhir_json(content, pdf=render_pdf(content)).encode()
+        return fhir_json(content, pdf=pdf).encode()
     if fmt == "phenopacket":
         from workbench.report.phenopacket import phenopacket_json
 

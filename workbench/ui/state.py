@@ -158,6 +158,22 @@ def ranking(case: CaseFiles, profile: PhenotypeProfile):
     return analysis(case).rank(profile)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def exported_report(content_json: str, fmt: str) -> bytes:
+    """A report version in one of report.FORMATS, keyed by its content: a saved version's content never
+    changes (a signed one is immutable), so each is built once per server; FHIR embeds the cached PDF."""
+    from workbench.report import ReportContent, render
+
+    pdf = exported_report(content_json, "pdf") if fmt == "fhir" else None
+    return render(ReportContent.from_json(content_json), fmt, pdf=pdf)
+
+
+def report_download(content, fmt: str) -> Callable[[], bytes]:
+    """A download button's data, built only when the user clicks it (a page run builds no file)."""
+    content_json = content.to_json()
+    return lambda: exported_report(content_json, fmt)
+
+
 # -- cases -----------------------------------------------------------------------------------
 def case_from_folder(folder: Path) -> CaseFiles:
     """A case_data/ folder: case.ped, phenopacket.json (proband, phenotype, VCF uri relative to it)."""

@@ -9,7 +9,7 @@ import json
 
 import streamlit as st
 
-from workbench.report import FORMATS, render
+from workbench.report import FORMATS
 from workbench.ui import layout
 from workbench.ui import state as ui_state
 
@@ -41,7 +41,8 @@ for report in reversed(versions):
                     or "No reported variants.")
         for column, fmt in zip(st.columns(len(FORMATS)), FORMATS):
             suffix = FORMATS[fmt][0] if report.signed else f"-DRAFT{FORMATS[fmt][0]}"
-            column.download_button(fmt.upper() if fmt == "pdf" else fmt.capitalize(), render(report.content, fmt),
+            column.download_button(fmt.upper() if fmt == "pdf" else fmt.capitalize(),
+                                   ui_state.report_download(report.content, fmt),
                                    file_name=f"{case.case_id}-v{report.version}{suffix}", mime=FORMATS[fmt][1],
                                    key=f"history_{report.version}_{fmt}")
 

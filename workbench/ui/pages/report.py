@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from workbench.report import AcmgAssessment, AcmgEvidence, AppliedCriterion, Criterion, ReportedVariant, render
+from workbench.report import AcmgAssessment, AcmgEvidence, AppliedCriterion, Criterion, ReportedVariant
 from workbench.report.acmg import Direction, suggest_criteria
 from workbench.report.content import DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS
 from workbench.store import CaseStatus, ConflictError, NotFoundError, Permission, PermissionDenied, StoreError
@@ -187,7 +187,7 @@ if st.button("Save draft", key="save_draft", type="primary", disabled=not user.r
 if st.session_state.pop("report_saved", False):
     st.success("Draft saved.")
 if latest is not None:
-    st.download_button(f"Draft PDF (version {latest.version})", render(latest.content, "pdf"),
+    st.download_button(f"Draft PDF (version {latest.version})", state.report_download(latest.content, "pdf"),
                        file_name=f"{case_id}-v{latest.version}-DRAFT.pdf", mime="application/pdf",
                        key="draft_pdf")
     if case.status is CaseStatus.REPORT_DRAFTED:

@@ -10,7 +10,6 @@ Session state:
 """
 import streamlit as st
 
-from workbench.report import render
 from workbench.store import AuthenticationError, ConflictError, Permission, PermissionDenied, StoreError
 from workbench.ui import layout, state
 
@@ -41,7 +40,7 @@ st.dataframe([{"gene": r.gene_symbol, "variant": r.hgvs, "zygosity": r.zygosity.
              hide_index=True, key="signout_results")
 st.markdown("**Interpretation**")
 st.write(content.interpretation or "_(empty)_")
-st.download_button("PDF as it will be signed" if not report.signed else "Signed PDF", render(content, "pdf"),
+st.download_button("PDF as it will be signed" if not report.signed else "Signed PDF", state.report_download(content, "pdf"),
                    file_name=f"{case.case_id}-v{report.version}{'' if report.signed else '-DRAFT'}.pdf",
                    mime="application/pdf", key="signout_pdf")
 if report.signed:
