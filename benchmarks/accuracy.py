@@ -59,15 +59,21 @@ def gene_half(symbol: str) -> str:
     return "fit" if int(hashlib.sha1(symbol.encode()).hexdigest()[:8], 16) % 2 == 0 else "check"
 
 
-def manifest_for(folder: Path, genes: str) -> Path:
+def read_truths(folder: Path) -> dict[str, dict]:
+    """Each case's truth.json by case id, read once: the gene split and the scoring both need it."""
+    with open(folder / "manifest.tsv") as fh:
+        return {row["case_id"]: json.loads((folder / row["case_id"] / "truth.json").read_text())
+                for row in csv.DictReader(fh, delimiter="\t")}
+
+
+def manifest_for(folder: Path, genes: str, truths: dict[str, dict]) -> Path:
     """The case manifest, or a copy keeping only the cases whose true gene is in one half."""
     manifest = folder / "manifest.tsv"
     if genes == "all":
         return manifest
     with open(manifest) as fh:
         reader = csv.DictReader(fh, delimiter="\t")
-        rows = [row for row in reader
-                if gene_half(json.loads((folder / row["case_id"] / "truth.json").read_text())["gene"]) == genes]
+        rows = [row for row in reader if gene_half(truths[row["case_id"]]["gene"]) == genes]
         fields = reader.fieldnames
     subset = folder / f"manifest-{genes}.tsv"
     with open(subset, "w", newline="") as fh:
@@ -106,13 +112,12 @@ def summarise(label: str, ranks: list[int]) -> str:
     return f"  {label:<36} n={n:<4} {tops}  median={med}"
 
 
-def score(manifest: Path, outdir: Path, kb) -> dict[str, list[int]]:
-    folder = manifest.parent
+def score(manifest: Path, outdir: Path, kb, truths: dict[str, dict]) -> dict[str, list[int]]:
     groups: dict[str, list[int]] = defaultdict(list)
     with open(manifest) as fh:
         case_ids = [row["case_id"] for row in csv.DictReader(fh, delimiter="\t")]
     for case_id in case_ids:
-        truth = json.loads((folder / case_id / "truth.json").read_text())
+        truth = truths[case_id]
         gene = kb.genes.lookup(truth["gene"])
         symbols = {truth["gene"]} | ({gene.symbol} if gene else set())
         known = bool(gene and kb.diseases_for_gene(gene.hgnc_id))
@@ -143,10 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"knowledge: {kb.version}")
     for regime in args.regimes.split(","):
         folder = generate(regime, args.n, args.seed)
-        manifest = manifest_for(folder, args.genes)
+        truths = read_truths(folder)
+        manifest = manifest_for(folder, args.genes, truths)
         outdir = folder / "ranked"
         seconds = run_manifest(manifest, outdir)
-        groups = score(manifest, outdir, kb)
+        groups = score(manifest, outdir, kb, truths)
         n = len(groups["all"])
         print(f"\n[{regime}] {n} cases ({args.genes} genes), seed {args.seed}: {seconds:.1f} s in one process "
               f"({seconds / max(n, 1):.3f} s per case including the knowledge load)")
