@@ -19,6 +19,9 @@ from typing import Iterator
 
 import pytest
 
+from workbench.model import Sample, Sex, Trio
+from workbench.store import Role, open_store
+
 
 def _postgres_bin() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
@@ -101,3 +104,19 @@ def simulated_cases(tmp_path_factory) -> Path:
     subprocess.run(["python3", str(BENCHMARK / "simtrio.py"), "cases", str(BENCHMARK / "cases_dev.jsonl.gz"),
                     str(cases), "--limit", "3", "--seed", "7"], check=True, capture_output=True)
     return cases
+
+
+@pytest.fixture
+def role_store(tmp_path: Path):
+    """A SQLite store with one user per role (username = role, password = "<role>-password") and one
+    registered trio case."""
+    store = open_store(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    for role in Role:
+        store.add_user(role.value, f"{role.value}-password", role, f"Dr {role.value.title()}", None)
+    vcf = tmp_path / "family.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n")
+    trio = Trio(Sample("NB-1", "FAM-1", Sex.FEMALE), Sample("DAD-1", "FAM-1", Sex.MALE),
+                Sample("MUM-1", "FAM-1", Sex.FEMALE))
+    store.create_case(trio, vcf, "HPO 2025-01-16", store.authenticate("analyst", "analyst-password"))
+    yield store
+    store.close()

@@ -263,16 +263,23 @@ def test_files_on_the_server_are_analysed_in_place_and_bad_paths_refused(start):
     assert at.session_state["case"].vcfs == (str(demo / "case.vcf.gz"),)
 
 
-@pytest.mark.usefixtures("fast_password_hashing")
-def test_a_tag_edit_refused_after_another_users_change_leaves_the_session_able_to_edit(start, store, demo_top_gene):
+def gene_page_after_another_users_change(start, store) -> AppTest:
+    """Analyst A registers the demo case, sees its Report and opens Gene detail; clinician B then
+    adds a phenotype term, so A's next write carries a stale case version."""
     analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
     clinician = store.add_user("cleo", "clinician-password", Role.CLINICIAN, "Cleo Clinician", None)
     at = goto(start(user=analyst), "cases")
     button(at, "register_open_case").click().run()
-    goto(at, "report")  # the draft view A has seen
+    goto(at, "report")
     goto(at, "gene")
     store.add_phenotype_term("demo_nicu_trio", "HP:0001250", "Seizure", clinician,
-                             store.case("demo_nicu_trio").row_version)  # user B, meanwhile
+                             store.case("demo_nicu_trio").row_version)
+    return at
+
+
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_a_tag_edit_refused_after_another_users_change_leaves_the_session_able_to_edit(start, store, demo_top_gene):
+    at = gene_page_after_another_users_change(start, store)
     at.selectbox(key=f"tag_{demo_top_gene}").set_value("candidate").run()
     assert "changed by cleo" in at.error[0].value and "latest version" in at.error[0].value
     assert Target.gene(demo_top_gene) not in store.tags("demo_nicu_trio")
@@ -303,13 +310,7 @@ def test_own_edits_do_not_make_the_report_view_stale(start, store, demo_top_gene
 
 @pytest.mark.usefixtures("fast_password_hashing")
 def test_a_note_refused_after_another_users_change_is_shown_not_dropped(start, store, demo_top_gene):
-    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
-    clinician = store.add_user("cleo", "clinician-password", Role.CLINICIAN, "Cleo Clinician", None)
-    at = goto(start(user=analyst), "cases")
-    button(at, "register_open_case").click().run()
-    goto(at, "gene")
-    store.add_phenotype_term("demo_nicu_trio", "HP:0001250", "Seizure", clinician,
-                             store.case("demo_nicu_trio").row_version)
+    at = gene_page_after_another_users_change(start, store)
     at.text_input(key=f"note_{demo_top_gene}").input("check parental mosaicism")
     next(b for b in at.button if "note_form_" + demo_top_gene in b.form_id).click().run()
     assert "changed by cleo" in at.error[0].value

@@ -8,8 +8,7 @@ from types import MappingProxyType
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench.model import (Call, Disease, GeneConsequence, Genotype, Impact, InheritanceMode, Sample, Sex, Trio,
-                             Variant)
+from workbench.model import Call, Disease, GeneConsequence, Genotype, Impact, InheritanceMode, Variant
 from workbench.report.acmg import AcmgAssessment, Classification
 from workbench.report.content import ReportedVariant
 from workbench.store import CaseStatus, Role, open_store
@@ -40,17 +39,8 @@ CANDIDATES = (RankedGeneLike("SCN2A", InheritanceMode.DE_NOVO, (VARIANT,),
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    store = open_store(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
-    for role in Role:
-        store.add_user(role.value, f"{role.value}-password", role, f"Dr {role.value.title()}", None)
-    vcf = tmp_path / "family.vcf"
-    vcf.write_text("##fileformat=VCFv4.2\n")
-    trio = Trio(Sample("NB-1", "FAM-1", Sex.FEMALE), Sample("DAD-1", "FAM-1", Sex.MALE),
-                Sample("MUM-1", "FAM-1", Sex.FEMALE))
-    store.create_case(trio, vcf, "HPO 2025-01-16", store.authenticate("analyst", "analyst-password"))
-    yield store
-    store.close()
+def store(role_store):
+    return role_store
 
 
 def page(name: str, store, user: str | None = None, **state) -> AppTest:

@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench.model import Sample, Sex, Trio
 from workbench.paths import data_dir
-from workbench.store import Role, open_store
 from workbench.store.casestore import default_database_url
 from workbench.ui.state import uploads_dir
 
@@ -26,16 +24,8 @@ def test_uploads_and_the_case_store_share_one_data_folder(monkeypatch, tmp_path)
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    store = open_store(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
-    store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
-    vcf = tmp_path / "family.vcf"
-    vcf.write_text("##fileformat=VCFv4.2\n")
-    trio = Trio(Sample("NB-1", "FAM-1", Sex.FEMALE), Sample("DAD-1", "FAM-1", Sex.MALE),
-                Sample("MUM-1", "FAM-1", Sex.FEMALE))
-    store.create_case(trio, vcf, "HPO 2025-01-16", store.authenticate("ana", "analyst-password"))
-    yield store
-    store.close()
+def store(role_store):
+    return role_store
 
 
 def one_run_of_edits() -> None:
@@ -67,7 +57,7 @@ def test_a_run_asks_the_store_for_phenotype_and_tags_once_and_sees_its_own_edits
                             asked.update([_name]) and None or _real(self, *a, **k))
     at = AppTest.from_function(one_run_of_edits, default_timeout=120)
     at.session_state["store"] = store
-    at.session_state["user"] = store.authenticate("ana", "analyst-password")
+    at.session_state["user"] = store.authenticate("analyst", "analyst-password")
     at.session_state["case"] = CaseFiles("FAM-1-1", ("family.vcf",), "family.ped")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
