@@ -242,3 +242,27 @@ def test_an_affected_parent_makes_the_inherited_dominant_hit_the_likelier_one():
 
     assert order(affected_parent=False) == ["DNGENE", "FAMGENE"]
     assert order(affected_parent=True) == ["FAMGENE", "DNGENE"]
+
+
+def test_an_affected_parent_weighs_against_a_recessive_explanation():
+    """Carrier parents of a recessive disease are healthy: a PED that marks a parent affected
+    points to a dominant disease the parent passed on, not to a homozygous background hit."""
+    dominant = _disease("dom", DiseaseInheritance.AUTOSOMAL_DOMINANT)
+    recessive = _disease("rec", DiseaseInheritance.AUTOSOMAL_RECESSIVE)
+    genes = [GeneCandidates("FAMGENE", "HGNC:2", (dominant,),
+                            ((InheritanceMode.DOMINANT_INHERITED, (_variant(200, "FAMGENE"),)),)),
+             GeneCandidates("HOMGENE", "HGNC:3", (recessive,),
+                            ((InheritanceMode.HOMOZYGOUS_RECESSIVE, (_variant(300, "HOMGENE"),)),))]
+    counts = {InheritanceMode.DOMINANT_INHERITED: 60, InheritanceMode.HOMOZYGOUS_RECESSIVE: 8}
+    homozygous_calls = (10, 0, 0, 0, 0, 0)  # a child with some autozygosity: absence from gnomAD weighs little
+
+    def order(affected_parent: bool) -> list[str]:
+        background = evidence.ModeBackground(counts, affected_parent=affected_parent,
+                                             homozygous_af_counts=homozygous_calls)
+        return [g.gene_symbol for g in rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test").genes]
+
+    assert order(affected_parent=False) == ["HOMGENE", "FAMGENE"]
+    assert order(affected_parent=True) == ["FAMGENE", "HOMGENE"]
+    background = evidence.ModeBackground(counts, affected_parent=True, homozygous_af_counts=homozygous_calls)
+    explained = rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test").genes[1].explanation
+    assert "carrier parents of a recessive disease are healthy" in explained.inheritance

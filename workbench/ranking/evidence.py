@@ -19,7 +19,8 @@ to a clinician as one readable sentence.
   balance or parental alt reads is far more often an artifact than a mutation.
 * Inheritance: ``P(the causal genotype looks like mode m | disease inheritance)`` from trio
   studies (severe dominant disease in newborns is mostly de novo, but mostly inherited when the
-  PED marks a parent affected; recessive disease is biallelic)
+  PED marks a parent affected, which also makes a recessive explanation less likely: carrier
+  parents are healthy; recessive disease is biallelic)
   divided by how often a non-causal gene shows mode m *in this very case* (the number of
   genes with a mode-m candidate over the number of protein-coding genes). The second term is
   an empirical-Bayes estimate from the case itself, so a duo with hundreds of unphased
@@ -184,6 +185,16 @@ _MODE_GIVEN_AFFECTED_PARENT: dict[str, dict[InheritanceMode, float]] = {
     "dominant": {_M.DE_NOVO: 0.1, _M.DOMINANT_INHERITED: 0.85, _M.REDUCED_PENETRANCE: 0.02},
     "x-linked": {_M.DOMINANT_INHERITED: 0.5},
 }
+# The affected parent is itself evidence about the inheritance (round clinical estimates): a
+# dominant disease comes from a parent who shows it in ~12% of newborn cases (the inherited
+# share above), and any parent is marked affected for an unrelated reason ~2% of the time; the
+# carrier parents of a recessive disease are healthy, so for a recessive explanation only that
+# 2% remains. P(a parent marked affected | recessive) / P(... | dominant) scales the recessive
+# modes; an X-linked or mitochondrial allele comes from a mother who may show the disease too,
+# so those keep the dominant share.
+_UNRELATED_AFFECTED_PARENT = 0.02
+_AFFECTED_PARENT_IF_DOMINANT = 0.12 + (1 - 0.12) * _UNRELATED_AFFECTED_PARENT
+_AFFECTED_PARENT_SHARE = {"recessive": _UNRELATED_AFFECTED_PARENT / _AFFECTED_PARENT_IF_DOMINANT}
 # A gene without a known disease (or a disease without a recorded inheritance): a mixture in
 # the proportions new Mendelian disease genes are found (mostly dominant de novo in NICU cohorts).
 _UNKNOWN_MIX = {"dominant": 0.55, "recessive": 0.35, "x-linked": 0.1}
@@ -218,10 +229,14 @@ def mode_probability(mode: InheritanceMode, groups: frozenset[str], family_kind:
     0.12
     >>> mode_probability(InheritanceMode.DOMINANT_INHERITED, frozenset({"dominant"}), affected_parent=True)
     0.85
+    >>> round(mode_probability(InheritanceMode.HOMOZYGOUS_RECESSIVE, frozenset({"recessive"}), affected_parent=True), 3)
+    0.065
     """
     def given(group: str) -> float:
-        table = _MODE_GIVEN_AFFECTED_PARENT.get(group, {}) if affected_parent else {}
-        return table.get(mode, _MODE_GIVEN_INHERITANCE[group].get(mode, 0.0))
+        if not affected_parent:
+            return _MODE_GIVEN_INHERITANCE[group].get(mode, 0.0)
+        share = _AFFECTED_PARENT_SHARE.get(group, 1.0)
+        return share * _MODE_GIVEN_AFFECTED_PARENT.get(group, {}).get(mode, _MODE_GIVEN_INHERITANCE[group].get(mode, 0.0))
 
     if not groups:
         p = sum(weight * given(g) for g, weight in _UNKNOWN_MIX.items())

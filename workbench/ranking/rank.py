@@ -221,9 +221,13 @@ def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: Phenoty
     groups = evidence.inheritance_groups(s.disease.inheritance) if s.disease else frozenset()
     expected = background.mode_probability(s.mode, groups)
     seen = background.genes_per_mode.get(s.mode, 0)
+    affected = ""
+    if background.affected_parent:
+        affected = " when a parent is affected"
+        if groups == {"recessive"}:
+            affected += " (weighted down: carrier parents of a recessive disease are healthy)"
     inheritance = (f"{s.mode.value}: seen in {expected:.0%} of causal genotypes for "
-                   f"{' / '.join(sorted(groups)) or 'a disease of unknown inheritance'}"
-                   f"{' when a parent is affected' if background.affected_parent else ''}; "
+                   f"{' / '.join(sorted(groups)) or 'a disease of unknown inheritance'}{affected}; "
                    f"{seen} gene(s) in this case show this pattern (LR 10^{s.inheritance:.1f}).")
     return Explanation(prior=prior, phenotype=pheno, variant=f"{s.variant_sentence} (LR 10^{s.variant:.1f}).",
                        inheritance=inheritance, term_source=term_source, variant_notes=s.variant_notes)
