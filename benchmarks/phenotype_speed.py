@@ -78,6 +78,33 @@ def main() -> None:
         print(f"  {scorer.name:20s} gene arrays {arrays[0] * 1000:5.0f} / {arrays[1] * 1000:5.0f} ms | "
               f"score_genes() {objects[0] * 1000:5.0f} / {objects[1] * 1000:5.0f} ms (floor 300 ms) | "
               f"+ explain top 20 {max(explain[1] - objects[1], 0) * 1000:5.0f} ms cpu")
+    search_per_keystroke(kb, args.repeats)
+
+
+# What a neonatologist types into the term box, one call per keystroke from the third on.
+TYPED = ("seizure", "respiratory distress", "a seizure", "s focal", "resp distress", "short l",
+         "h cardiomyopathy", "abnormal heart m", "d delay", "neonatal hypo")
+
+
+def search_per_keystroke(kb, repeats: int) -> None:
+    """Autocomplete latency: every prefix of TYPED; the one-word prefixes (a bisect on the sorted
+    keys) are the baseline the several-word ones (words in any order) are compared with."""
+    prefixes = [phrase[:k] for phrase in TYPED for k in range(3, len(phrase) + 1)]
+    single = [p for p in prefixes if " " not in p.strip()]
+    several = [p for p in prefixes if " " in p.strip()]
+    medians = {}
+    for name, queries in (("one word", single), ("several words", several)):
+        times = []
+        for _ in range(repeats):
+            for query in queries:
+                start = time.perf_counter()
+                kb.hpo.search(query)
+                times.append(time.perf_counter() - start)
+        medians[name] = statistics.median(times)
+        print(f"search per keystroke, {name:13s} ({len(queries):3d} prefixes): median {medians[name] * 1000:5.2f} ms, "
+              f"max {max(times) * 1000:5.1f} ms")
+    print(f"  several words / one word: {medians['several words'] / medians['one word']:.1f}x")
+
 
 if __name__ == "__main__":
     main()

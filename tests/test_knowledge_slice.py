@@ -93,6 +93,8 @@ def test_search_ranks_label_prefix_and_common_terms_first(kb):
     assert kb.hpo.search("partial")[0].id == "HP:0007359"
     assert kb.hpo.search("HP:0002306")[0].id == "HP:0001250"
     assert [t.id for t in kb.hpo.search("seizure foc")] == ["HP:0007359"]  # words in any order
+    assert [t.id for t in kb.hpo.search("f seizure")] == ["HP:0007359"]  # a one-letter word too
+    assert kb.hpo.search("s f") == []  # one-letter words alone: no scattered guesses
     assert kb.hpo.search("lens luxation") == []  # obsolete terms are not offered
     assert kb.hpo.search("   ") == []
 

@@ -248,12 +248,15 @@ class Ontology:
 
     def _add_scattered_word_matches(self, words: list[str], best: dict[int, tuple[int, int, int]]) -> None:
         """Ranks 6 (label) and 7 (synonym): every typed word starts some word of the text, in
-        any order ("resp distress", "seizure focal")."""
-        position = bisect.bisect_left(self._search_keys, (words[0],))
-        candidates = set()
-        while position < len(self._search_keys) and self._search_keys[position][0].startswith(words[0]):
-            candidates.add(self._search_keys[position][2])
-            position += 1
+        any order ("resp distress", "seizure focal"). Candidates come from the typed word with
+        the fewest index keys, so a one-letter word ("a seizure") does not scan a 26th of HPO;
+        one-letter words alone ("h c", a query still being typed) say too little to scatter on."""
+        ranges = [(bisect.bisect_left(self._search_keys, (w,)), bisect.bisect_left(self._search_keys, (w + "\uffff",)))
+                  for w in words if len(w) > 1]
+        if not ranges:
+            return
+        start, end = min(ranges, key=lambda r: r[1] - r[0])
+        candidates = {key[2] for key in self._search_keys[start:end]}
         for term_index in candidates - set(best):
             term = self._terms[term_index]
             for order, text in ((6, term.label), *((7, s) for s in term.synonyms)):
