@@ -230,7 +230,7 @@ def test_conflicting_edits_are_detected(store, people, case):
     analyst, clinician = people[Role.ANALYST], people[Role.CLINICIAN]
     seen_by_both = store.case(case.case_id).row_version
     store.add_phenotype_term(case.case_id, "HP:0001250", "Seizure", clinician, seen_by_both)
-    with pytest.raises(ConflictError, match=r"case FAM-7-1 was changed by clinician at .* UTC; reload") as caught:
+    with pytest.raises(ConflictError, match=r"case FAM-7-1 was changed by clinician at .* UTC since it was read; this change was not saved") as caught:
         store.save_reported_variant(case.case_id, SCN2A, analyst, seen_by_both)
     assert caught.value.changed_by == "clinician"
     assert store.reported_variants(case.case_id) == ()

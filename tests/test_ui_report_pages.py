@@ -122,7 +122,7 @@ def test_report_page_refuses_a_stale_save_and_names_who_changed_the_case(store):
     store.add_phenotype_term("FAM-1-1", "HP:0001250", "Seizure", clinician, store.case("FAM-1-1").row_version)
     at.text_area(key="interpretation_FAM-1-1").input("Written while someone else edited.")
     at.button(key="save_draft").click().run()
-    assert "case FAM-1-1 was changed by clinician at" in at.error[0].value and "reload" in at.error[0].value
+    assert "case FAM-1-1 was changed by clinician at" in at.error[0].value and "Reload" in at.error[0].value
     assert store.report("FAM-1-1") is None
     at.run()  # any later look at the page says so before a save is tried
     assert "was changed by clinician" in at.warning[0].value

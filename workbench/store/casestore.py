@@ -56,7 +56,7 @@ class ConflictError(StoreError):
     def __init__(self, case_id: str, changed_by: str, changed_at: datetime) -> None:
         self.case_id, self.changed_by, self.changed_at = case_id, changed_by, changed_at
         super().__init__(f"case {case_id} was changed by {changed_by} at "
-                         f"{changed_at:%Y-%m-%d %H:%M:%S} UTC; reload")
+                         f"{changed_at:%Y-%m-%d %H:%M:%S} UTC since it was read; this change was not saved.")
 
 
 class ImmutableReportError(StoreError):

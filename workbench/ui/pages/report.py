@@ -56,7 +56,10 @@ def saved(action, *args, **kwargs) -> bool:
     expected = seen_versions[case_id]
     try:
         state.saved_own_write(case_id, expected, action(*args, actor=user, expected_version=expected, **kwargs))
-    except (ConflictError, StoreError, PermissionDenied, ValueError) as problem:
+    except ConflictError as problem:
+        st.error(f"{problem} Check the change below, press Reload, then save again.")
+        return False
+    except (StoreError, PermissionDenied, ValueError) as problem:
         st.error(str(problem))
         return False
     return True
