@@ -231,28 +231,30 @@ class Ontology:
         if not key:
             return []
         best: dict[int, tuple[int, int, int]] = {}
-        position = bisect.bisect_left(self._search_keys, (key,))
-        while position < len(self._search_keys) and self._search_keys[position][0].startswith(key):
-            entry, rank, term_index = self._search_keys[position]
+        start, end = self._prefix_range(key)
+        for entry, rank, term_index in self._search_keys[start:end]:
             # exact label 0, exact synonym 1, label prefix 2, label word prefix 3, synonym prefix 4, synonym word prefix 5
             order = rank if entry == key and rank <= 1 else {0: 2, 2: 3, 1: 4, 3: 5}[rank]
             sort_key = (order, -int(self.disease_counts[term_index]), len(self._terms[term_index].label))
             if term_index not in best or sort_key < best[term_index]:
                 best[term_index] = sort_key
-            position += 1
         words = key.split()
         if len(best) < limit and len(words) > 1:
             self._add_scattered_word_matches(words, best)
         ranked = sorted(best, key=lambda i: (best[i], self._terms[i].id))
         return [self._terms[i] for i in ranked[:limit]]
 
+    def _prefix_range(self, prefix: str) -> tuple[int, int]:
+        """The slice of the sorted search keys whose text starts with ``prefix`` (two bisections)."""
+        return (bisect.bisect_left(self._search_keys, (prefix,)),
+                bisect.bisect_left(self._search_keys, (prefix + "\uffff",)))
+
     def _add_scattered_word_matches(self, words: list[str], best: dict[int, tuple[int, int, int]]) -> None:
         """Ranks 6 (label) and 7 (synonym): every typed word starts some word of the text, in
         any order ("resp distress", "seizure focal"). Candidates come from the typed word with
         the fewest index keys, so a one-letter word ("a seizure") does not scan a 26th of HPO;
         one-letter words alone ("h c", a query still being typed) say too little to scatter on."""
-        ranges = [(bisect.bisect_left(self._search_keys, (w,)), bisect.bisect_left(self._search_keys, (w + "\uffff",)))
-                  for w in words if len(w) > 1]
+        ranges = [self._prefix_range(w) for w in words if len(w) > 1]
         if not ranges:
             return
         start, end = min(ranges, key=lambda r: r[1] - r[0])
