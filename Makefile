@@ -12,7 +12,7 @@ install:
 # bcftools/tabix for VCF fixtures and benchmarks, poppler for reading PDFs back.
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v bcftools >/dev/null || ! command -v tabix >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v pdftotext >/dev/null; then \
-		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver postgresql bcftools tabix poppler-utils >/dev/null; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver postgresql bcftools tabix poppler-utils >/dev/null; \
 	fi
 
 test: system-deps install
