@@ -64,7 +64,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
-from workbench.model import Disease, Gene, GeneConsequence, InheritanceMode, Trio, Variant
+from workbench.model import Disease, Gene, InheritanceMode, Trio, Variant
 from workbench.ranking import evidence
 from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
 
