@@ -193,7 +193,8 @@ _MODE_GIVEN_AFFECTED_PARENT: dict[str, dict[InheritanceMode, float]] = {
 # modes; an X-linked or mitochondrial allele comes from a mother who may show the disease too,
 # so those keep the dominant share.
 _UNRELATED_AFFECTED_PARENT = 0.02
-_AFFECTED_PARENT_IF_DOMINANT = 0.12 + (1 - 0.12) * _UNRELATED_AFFECTED_PARENT
+_INHERITED_IF_DOMINANT = _MODE_GIVEN_INHERITANCE["dominant"][_M.DOMINANT_INHERITED]
+_AFFECTED_PARENT_IF_DOMINANT = _INHERITED_IF_DOMINANT + (1 - _INHERITED_IF_DOMINANT) * _UNRELATED_AFFECTED_PARENT
 _AFFECTED_PARENT_SHARE = {"recessive": _UNRELATED_AFFECTED_PARENT / _AFFECTED_PARENT_IF_DOMINANT}
 # A gene without a known disease (or a disease without a recorded inheritance): a mixture in
 # the proportions new Mendelian disease genes are found (mostly dominant de novo in NICU cohorts).
