@@ -130,3 +130,83 @@ def test_malformed_source_names_the_file(tmp_path, monkeypatch):
     (folder / "phenotype.hpoa").write_text("#only a comment\nwrong\theader\n")
     with pytest.raises(SourceError, match="phenotype.hpoa: line 2: header lacks"):
         load_knowledge(folder)
+
+
+_ORPHANET_ROWS = (
+    "ORPHA:200003\tDisease C (Orphanet)\t\tHP:0000545\tORPHA:200003\tTAS\t\tHP:0040281\t\t\tP\tORPHA:orphadata\n"
+    "ORPHA:200009\tDisease without a twin\t\tHP:0001083\tORPHA:200009\tTAS\t\t\t\t\tP\tORPHA:orphadata\n"
+)
+_MONDO_SSSOM = (
+    "# curie_map:\n#   MONDO: http://purl.obolibrary.org/obo/MONDO_\n"
+    "subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\tmapping_justification\n"
+    "MONDO:0000003\tdisease c\tskos:exactMatch\tOMIM:100003\tdisease c\tsemapv:UnspecifiedMatching\n"
+    "MONDO:0000003\tdisease c\tskos:exactMatch\tOrphanet:200003\tDisease C\tsemapv:UnspecifiedMatching\n"
+    "MONDO:0000009\tdisease x\tskos:broadMatch\tOMIM:100001\tdisease a\tsemapv:UnspecifiedMatching\n"
+    "MONDO:0000009\tdisease x\tskos:exactMatch\tOrphanet:200009\tdisease x\tsemapv:UnspecifiedMatching\n"
+)
+
+
+def _slice_with_orphanet(tmp_path, monkeypatch, mondo: bool) -> Path:
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "knowledge"
+    shutil.copytree(SLICE, folder)
+    hpoa = folder / "phenotype.hpoa"
+    hpoa.write_text(hpoa.read_text() + _ORPHANET_ROWS)
+    if mondo:
+        (folder / "mondo.sssom.tsv").write_text(_MONDO_SSSOM)
+    return folder
+
+
+def test_an_orphanet_disease_takes_the_genes_of_the_omim_disease_mondo_calls_the_same(tmp_path, monkeypatch):
+    # genes_to_phenotype links only some Orphanet entries to genes; Mondo's exact match says
+    # ORPHA:200003 is OMIM:100003, so its own (often richer) annotations count for GENEA/GENEC too
+    kb = load_knowledge(_slice_with_orphanet(tmp_path, monkeypatch, mondo=True))
+    assert kb.diseases["ORPHA:200003"].gene_symbols == ("GENEA", "GENEC")
+    assert [d.id for d in kb.diseases_for_gene("GENEC")] == ["OMIM:100003", "ORPHA:200003"]
+    # only an exact match to a linked OMIM disease counts (a broad match does not)
+    assert kb.diseases["ORPHA:200009"].gene_symbols == ()
+    assert "Mondo" in kb.version
+
+
+def test_without_the_mondo_file_orphanet_twins_stay_unlinked_and_a_warning_says_so(tmp_path, monkeypatch):
+    kb = load_knowledge(_slice_with_orphanet(tmp_path, monkeypatch, mondo=False))
+    assert kb.diseases["ORPHA:200003"].gene_symbols == ()
+    assert any("mondo.sssom.tsv" in w and "Orphanet" in w for w in kb.warnings)
+    assert "Mondo" not in kb.version
+
+
+_CONSTRAINT = (
+    "gene\ttranscript\tcanonical\toe_lof_upper\tmis_z\tpLI\n"
+    "GENEA\tENST1\ttrue\t0.12\t4.5\t1.0\n"
+    "GENEA\tENST2\tfalse\t1.90\t-1.0\t0.0\n"
+    "OLDB\tENST3\ttrue\t1.30\tNaN\t0.0\n"
+    "NOTAGENE\tENST4\ttrue\t0.50\t1.0\t0.1\n"
+)
+
+
+def test_gnomad_constraint_is_joined_through_hgnc_and_named_in_the_version(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "knowledge"
+    shutil.copytree(SLICE, folder)
+    (folder / "gnomad_v2.1_constraint.txt").write_text(_CONSTRAINT)
+    kb = load_knowledge(folder)
+    assert len(kb.constraint) == 2  # canonical transcripts of approved genes only
+    loss = kb.constraint.evidence("HGNC:1", "loss of function", "dominant", known=True)
+    assert loss is not None and loss.text.startswith("gnomAD LOEUF 0.12")
+    # GENEB is found through its previous symbol; its missing missense Z gives no evidence
+    assert kb.constraint.evidence("HGNC:2", "loss of function", "recessive", known=True) is not None
+    assert kb.constraint.evidence("HGNC:2", "missense", "recessive", known=True) is None
+    assert "gnomAD constraint" in kb.version
+
+
+def test_without_a_constraint_table_the_ranking_says_it_ranks_without_it(tmp_path, monkeypatch):
+    from workbench.model import PhenotypeProfile
+    from workbench.ranking import analyse_case
+
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    kb = load_knowledge(SLICE)
+    assert kb.constraint is None
+    ranking_fixtures = Path(__file__).parent / "fixtures" / "ranking"
+    analysis = analyse_case(ranking_fixtures / "trio.vcf", ranking_fixtures / "trio.ped", knowledge=kb, use_cache=False)
+    warnings = analysis.rank(PhenotypeProfile(observed=("HP:0001250",))).warnings
+    assert any("no gnomAD constraint table" in w for w in warnings)

@@ -164,6 +164,33 @@ def test_unlinked_gene_can_win_on_a_de_novo_loss_of_function():
     assert "not yet linked" in ranking.genes[0].explanation.prior
 
 
+def test_gene_constraint_weighs_a_de_novo_loss_of_function_and_says_so():
+    from workbench.knowledge.constraint import GeneConstraint
+
+    # four known dominant-disease genes; the intolerant one (LOEUF 0.1) and a tolerant one (1.8)
+    # each carry the same de novo stop-gain, all else equal
+    constraint = GeneConstraint({"HGNC:1": (0.1, 4.0), "HGNC:2": (1.8, -1.0), "HGNC:3": (0.2, 3.0),
+                                 "HGNC:4": (1.5, 0.5), "HGNC:5": (1.2, 0.0), "HGNC:6": (1.9, -2.0)},
+                                {h: frozenset({"dominant"}) for h in ("HGNC:1", "HGNC:2", "HGNC:3")}
+                                | {"HGNC:4": frozenset({"recessive"})}, bins=2)
+    disease = _disease("dom", DiseaseInheritance.AUTOSOMAL_DOMINANT)
+    genes = [GeneCandidates(symbol, hgnc, (disease,), ((InheritanceMode.DE_NOVO, (_variant(pos, symbol, "stop_gained"),)),))
+             for symbol, hgnc, pos in (("TOLERANT", "HGNC:2", 100), ("INTOLERANT", "HGNC:1", 200))]
+    background = evidence.ModeBackground({InheritanceMode.DE_NOVO: 2})
+    ranking = rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test", constraint=constraint)
+    top, second = ranking.genes
+    assert (top.gene_symbol, second.gene_symbol) == ("INTOLERANT", "TOLERANT")
+    assert top.variant_log10_lr > second.variant_log10_lr
+    assert "gnomAD LOEUF 0.10" in top.explanation.variant and "dominant" in top.explanation.variant
+    # without constraint data the two are tied and the symbol decides, as before
+    plain = rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test")
+    assert [g.gene_symbol for g in plain.genes] == ["INTOLERANT", "TOLERANT"]
+    assert plain.genes[0].score == pytest.approx(plain.genes[1].score)
+    assert "gnomAD" not in plain.genes[0].explanation.variant
+    # an X-linked hemizygous call takes no constraint evidence (gnomAD v2 X constraint mixes sexes)
+    assert evidence.constraint_group(InheritanceMode.X_LINKED_HEMIZYGOUS) is None
+
+
 class _PoorFitPhenotype(_NeutralPhenotype):
     """Every described disease fits the terms very badly (LR 10^-6)."""
 

@@ -228,6 +228,24 @@ class DiseaseInheritance(Enum):
     DIGENIC = "HP:0010984"
     SOMATIC_MOSAICISM = "HP:0001442"
 
+    @property
+    def group(self) -> str:
+        """The coarse group ranking reasons with: dominant, recessive, x-linked or mitochondrial.
+
+        >>> DiseaseInheritance.SEMIDOMINANT.group
+        'dominant'
+        """
+        return _INHERITANCE_GROUP[self]
+
+
+_INHERITANCE_GROUP = {
+    DiseaseInheritance.AUTOSOMAL_DOMINANT: "dominant", DiseaseInheritance.SEMIDOMINANT: "dominant",
+    DiseaseInheritance.SOMATIC_MOSAICISM: "dominant", DiseaseInheritance.AUTOSOMAL_RECESSIVE: "recessive",
+    DiseaseInheritance.DIGENIC: "recessive", DiseaseInheritance.X_LINKED: "x-linked",
+    DiseaseInheritance.X_LINKED_RECESSIVE: "x-linked", DiseaseInheritance.X_LINKED_DOMINANT: "x-linked",
+    DiseaseInheritance.Y_LINKED: "x-linked", DiseaseInheritance.MITOCHONDRIAL: "mitochondrial",
+}
+
 
 @dataclass(frozen=True)
 class Term:

@@ -20,20 +20,26 @@ from typing import Sequence
 import numpy as np
 
 from workbench import paths
+from workbench.knowledge.constraint import GeneConstraint
 from workbench.knowledge.diseases import DiseaseMap, DiseaseTable
 from workbench.knowledge.genes import GeneIndex
 from workbench.knowledge.ontology import Ontology
 from workbench.knowledge.sources import (
+    CONSTRAINT_FILE,
     GENES_TO_PHENOTYPE_FILE,
     HGNC_FILE,
     HPOA_FILE,
+    MONDO_FILE,
     OBO_FILE,
     SOURCE_FILES,
     build_diseases,
+    link_orphanet_twins,
     read_gene_disease_links,
+    read_constraint,
     read_hgnc,
     read_hpoa,
     read_obo,
+    read_orphanet_twins,
     read_sources_manifest,
     source_path,
 )
@@ -42,7 +48,7 @@ from workbench.model import Disease, Gene, TermAnnotation
 log = logging.getLogger(__name__)
 
 # Bump when the cached structure changes so old caches are ignored.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 class Knowledge:
@@ -50,6 +56,7 @@ class Knowledge:
 
     ``version`` names every source release, so results can carry what they were computed with.
     ``warnings`` lists what the loader had to leave out (e.g. genes HGNC does not know).
+    ``constraint`` is gnomAD's gene constraint, None when the folder has no constraint file.
     """
 
     def __init__(
@@ -59,8 +66,10 @@ class Knowledge:
         genes: GeneIndex,
         version: str,
         warnings: tuple[str, ...] = (),
+        constraint: GeneConstraint | None = None,
     ) -> None:
         self.hpo = hpo
+        self.constraint = constraint
         self.version = version
         self.genes = genes
         self.warnings = warnings
@@ -147,14 +156,33 @@ def build_knowledge(directory: Path) -> Knowledge:
     hgnc = read_hgnc(source_path(directory, HGNC_FILE))
     drafts = read_hpoa(source_path(directory, HPOA_FILE))
     links, unplaced = read_gene_disease_links(source_path(directory, GENES_TO_PHENOTYPE_FILE), hgnc)
+    mondo = source_path(directory, MONDO_FILE)
+    if mondo.exists():
+        links = link_orphanet_twins(links, read_orphanet_twins(mondo))
     diseases = build_diseases(drafts, links, ontology_data, hgnc)
     provisional = Ontology(ontology_data, np.zeros(len(ontology_data.terms), dtype=np.int64), 0)
     diseases, notes = _normalise_features(diseases, provisional)
+    if not mondo.exists():
+        notes.append(f"{MONDO_FILE} is missing: Orphanet diseases that genes_to_phenotype does not link to a "
+                     "gene stay unlinked, even when Mondo calls them the same disease as a linked OMIM entry")
     annotated = tuple(d for d in diseases if d.features)
     ontology = Ontology(ontology_data, _disease_counts(provisional, annotated), len(annotated))
     if unplaced:
         notes.append(f"{len(unplaced)} genes of {GENES_TO_PHENOTYPE_FILE} are not approved HGNC genes and were left out: {', '.join(unplaced[:10])}")
-    return Knowledge(ontology, diseases, GeneIndex(hgnc), _version(directory, ontology_data.version), tuple(notes))
+    return Knowledge(ontology, diseases, GeneIndex(hgnc), _version(directory, ontology_data.version), tuple(notes),
+                     _constraint(directory, hgnc, diseases))
+
+
+def _constraint(directory: Path, hgnc, diseases: Sequence[Disease]) -> GeneConstraint | None:
+    path = source_path(directory, CONSTRAINT_FILE)
+    if not path.exists():
+        return None
+    hgnc_of = {g.symbol: g.hgnc_id for g in hgnc}
+    groups: dict[str, set[str]] = defaultdict(set)
+    for disease in diseases:
+        for symbol in disease.gene_symbols:
+            groups[hgnc_of[symbol]].update(i.group for i in disease.inheritance)
+    return GeneConstraint(read_constraint(path, hgnc), {h: frozenset(g) for h, g in groups.items()})
 
 
 def _version(directory: Path, hpo_version: str) -> str:
@@ -162,6 +190,10 @@ def _version(directory: Path, hpo_version: str) -> str:
     parts = [f"HPO {hpo_version}"]
     if "hgnc" in manifest:
         parts.append(f"HGNC {manifest['hgnc'].get('version', '?')}")
+    if source_path(directory, MONDO_FILE).exists():
+        parts.append(f"Mondo {manifest.get('mondo', {}).get('version', 'unversioned')}")
+    if source_path(directory, CONSTRAINT_FILE).exists():
+        parts.append(manifest.get("gnomad_constraint", {}).get("version", "gnomAD constraint (unversioned)"))
     if "gencode" in manifest:
         parts.append(manifest["gencode"].get("version", "GENCODE ?").split(" (")[0])
     return " · ".join(parts)

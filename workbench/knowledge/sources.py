@@ -1,4 +1,5 @@
-"""Read the pinned source files (hp.obo, phenotype.hpoa, genes_to_phenotype, HGNC) into plain data.
+"""Read the pinned source files (hp.obo, phenotype.hpoa, genes_to_phenotype, HGNC, Mondo, gnomAD
+constraint) into plain data.
 
 This is the only module that sees pronto objects: everything it returns is model types,
 strings, tuples and numpy arrays, so the result can be pickled into the cache and the rest
@@ -26,7 +27,9 @@ OBO_FILE = "hp.obo"
 HPOA_FILE = "phenotype.hpoa"
 GENES_TO_PHENOTYPE_FILE = "genes_to_phenotype.txt"
 HGNC_FILE = "hgnc_complete_set.txt"
-SOURCE_FILES = (OBO_FILE, HPOA_FILE, GENES_TO_PHENOTYPE_FILE, HGNC_FILE)
+MONDO_FILE = "mondo.sssom.tsv"
+CONSTRAINT_FILE = "gnomad_v2.1_constraint.txt"
+SOURCE_FILES = (OBO_FILE, HPOA_FILE, GENES_TO_PHENOTYPE_FILE, HGNC_FILE, MONDO_FILE, CONSTRAINT_FILE)
 
 ROOT = "HP:0000001"
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
@@ -331,6 +334,82 @@ def read_gene_disease_links(path: Path, genes: tuple[HgncRecord, ...]) -> tuple[
             continue
         links[fields[disease_column]].add(hgnc_id)
     return dict(links), sorted(unplaced)
+
+
+def read_orphanet_twins(path: Path) -> dict[str, frozenset[str]]:
+    """mondo.sssom.tsv: Orphanet disease (``ORPHA:n``, as HPO writes it) -> the OMIM diseases that
+    are exact matches of the same Mondo disease. Only ``skos:exactMatch`` counts: a broad or
+    narrow match is a different disease."""
+    omim: dict[str, set[str]] = defaultdict(set)
+    orphanet: dict[str, set[str]] = defaultdict(set)
+    header: list[str] | None = None
+    for number, fields in _rows(path):
+        if header is None:
+            header = fields
+            if not {"subject_id", "predicate_id", "object_id"} <= set(header):
+                raise SourceError(f"{path}: line {number}: not an SSSOM mapping table (header {fields[:4]})")
+            subject, predicate, target = (header.index(c) for c in ("subject_id", "predicate_id", "object_id"))
+            continue
+        if len(fields) <= max(subject, predicate, target) or fields[predicate] != "skos:exactMatch":
+            continue
+        prefix, _, local = fields[target].partition(":")
+        if prefix == "OMIM":
+            omim[fields[subject]].add(fields[target])
+        elif prefix == "Orphanet":
+            orphanet[fields[subject]].add(f"ORPHA:{local}")
+    return {orpha: frozenset(omim[mondo]) for mondo, orphas in orphanet.items() if omim.get(mondo) for orpha in orphas}
+
+
+def link_orphanet_twins(links: dict[str, set[str]], twins: dict[str, frozenset[str]]) -> dict[str, set[str]]:
+    """Give an Orphanet disease with no gene link of its own the genes of its OMIM twin(s).
+
+    genes_to_phenotype links only part of Orphanet's entries to genes, yet their annotations
+    (often the richer, with frequencies) describe the same disease as the OMIM entry.
+
+    >>> link_orphanet_twins({"OMIM:1": {"HGNC:5"}}, {"ORPHA:9": frozenset({"OMIM:1"}), "ORPHA:8": frozenset({"OMIM:2"})})
+    {'OMIM:1': {'HGNC:5'}, 'ORPHA:9': {'HGNC:5'}}
+    """
+    linked = dict(links)
+    for orpha, omims in sorted(twins.items()):
+        genes = set().union(*(links.get(o, set()) for o in omims))
+        if genes and not links.get(orpha):
+            linked[orpha] = genes
+    return linked
+
+
+def read_constraint(path: Path, genes: tuple[HgncRecord, ...]) -> dict[str, tuple[float, float]]:
+    """gnomAD's per-gene constraint table: HGNC id -> (LOEUF, missense Z) of the canonical transcript.
+
+    LOEUF (``oe_lof_upper``) is the upper bound of observed/expected loss-of-function variants:
+    low = loss of function is not tolerated. Missense Z is high when missense variants are
+    depleted. A missing value is NaN; genes are joined by symbol, previous symbols included
+    (gnomAD v2.1 uses 2018 symbols).
+    """
+    by_symbol = symbol_index(genes)
+    metrics: dict[str, tuple[float, float]] = {}
+    header: list[str] | None = None
+    for number, fields in _rows(path):
+        if header is None:
+            header = fields
+            needed = ("gene", "canonical", "oe_lof_upper", "mis_z")
+            if not set(needed) <= set(header):
+                raise SourceError(f"{path}: line {number}: header lacks {sorted(set(needed) - set(header))}")
+            gene, canonical, loeuf, mis_z = (header.index(c) for c in needed)
+            continue
+        if len(fields) < len(header):
+            raise SourceError(f"{path}: line {number}: {len(fields)} fields, expected {len(header)}")
+        hgnc_id = by_symbol.get(fields[gene].upper())
+        if fields[canonical] != "true" or hgnc_id is None or hgnc_id in metrics:
+            continue
+        metrics[hgnc_id] = (_number(fields[loeuf]), _number(fields[mis_z]))
+    return metrics
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
 
 
 def symbol_index(genes: tuple[HgncRecord, ...]) -> dict[str, str]:

@@ -140,9 +140,11 @@ class CaseAnalysis:
         warnings = list(term_warnings) + list(self.candidates.warnings)
         if not profile.observed:
             warnings.append("no observed phenotype terms: genes ranked on genotype evidence alone")
+        if self.knowledge.constraint is None:
+            warnings.append("the knowledge folder has no gnomAD constraint table: genes ranked without constraint evidence")
         scores = _PhenotypeScores(self.scorer, profile, self.knowledge.disease_table.row)
         return rank_genes(self.candidates.genes, self.trio, self.background, scores, self._known_gene_count,
-                          self.knowledge.version, warnings)
+                          self.knowledge.version, warnings, self.knowledge.constraint)
 
 
 def resolve_profile(profile: PhenotypeProfile, hpo) -> tuple[PhenotypeProfile, tuple[str, ...]]:

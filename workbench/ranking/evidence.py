@@ -160,6 +160,25 @@ def quality_log10_lr(variant: Variant, trio: Trio, mode: InheritanceMode) -> tup
 
 # -- inheritance --------------------------------------------------------------------------------
 _RECESSIVE_MODES = frozenset({_M.HOMOZYGOUS_RECESSIVE, _M.COMPOUND_HETEROZYGOUS, _M.POSSIBLE_COMPOUND_HETEROZYGOUS})
+_SINGLE_ALLELE_AUTOSOMAL_MODES = frozenset({_M.DE_NOVO, _M.DOMINANT_INHERITED, _M.REDUCED_PENETRANCE,
+                                            _M.HETEROZYGOUS_UNPHASED})
+
+
+def constraint_group(mode: InheritanceMode) -> str | None:
+    """Which disease genes' gnomAD constraint a candidate of ``mode`` is compared with.
+
+    One autosomal allele: genes of dominant disease; two: genes of recessive disease. X-linked
+    and mitochondrial candidates take no constraint evidence (gnomAD v2's chrX constraint pools
+    hemizygous males with females; mtDNA has none).
+
+    >>> constraint_group(InheritanceMode.DE_NOVO), constraint_group(InheritanceMode.COMPOUND_HETEROZYGOUS)
+    ('dominant', 'recessive')
+    """
+    if mode in _SINGLE_ALLELE_AUTOSOMAL_MODES:
+        return "dominant"
+    if mode in _RECESSIVE_MODES:
+        return "recessive"
+    return None
 
 # P(the causal genotype shows mode m | disease inheritance), from trio studies of severe
 # paediatric disease. A single heterozygous hit in a recessive gene keeps a small share (the
@@ -199,17 +218,10 @@ _AFFECTED_PARENT_SHARE = {"recessive": _UNRELATED_AFFECTED_PARENT / _AFFECTED_PA
 # A gene without a known disease (or a disease without a recorded inheritance): a mixture in
 # the proportions new Mendelian disease genes are found (mostly dominant de novo in NICU cohorts).
 _UNKNOWN_MIX = {"dominant": 0.55, "recessive": 0.35, "x-linked": 0.1}
-_GROUP = {
-    DiseaseInheritance.AUTOSOMAL_DOMINANT: "dominant", DiseaseInheritance.SEMIDOMINANT: "dominant",
-    DiseaseInheritance.SOMATIC_MOSAICISM: "dominant", DiseaseInheritance.AUTOSOMAL_RECESSIVE: "recessive",
-    DiseaseInheritance.DIGENIC: "recessive", DiseaseInheritance.X_LINKED: "x-linked",
-    DiseaseInheritance.X_LINKED_RECESSIVE: "x-linked", DiseaseInheritance.X_LINKED_DOMINANT: "x-linked",
-    DiseaseInheritance.Y_LINKED: "x-linked", DiseaseInheritance.MITOCHONDRIAL: "mitochondrial",
-}
 
 
 def inheritance_groups(inheritance: Iterable[DiseaseInheritance]) -> frozenset[str]:
-    return frozenset(_GROUP[i] for i in inheritance if i in _GROUP)
+    return frozenset(i.group for i in inheritance)
 
 
 # Modes that say "the parents could not tell where this allele came from". In a trio that

@@ -28,7 +28,10 @@ parts add and the UI can chart them):
   on the fit half of the dev genes only (see benchmarks/accuracy.py), never on reported cases.
 * **Variant.** Per allele: consequence class x population frequency x call quality
   (:mod:`workbench.ranking.evidence`). A biallelic candidate multiplies its two alleles' LRs
-  (both must be pathogenic); a single-allele mode takes its best allele.
+  (both must be pathogenic); a single-allele mode takes its best allele. Then the gene's
+  gnomAD constraint for the best allele's class (LOEUF for loss of function, missense Z for
+  missense and in-frame changes), as the LR of its constraint bin among genes of dominant
+  (one allele) or recessive (two alleles) disease (:mod:`workbench.knowledge.constraint`).
 * **Inheritance.** P(the genotype shows this mode | the disease's inheritance) over the case's
   own null rate of that mode. Evaluated per disease, so a de novo heterozygous hit in a gene
   known only for recessive disease is weak, biallelic hits in a recessive gene are strong.
@@ -62,11 +65,14 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 from workbench.model import Disease, Gene, InheritanceMode, Trio, Variant
 from workbench.ranking import evidence
 from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
+
+if TYPE_CHECKING:
+    from workbench.knowledge.constraint import GeneConstraint
 
 DIAGNOSTIC_YIELD = 0.4
 SHARE_IN_KNOWN_GENES = 0.9
@@ -136,11 +142,16 @@ def with_expansion(disease_log10_lr: float, undescribed_log10_lr: float) -> floa
     return max(disease_log10_lr, math.log10(PHENOTYPE_EXPANSION_SHARE) + undescribed_log10_lr)
 
 
+def _consequence_class(variant: Variant, gene: GeneCandidates) -> str | None:
+    consequence = variant.consequence_for(gene.symbol, gene.hgnc_id)
+    return evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None
+
+
 def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMode, trio: Trio,
                     background: evidence.ModeBackground) -> tuple[float, str, list[str]]:
     """log10 LR of one allele, a short description and the quality notes."""
     consequence = variant.consequence_for(gene.symbol, gene.hgnc_id)
-    klass = evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None
+    klass = _consequence_class(variant, gene)
     c_lr = evidence.consequence_log10_lr(klass)
     f_lr = background.frequency_log10_lr(variant.population_af, mode)
     q_lr, notes = evidence.quality_log10_lr(variant, trio, mode)
@@ -154,20 +165,28 @@ def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMod
 
 
 def variant_evidence(gene: GeneCandidates, mode: InheritanceMode, variants: Sequence[Variant],
-                     trio: Trio, background: evidence.ModeBackground) -> tuple[float, tuple[Variant, ...], str, tuple[str, ...]]:
-    """Best allele (single-hit modes) or best two alleles (compound heterozygous)."""
+                     trio: Trio, background: evidence.ModeBackground, constraint: GeneConstraint | None = None,
+                     ) -> tuple[float, tuple[Variant, ...], str, tuple[str, ...]]:
+    """Best allele (single-hit modes) or best two alleles (compound heterozygous), then the
+    gene's constraint for the best allele's class."""
     scored = sorted(((*allele_evidence(v, gene, mode, trio, background), v) for v in variants),
                     key=lambda t: (-t[0], t[3].chrom, t[3].pos, t[3].alt))
     take = 2 if mode in (InheritanceMode.COMPOUND_HETEROZYGOUS,
                          InheritanceMode.POSSIBLE_COMPOUND_HETEROZYGOUS) and len(scored) >= 2 else 1
     chosen = scored[:take]
-    return (sum(t[0] for t in chosen), tuple(t[3] for t in chosen), " + ".join(t[1] for t in chosen),
-            tuple(n for t in chosen for n in t[2]))
+    log10_lr, text = sum(t[0] for t in chosen), " + ".join(t[1] for t in chosen)
+    group = evidence.constraint_group(mode)
+    found = (constraint.evidence(gene.hgnc_id, _consequence_class(chosen[0][3], gene), group, known=bool(gene.diseases))
+             if constraint is not None and group else None)
+    if found is not None:
+        log10_lr += found.log10_lr
+        text += f"; {found.text} (×{10 ** found.log10_lr:.2g} for a {group} disease gene)"
+    return log10_lr, tuple(t[3] for t in chosen), text, tuple(n for t in chosen for n in t[2])
 
 
 def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence.ModeBackground,
                phenotype: PhenotypeScores, known_gene_count: int, knowledge_version: str,
-               warnings: Sequence[str] = ()) -> Ranking:
+               warnings: Sequence[str] = (), constraint: GeneConstraint | None = None) -> Ranking:
     """The ranking of ``genes`` for one phenotype; pure computation, no I/O."""
     best: list[_Scored] = []
     for gene in genes:
@@ -175,7 +194,7 @@ def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence
         prior = gene_prior_log10(known, known_gene_count)
         options: list[_Scored] = []
         for mode, variants in gene.candidates:
-            v_lr, chosen, v_text, notes = variant_evidence(gene, mode, variants, trio, background)
+            v_lr, chosen, v_text, notes = variant_evidence(gene, mode, variants, trio, background, constraint)
             for disease in gene.diseases or (None,):
                 p_lr = phenotype.log10_lr(disease.id) if disease else None
                 p_lr = (phenotype.unlinked_log10_lr() if p_lr is None
