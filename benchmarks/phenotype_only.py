@@ -1,6 +1,6 @@
 """Phenotype-only gene recall on the solved cases of ../shared/benchmark/cases_dev.jsonl.gz.
 
-    python benchmarks/phenotype_only.py [--limit 1500] [--seed 1] [--sweep]
+    python benchmarks/phenotype_only.py [--limit 1500] [--seed 1] [--sweep] [--genes all|fit|check]
 
 For each case the scorers rank every gene with an HPO disease (about 5,100) by the case's
 observed/excluded terms alone; printed: top-1/5/10 recall of the causal gene for all cases
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from accuracy import gene_half  # the same fit/check split of genes as the accuracy benchmark
 from workbench import paths
 from workbench.knowledge import load_knowledge
 from workbench.model import PhenotypeProfile
@@ -109,17 +110,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sweep", action="store_true", help="also sweep the LR floor and unknown frequency")
     parser.add_argument("--regimes", default="full,nicu")
+    parser.add_argument("--genes", choices=("all", "fit", "check"), default="all",
+                        help="only cases whose causal gene is in this half of the genes (accuracy.py's tuning split)")
     args = parser.parse_args()
     if not (BENCHMARK / "cases_dev.jsonl.gz").exists():
         sys.exit(f"benchmark data not found at {BENCHMARK}")
 
     kb = load_knowledge()
     simtrio = load_simtrio()
-    cases = read_cases(args.limit, args.seed)
+    cases = [case for case in read_cases(args.limit, args.seed)
+             if args.genes == "all" or gene_half(case["gene"]) == args.genes]
     genes = [kb.genes.lookup(case["gene"]) for case in cases]
     hgnc_ids = [g.hgnc_id if g else None for g in genes]
     known = sum(1 for h in hgnc_ids if h in kb.disease_rows_by_gene)
-    print(f"{len(cases)} cases (seed {args.seed}); causal gene linked to an HPO disease in {known} ({known / len(cases):.1%}); "
+    print(f"{len(cases)} cases (seed {args.seed}, {args.genes} genes); causal gene linked to an HPO disease in {known} ({known / len(cases):.1%}); "
           f"{kb.version}")
     print("columns: top-1/5/10 recall among all HPO genes for all cases | for known genes | "
           f"within {CANDIDATES} random genes + the causal one (known genes) | median rank (known) | median score of the causal gene")

@@ -67,7 +67,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
-from workbench.model import Disease, Gene, InheritanceMode, Trio, Variant
+from workbench.model import Disease, Gene, GeneConsequence, InheritanceMode, Trio, Variant
 from workbench.ranking import evidence
 from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
 
@@ -142,16 +142,16 @@ def with_expansion(disease_log10_lr: float, undescribed_log10_lr: float) -> floa
     return max(disease_log10_lr, math.log10(PHENOTYPE_EXPANSION_SHARE) + undescribed_log10_lr)
 
 
-def _consequence_class(variant: Variant, gene: GeneCandidates) -> str | None:
+def _consequence(variant: Variant, gene: GeneCandidates) -> tuple[GeneConsequence | None, str | None]:
+    """The variant's consequence for this gene and its coarse class (None when unannotated)."""
     consequence = variant.consequence_for(gene.symbol, gene.hgnc_id)
-    return evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None
+    return consequence, (evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None)
 
 
 def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMode, trio: Trio,
                     background: evidence.ModeBackground) -> tuple[float, str, list[str]]:
     """log10 LR of one allele, a short description and the quality notes."""
-    consequence = variant.consequence_for(gene.symbol, gene.hgnc_id)
-    klass = _consequence_class(variant, gene)
+    consequence, klass = _consequence(variant, gene)
     c_lr = evidence.consequence_log10_lr(klass)
     f_lr = background.frequency_log10_lr(variant.population_af, mode)
     q_lr, notes = evidence.quality_log10_lr(variant, trio, mode)
@@ -176,7 +176,7 @@ def variant_evidence(gene: GeneCandidates, mode: InheritanceMode, variants: Sequ
     chosen = scored[:take]
     log10_lr, text = sum(t[0] for t in chosen), " + ".join(t[1] for t in chosen)
     group = evidence.constraint_group(mode)
-    found = (constraint.evidence(gene.hgnc_id, _consequence_class(chosen[0][3], gene), group, known=bool(gene.diseases))
+    found = (constraint.evidence(gene.hgnc_id, _consequence(chosen[0][3], gene)[1], group, known=bool(gene.diseases))
              if constraint is not None and group else None)
     if found is not None:
         log10_lr += found.log10_lr
