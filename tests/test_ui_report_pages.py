@@ -241,10 +241,17 @@ def test_history_offers_every_download_and_builds_each_version_pdf_once(store, m
     monkeypatch.setattr(MediaFileManager, "add_deferred", lambda self, data, mime, coordinates, **kw:
                         deferred.setdefault(kw["file_name"], data) and real_add(self, data, mime, coordinates, **kw))
 
+    from workbench.report import ReportContent
+
+    serialised = []
+    real_to_json = ReportContent.to_json
+    monkeypatch.setattr(ReportContent, "to_json", lambda self: serialised.append(self) or real_to_json(self))
+
     at = page("history", store, "clinician", case_id="FAM-1-1")
     assert {b.key for b in at.download_button} == {f"history_{v}_{fmt}" for v in (1, 2, 3)
                                                    for fmt in ("pdf", "fhir", "phenopacket")}
     assert built == []  # a run builds nothing: a file is made when its button is clicked
+    assert len(serialised) == 3  # each version's content is keyed once, not once per format
     files = {name: make() for name, make in deferred.items()}
     assert len(files) == 9 and files["FAM-1-1-v3-DRAFT.pdf"].startswith(b"%PDF")
     bundle = json.loads(files["FAM-1-1-v1.fhir.json"])

@@ -8,6 +8,7 @@ of phenotype, tags and notes as soon as a logged-in user registers the case.
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import threading
@@ -16,7 +17,7 @@ from collections import OrderedDict
 from datetime import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import streamlit as st
 
@@ -168,10 +169,15 @@ def exported_report(content_json: str, fmt: str) -> bytes:
     return render(ReportContent.from_json(content_json), fmt, pdf=pdf)
 
 
-def report_download(content, fmt: str) -> Callable[[], bytes]:
-    """A download button's data, built only when the user clicks it (a page run builds no file)."""
+def report_downloads(content, formats: Iterable[str]) -> dict[str, Callable[[], bytes]]:
+    """Download buttons' data for one report version, built only when the user clicks (a page run
+    builds no file); the content is serialised once to key the export cache, whatever the formats."""
     content_json = content.to_json()
-    return lambda: exported_report(content_json, fmt)
+    return {fmt: functools.partial(exported_report, content_json, fmt) for fmt in formats}
+
+
+def report_download(content, fmt: str) -> Callable[[], bytes]:
+    return report_downloads(content, (fmt,))[fmt]
 
 
 # -- cases -----------------------------------------------------------------------------------

@@ -39,10 +39,10 @@ for report in reversed(versions):
             st.markdown(f"Amendment: {report.amendment_reason}")
         st.markdown("; ".join(f"{r.gene_symbol} {r.hgvs} ({r.classification.value})" for r in report.content.results)
                     or "No reported variants.")
+        downloads = ui_state.report_downloads(report.content, FORMATS)
         for column, fmt in zip(st.columns(len(FORMATS)), FORMATS):
             suffix = FORMATS[fmt][0] if report.signed else f"-DRAFT{FORMATS[fmt][0]}"
-            column.download_button(fmt.upper() if fmt == "pdf" else fmt.capitalize(),
-                                   ui_state.report_download(report.content, fmt),
+            column.download_button(fmt.upper() if fmt == "pdf" else fmt.capitalize(), downloads[fmt],
                                    file_name=f"{case.case_id}-v{report.version}{suffix}", mime=FORMATS[fmt][1],
                                    key=f"history_{report.version}_{fmt}")
 
