@@ -189,3 +189,17 @@ def test_odd_records_take_the_exact_path_and_agree_with_it() -> None:
     fast.scan_bytes(rest, first)
     exact.scan(rest.decode().split("\n")[:-1], first)
     assert (fast.result.tally == exact.result.tally).all() and fast.result.variants == exact.result.variants
+
+
+def test_a_male_homozygous_call_outside_the_pars_is_hemizygous_a_female_one_is_not(tmp_path: Path) -> None:
+    # callers write diploid 1/1 for a male's X: he has one X, so the report must say hemizygous
+    text = (FIXTURES / "inh_x_male.vcf").read_text().replace(
+        "0/1:15,15:30:99\t1/1:0,30:30:99\t0/0:30,0:30:99", "1/1:0,30:30:99\t1/1:0,30:30:99\t0/0:30,0:30:99")
+    path = tmp_path / "x_calls.vcf"
+    path.write_text(text)
+    by_key = {v.key: v for v in read_family_vcf(path, read_pedigree(FIXTURES / "inh_trio.ped")).variants}
+    kid_and_mum = by_key["chrX:32000000:G:A"].calls
+    assert kid_and_mum["KID"].genotype is Genotype.HEMIZYGOUS
+    assert kid_and_mum["MUM"].genotype is Genotype.HOM_ALT  # two X chromosomes
+    assert by_key["chrX:33000000:G:A"].calls["KID"].genotype is Genotype.HEMIZYGOUS
+    assert by_key["chrX:1500000:G:A"].calls["KID"].genotype is Genotype.HET  # PAR1: diploid in males

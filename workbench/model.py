@@ -71,7 +71,8 @@ class Genotype(Enum):
 
     Always relative to a single allele: at a multi-allelic site a ``1/2`` call is HET for
     allele 1 and HET for allele 2, and a ``0/2`` call is HOM_REF for allele 1 (no copy of it).
-    HEMIZYGOUS is a haploid call carrying the allele (male chrX/chrY outside the PARs, chrM).
+    HEMIZYGOUS is a haploid call carrying the allele (chrM; male chrX/chrY outside the PARs, where
+    a diploid 1/1 from the caller is read as HEMIZYGOUS too: he has one copy).
     """
 
     HOM_REF = "0/0"
@@ -133,6 +134,16 @@ class GeneConsequence:
 # GRCh38 pseudo-autosomal regions (1-based, inclusive): inherited like autosomes, and counted apart by QC
 PAR_X = ((10_001, 2_781_479), (155_701_383, 156_030_895))
 PAR_Y = ((10_001, 2_781_479), (56_887_903, 57_217_415))
+
+
+def one_copy_in_males(chrom: str, pos: int) -> bool:
+    """Whether a male has a single copy of this position: X or Y outside the PARs.
+
+    >>> one_copy_in_males("X", 31_000_000), one_copy_in_males("chrX", 1_500_000), one_copy_in_males("chr1", 5)
+    (True, False, False)
+    """
+    pars = {"chrX": PAR_X, "chrY": PAR_Y}.get(normalise_chrom(chrom))
+    return pars is not None and not any(low <= pos <= high for low, high in pars)
 
 
 def normalise_chrom(name: str) -> str:

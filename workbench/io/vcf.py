@@ -42,7 +42,7 @@ from workbench.io.vcf_text import (CHUNK_BYTES, GT_CODE, VcfHeader, bad_gt_messa
                                    gt_alleles)
 from workbench.io.vcf_text import chrom_class as classify_chrom
 from workbench.io.vcf_text import line_chunks, split_header
-from workbench.model import PAR_X, Call, Genotype, Trio, Variant, normalise_chrom
+from workbench.model import PAR_X, Call, Genotype, Sex, Trio, Variant, normalise_chrom, one_copy_in_males
 from workbench.qc import TrioQC, summarise_trio
 from workbench.qc import tally as T
 
@@ -114,6 +114,7 @@ class _Scanner:
     def __init__(self, header: VcfHeader, trio: Trio, parser: AnnotationParser, options: ReadOptions, name: str):
         column = {sample: 9 + i for i, sample in enumerate(header.samples)}
         self.samples = [(s.id, column[s.id]) for s in trio.samples]
+        self.males = frozenset(s.id for s in trio.samples if s.sex is Sex.MALE)
         self.columns = (column[trio.proband.id], column[trio.father.id] if trio.father else -1,
                         column[trio.mother.id] if trio.mother else -1)
         self.n_columns = 9 + len(header.samples)
@@ -235,6 +236,7 @@ class _Scanner:
             layout = self._formats[f[8]] = tuple(keys.index(k) if k in keys else -1  # type: ignore[assignment]
                                                  for k in ("GT", "AD", "DP", "GQ"))
         out = []
+        one_copy = self.males if self.males and one_copy_in_males(chrom, pos) else frozenset()
         cache = self._calls
         if len(cache) > 100_000:
             cache.clear()
@@ -248,6 +250,8 @@ class _Scanner:
                 call = cache.get(key)
                 if call is None:
                     call = cache[key] = _allele_call(f[column].split(":"), layout, allele)
+                if call.genotype is Genotype.HOM_ALT and sample_id in one_copy:
+                    call = replace(call, genotype=Genotype.HEMIZYGOUS)  # callers write 1/1 for a male's X
                 calls[sample_id] = call
             out.append(Variant(chrom=chrom, pos=pos, ref=ref, alt=alts[allele - 1],
                                calls=types.MappingProxyType(calls), consequences=annotation.consequences,
