@@ -1,4 +1,5 @@
-"""Pinned biomedical knowledge: the HPO, its disease annotations and HGNC genes.
+"""Pinned biomedical knowledge: the HPO, its disease annotations (joined to genes through HGNC and
+Mondo) and gnomAD gene constraint.
 
 ``load_knowledge()`` reads the pinned ``ontology/`` folder; here the tiny test slice:
 

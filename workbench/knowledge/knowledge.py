@@ -33,9 +33,10 @@ from workbench.knowledge.sources import (
     OBO_FILE,
     SOURCE_FILES,
     build_diseases,
+    HgncRecord,
     link_orphanet_twins,
-    read_gene_disease_links,
     read_constraint,
+    read_gene_disease_links,
     read_hgnc,
     read_hpoa,
     read_obo,
@@ -52,7 +53,7 @@ CACHE_FORMAT = 5
 
 
 class Knowledge:
-    """HPO, its disease annotations and the HGNC genes, as one versioned object.
+    """HPO, its disease annotations, the HGNC genes and gnomAD constraint, as one versioned object.
 
     ``version`` names every source release, so results can carry what they were computed with.
     ``warnings`` lists what the loader had to leave out (e.g. genes HGNC does not know).
@@ -173,7 +174,8 @@ def build_knowledge(directory: Path) -> Knowledge:
                      _constraint(directory, hgnc, diseases))
 
 
-def _constraint(directory: Path, hgnc, diseases: Sequence[Disease]) -> GeneConstraint | None:
+def _constraint(directory: Path, hgnc: tuple[HgncRecord, ...], diseases: Sequence[Disease]) -> GeneConstraint | None:
+    """gnomAD constraint with the inheritance groups of each gene's diseases (None without the file)."""
     path = source_path(directory, CONSTRAINT_FILE)
     if not path.exists():
         return None
