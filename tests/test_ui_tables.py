@@ -1,4 +1,5 @@
 """The pandas views behind the Candidates and Gene detail tables, and the candidate filter."""
+from dataclasses import replace
 from types import MappingProxyType
 
 from workbench.model import (Call, Disease, GeneConsequence, Genotype, Impact, InheritanceMode, Sample, Sex, Trio,
@@ -54,3 +55,15 @@ def test_variant_frame_shows_each_family_member_by_role():
     row = frame.iloc[0]
     assert (row["proband GT"], row["proband AD"], row["father GT"], row["mother GQ"]) == ("0/1", "10,9", "0/0", 55)
     assert list(frame.columns[:4]) == ["variant", "HGVS p.", "consequence", "proband GT"]
+
+
+def test_candidate_frame_shows_the_gene_constraint_behind_the_variant_score():
+    from workbench.knowledge.constraint import GeneConstraint
+
+    constraint = GeneConstraint({"HGNC:1": (0.12, 3.4), "HGNC:2": (1.4, float("nan"))}, {"HGNC:1": frozenset({"dominant"})})
+    ranked = [replace(gene("GENE1", InheritanceMode.DE_NOVO, RARE_STOP), hgnc_id="HGNC:1"),
+              replace(gene("GENE2", InheritanceMode.DE_NOVO, MISSENSE), hgnc_id="HGNC:3")]  # GENE2: no data
+    frame = candidate_frame(ranked, TRIO, constraint=constraint)
+    assert (frame.iloc[0]["LOEUF"], frame.iloc[0]["missense Z"]) == (0.12, 3.4)
+    assert frame.iloc[1][["LOEUF", "missense Z"]].isna().all()
+    assert "LOEUF" not in candidate_frame(ranked, TRIO).columns  # no constraint table: no empty columns

@@ -68,12 +68,16 @@ class GeneConstraint:
     def __len__(self) -> int:
         return len(self._metrics)
 
+    def metrics(self, hgnc_id: str | None) -> tuple[float, float] | None:
+        """The gene's (LOEUF, missense Z) as gnomAD gives them (NaN = not computed), or None."""
+        return self._metrics.get(hgnc_id or "")
+
     def evidence(self, hgnc_id: str | None, consequence_class: str | None, group: str,
                  known: bool) -> ConstraintEvidence | None:
         """The LR of the gene's constraint for an allele of ``consequence_class`` explaining a
         ``group`` ("dominant" or "recessive") disease; None when no metric applies or is known."""
         k = _METRIC_OF_CLASS.get(consequence_class or "")
-        values = self._metrics.get(hgnc_id or "")
+        values = self.metrics(hgnc_id)
         if k is None or values is None or math.isnan(values[k]) or group not in _POPULATIONS:
             return None
         edges = self._edges[k]

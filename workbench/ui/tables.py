@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import pandas as pd
 
 from workbench.model import Trio, Variant
 from workbench.ranking.evidence import consequence_class
+
+if TYPE_CHECKING:
+    from workbench.knowledge.constraint import GeneConstraint
 
 NOT_ANNOTATED = "not annotated"
 
@@ -53,8 +56,10 @@ class CandidateFilter:
         )
 
 
-def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per ranked gene with the columns the Candidates page shows."""
+def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = None,
+                    constraint: GeneConstraint | None = None) -> pd.DataFrame:
+    """One row per ranked gene with the columns the Candidates page shows; with a constraint
+    table, the gene's gnomAD LOEUF and missense Z too (what its variant score was weighed by)."""
     rows = []
     for gene in genes:
         variant = gene.variants[0] if gene.variants else None
@@ -74,9 +79,11 @@ def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = N
             "variants": len(gene.variants),
             "tag": (tags or {}).get(gene.gene_symbol, ""),
         })
+        if constraint is not None:
+            rows[-1]["LOEUF"], rows[-1]["missense Z"] = constraint.metrics(gene.hgnc_id) or (None, None)
     return pd.DataFrame(rows, columns=[
         "rank", "gene", "disease", "mode", "probability", "key variant", "HGVS", "frequency",
-        "consequence", "class", "GQ", "variants", "tag",
+        "consequence", "class", "GQ", "variants", "tag", *(("LOEUF", "missense Z") if constraint is not None else ()),
     ])
 
 

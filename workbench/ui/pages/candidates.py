@@ -40,7 +40,7 @@ st.caption(
     "explains the case, from its score (prior + phenotype, variant and inheritance log10 likelihood "
     f"ratios; breakdown below, sentences on each gene's page). None of these genes: {ranking.none_probability:.3f}."
 )
-frame = candidate_frame(shown, trio, tags)
+frame = candidate_frame(shown, trio, tags, analysis.knowledge.constraint)
 selection = st.dataframe(
     frame,
     hide_index=True,
@@ -56,6 +56,11 @@ selection = st.dataframe(
         "probability": st.column_config.ProgressColumn("probability", format="%.3f", min_value=0.0, max_value=1.0, width="small"),
         "frequency": st.column_config.NumberColumn("frequency", format="%.2e", help="gnomAD allele frequency; empty = not seen"),
         "GQ": st.column_config.NumberColumn("GQ", help="the proband's genotype quality at the key variant"),
+        "LOEUF": st.column_config.NumberColumn(
+            "LOEUF", format="%.2f", help="gnomAD loss-of-function observed/expected, upper bound: low (< 0.35) = "
+                                         "the gene does not tolerate loss of function"),
+        "missense Z": st.column_config.NumberColumn(
+            "missense Z", format="%.1f", help="gnomAD missense constraint: high (> 3) = missense variants are depleted"),
     },
 )
 rows = selection.selection.rows if selection is not None and hasattr(selection, "selection") else []
