@@ -64,6 +64,11 @@ class GeneConstraint:
             for name, genes in populations.items():
                 counts = np.bincount(np.searchsorted(edges, [tolerance[h] for h in genes], side="right"), minlength=bins)
                 self._shares[(k, name)] = (counts + 1) / (counts.sum() + bins)  # add-one: no empty bin
+        # looked up for every candidate at every re-rank: each gene's bins and each table's log10 LR, precomputed
+        self._bins = {h: tuple(-1 if math.isnan(v[k]) else int(np.searchsorted(self._edges[k], _tolerance(v[k], k), side="right"))
+                               for k in range(len(_METRICS))) for h, v in metrics.items()}
+        self._log10_lr = {(k, group, known): np.log10(self._shares[(k, group)] / self._shares[(k, "known" if known else "unlinked")]).tolist()
+                          for k in range(len(_METRICS)) for group in _POPULATIONS for known in (True, False)}
 
     def __len__(self) -> int:
         return len(self._metrics)
@@ -77,15 +82,13 @@ class GeneConstraint:
         """The LR of the gene's constraint for an allele of ``consequence_class`` explaining a
         ``group`` ("dominant" or "recessive") disease; None when no metric applies or is known."""
         k = _METRIC_OF_CLASS.get(consequence_class or "")
-        values = self.metrics(hgnc_id)
-        if k is None or values is None or math.isnan(values[k]) or group not in _POPULATIONS:
+        bins = self._bins.get(hgnc_id or "")
+        if k is None or bins is None or bins[k] < 0 or group not in _POPULATIONS:
             return None
-        edges = self._edges[k]
-        b = int(np.searchsorted(edges, _tolerance(values[k], k), side="right"))
-        ratio = self._shares[(k, group)][b] / self._shares[(k, "known" if known else "unlinked")][b]
-        return ConstraintEvidence(math.log10(ratio),
-                                  f"gnomAD {_METRICS[k]} {values[k]:.2f}, constraint bin {b + 1} of {len(edges) + 1} "
-                                  "(1 = least tolerant)")
+        b = bins[k]
+        return ConstraintEvidence(self._log10_lr[(k, group, known)][b],
+                                  f"gnomAD {_METRICS[k]} {self._metrics[hgnc_id][k]:.2f}, constraint bin {b + 1} of "
+                                  f"{len(self._edges[k]) + 1} (1 = least tolerant)")
 
 
 def _tolerance(value: float, k: int) -> float:

@@ -67,7 +67,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
-from workbench.model import Disease, Gene, GeneConsequence, InheritanceMode, Trio, Variant
+from workbench.model import Disease, Gene, InheritanceMode, Trio, Variant
 from workbench.ranking import evidence
 from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
 
@@ -142,16 +142,11 @@ def with_expansion(disease_log10_lr: float, undescribed_log10_lr: float) -> floa
     return max(disease_log10_lr, math.log10(PHENOTYPE_EXPANSION_SHARE) + undescribed_log10_lr)
 
 
-def _consequence(variant: Variant, gene: GeneCandidates) -> tuple[GeneConsequence | None, str | None]:
-    """The variant's consequence for this gene and its coarse class (None when unannotated)."""
-    consequence = variant.consequence_for(gene.symbol, gene.hgnc_id)
-    return consequence, (evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None)
-
-
 def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMode, trio: Trio,
-                    background: evidence.ModeBackground) -> tuple[float, str, list[str]]:
-    """log10 LR of one allele, a short description and the quality notes."""
-    consequence, klass = _consequence(variant, gene)
+                    background: evidence.ModeBackground) -> tuple[float, str, list[str], str | None]:
+    """log10 LR of one allele, a short description, the quality notes and its consequence class."""
+    consequence = variant.consequence_for(gene.symbol, gene.hgnc_id)
+    klass = evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None
     c_lr = evidence.consequence_log10_lr(klass)
     f_lr = background.frequency_log10_lr(variant.population_af, mode)
     q_lr, notes = evidence.quality_log10_lr(variant, trio, mode)
@@ -161,7 +156,7 @@ def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMod
     af = "absent from the population database" if variant.population_af is None else f"population AF {variant.population_af:.2g}"
     text = (f"{variant.key} {what}{' ' + change if change else ''} ({klass or 'unannotated'}, ×{10 ** c_lr:.2g}); "
             f"{af} (×{10 ** f_lr:.2g})" + (f"; call quality ×{10 ** q_lr:.2g}" if q_lr else ""))
-    return c_lr + f_lr + q_lr, text, notes
+    return c_lr + f_lr + q_lr, text, notes, klass
 
 
 def variant_evidence(gene: GeneCandidates, mode: InheritanceMode, variants: Sequence[Variant],
@@ -170,18 +165,18 @@ def variant_evidence(gene: GeneCandidates, mode: InheritanceMode, variants: Sequ
     """Best allele (single-hit modes) or best two alleles (compound heterozygous), then the
     gene's constraint for the best allele's class."""
     scored = sorted(((*allele_evidence(v, gene, mode, trio, background), v) for v in variants),
-                    key=lambda t: (-t[0], t[3].chrom, t[3].pos, t[3].alt))
+                    key=lambda t: (-t[0], t[4].chrom, t[4].pos, t[4].alt))
     take = 2 if mode in (InheritanceMode.COMPOUND_HETEROZYGOUS,
                          InheritanceMode.POSSIBLE_COMPOUND_HETEROZYGOUS) and len(scored) >= 2 else 1
     chosen = scored[:take]
     log10_lr, text = sum(t[0] for t in chosen), " + ".join(t[1] for t in chosen)
     group = evidence.constraint_group(mode)
-    found = (constraint.evidence(gene.hgnc_id, _consequence(chosen[0][3], gene)[1], group, known=bool(gene.diseases))
+    found = (constraint.evidence(gene.hgnc_id, chosen[0][3], group, known=bool(gene.diseases))
              if constraint is not None and group else None)
     if found is not None:
         log10_lr += found.log10_lr
         text += f"; {found.text} (×{10 ** found.log10_lr:.2g} for a {group} disease gene)"
-    return log10_lr, tuple(t[3] for t in chosen), text, tuple(n for t in chosen for n in t[2])
+    return log10_lr, tuple(t[4] for t in chosen), text, tuple(n for t in chosen for n in t[2])
 
 
 def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence.ModeBackground,
