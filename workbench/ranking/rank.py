@@ -175,7 +175,9 @@ def variant_evidence(gene: GeneCandidates, mode: InheritanceMode, variants: Sequ
              if constraint is not None and group else None)
     if found is not None:
         log10_lr += found.log10_lr
-        text += f"; {found.text} (×{10 ** found.log10_lr:.2g} for a {group} disease gene)"
+        peers = "known disease genes in general" if gene.diseases else "genes not yet linked to a disease"
+        text += (f"; {found.text}: ×{10 ** found.log10_lr:.2g} (genes of {group} disease fall in this bin "
+                 f"{10 ** found.log10_lr:.2g} times as often as {peers})")
     return log10_lr, tuple(t[4] for t in chosen), text, tuple(n for t in chosen for n in t[2])
 
 
