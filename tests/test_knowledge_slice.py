@@ -210,3 +210,18 @@ def test_without_a_constraint_table_the_ranking_says_it_ranks_without_it(tmp_pat
     analysis = analyse_case(ranking_fixtures / "trio.vcf", ranking_fixtures / "trio.ped", knowledge=kb, use_cache=False)
     warnings = analysis.rank(PhenotypeProfile(observed=("HP:0001250",))).warnings
     assert any("no gnomAD constraint table" in w for w in warnings)
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("mondo.sssom.tsv", "# a comment\nwrong\theader\n", "mondo.sssom.tsv: line 2: not an SSSOM mapping table"),
+    ("gnomad_v2.1_constraint.txt", "gene\ttranscript\n", "gnomad_v2.1_constraint.txt: line 1: header lacks"),
+])
+def test_a_malformed_mondo_or_constraint_file_names_the_file_and_line(tmp_path, monkeypatch, name, text, message):
+    from workbench.knowledge import SourceError
+
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "knowledge"
+    shutil.copytree(SLICE, folder)
+    (folder / name).write_text(text)
+    with pytest.raises(SourceError, match=message):
+        load_knowledge(folder)
