@@ -49,7 +49,7 @@ from workbench.model import Disease, Gene, TermAnnotation
 log = logging.getLogger(__name__)
 
 # Bump when the cached structure changes so old caches are ignored.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 
 
 class Knowledge:
