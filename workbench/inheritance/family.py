@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from workbench.inheritance.options import InheritanceOptions
-from workbench.model import PAR_X, PAR_Y, Affection, Call, Genotype, Sample, Sex, Trio, Variant, normalise_chrom
+from workbench.model import Affection, Call, Genotype, Sample, Sex, Trio, Variant, normalise_chrom, one_copy_in_males
 
 
 class Region(Enum):
@@ -28,10 +28,8 @@ def region_of(chrom: str, pos: int) -> Region:
     (<Region.AUTOSOMAL: 'autosomal'>, <Region.X: 'X (outside the PARs)'>, <Region.MITOCHONDRIAL: 'mitochondrial'>)
     """
     name = normalise_chrom(chrom)
-    if name == "chrX":
-        return Region.AUTOSOMAL if any(lo <= pos <= hi for lo, hi in PAR_X) else Region.X
-    if name == "chrY":
-        return Region.AUTOSOMAL if any(lo <= pos <= hi for lo, hi in PAR_Y) else Region.Y
+    if name in ("chrX", "chrY"):
+        return (Region.X if name == "chrX" else Region.Y) if one_copy_in_males(name, pos) else Region.AUTOSOMAL
     if name == "chrM":
         return Region.MITOCHONDRIAL
     return Region.AUTOSOMAL
