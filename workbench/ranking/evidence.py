@@ -3,8 +3,9 @@
 Every number here is ``log10 P(observation | the gene is causal) / P(observation | it is not)``,
 set from published real-world proportions (ClinVar / gnomAD / trio-sequencing cohorts) or, where
 no single figure exists, round clinical estimates said as such; none is fitted to the benchmark
-(the homozygous prior weight was only compared, 30 vs 10, on the fit half of the dev genes). They are deliberately coarse (a handful of bins) so each can be shown
-to a clinician as one readable sentence.
+(the homozygous prior weight was only compared, 30 vs 10, on the fit half of the dev genes).
+They are deliberately coarse (a handful of bins) so each can be shown to a clinician as one
+readable sentence.
 
 * Consequence: of pathogenic variants in ClinVar about half are predicted loss of function
   (frameshift, stop-gain, canonical splice, start-loss), about 40% missense and only 1-2%
@@ -197,9 +198,9 @@ _MODE_GIVEN_INHERITANCE: dict[str, dict[InheritanceMode, float]] = {
     "mitochondrial": {_M.MITOCHONDRIAL: 1.0},
 }
 # When the PED marks a parent affected (round clinical estimates): a dominant disease in the
-# child is most often that parent's (a family history of the disease is why the parent is marked); de novo stays possible
-# (the parent's features may be another condition), and so does an X-linked allele from an
-# affected mother.
+# child is most often that parent's (a family history of the disease is why the parent is
+# marked); de novo stays possible (the parent's features may be another condition), and so does
+# an X-linked allele from an affected mother.
 _MODE_GIVEN_AFFECTED_PARENT: dict[str, dict[InheritanceMode, float]] = {
     "dominant": {_M.DE_NOVO: 0.1, _M.DOMINANT_INHERITED: 0.85, _M.REDUCED_PENETRANCE: 0.02},
     "x-linked": {_M.DOMINANT_INHERITED: 0.5},
