@@ -137,6 +137,30 @@ def test_de_novo_in_dominant_gene_beats_de_novo_in_recessive_only_gene():
     assert [g.gene_symbol for g in ranking.genes] == ["DOMGENE", "RECGENE"]
 
 
+def test_an_entry_without_recorded_inheritance_takes_the_gene_s_other_diseases():
+    """Orphanet entries record no inheritance: a de novo hit in a recessive-only gene must not
+    escape through one of them as if the gene were newly found."""
+    orphanet = Disease(id="ORPHA:141", name="Canavan disease (Orphanet)")
+    recessive_gene = GeneCandidates("ASPA", "HGNC:756", (_disease("Canavan", DiseaseInheritance.AUTOSOMAL_RECESSIVE), orphanet),
+                                    ((InheritanceMode.DE_NOVO, (_variant(200, "ASPA"),)),))
+    new_gene = GeneCandidates("NEWGENE", "HGNC:9", (orphanet,), ((InheritanceMode.DE_NOVO, (_variant(300, "NEWGENE"),)),))
+    background = evidence.ModeBackground({InheritanceMode.DE_NOVO: 2})
+
+    class OrphanetFitsBest(_NeutralPhenotype):
+        def log10_lr(self, disease_id):
+            return 1.0 if disease_id == "ORPHA:141" else 0.0
+
+    ranking = rank_genes([recessive_gene, new_gene], TRIO, background, OrphanetFitsBest(), 5000, "test")
+    aspa, only_orphanet = (next(g for g in ranking.genes if g.gene_symbol == s) for s in ("ASPA", "NEWGENE"))
+    recessive = evidence.inheritance_groups({DiseaseInheritance.AUTOSOMAL_RECESSIVE})
+    assert aspa.inheritance_log10_lr == pytest.approx(background.log10_lr(InheritanceMode.DE_NOVO, recessive))
+    assert aspa.disease.id == "ORPHA:141"
+    assert "recessive (recorded for the gene's other diseases; none for this entry)" in aspa.explanation.inheritance
+    # a gene whose only disease records no inheritance keeps the mixture of a newly found gene
+    assert only_orphanet.inheritance_log10_lr == pytest.approx(background.log10_lr(InheritanceMode.DE_NOVO, frozenset()))
+    assert "a disease of unknown inheritance" in only_orphanet.explanation.inheritance
+
+
 def test_ties_are_broken_by_variant_evidence_then_symbol_whatever_the_input_order():
     disease = _disease("dom", DiseaseInheritance.AUTOSOMAL_DOMINANT)
     genes = [GeneCandidates(symbol, f"HGNC:{i}", (disease,),

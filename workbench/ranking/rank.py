@@ -35,6 +35,10 @@ parts add and the UI can chart them):
 * **Inheritance.** P(the genotype shows this mode | the disease's inheritance) over the case's
   own null rate of that mode. Evaluated per disease, so a de novo heterozygous hit in a gene
   known only for recessive disease is weak, biallelic hits in a recessive gene are strong.
+  An entry that records no inheritance (HPO's Orphanet annotations never do) is judged by the
+  inheritance recorded for the gene's other diseases: the gene is known, and its diseases
+  mostly share their mechanism, so the mixture of a newly found gene would let a de novo hit in
+  a recessive-only gene escape through the Orphanet twin of its disease.
 * **Best explanation per gene.** For every (candidate, disease) pair of a gene the three LRs
   multiply; the gene keeps its best pair (as LIRICAL keeps a gene's best disease).
 * **Posterior.** ``P(H_g | data) = prior_g LR_g / (P(H_0) + sum_h prior_h LR_h)``; the remainder
@@ -142,6 +146,25 @@ def with_expansion(disease_log10_lr: float, undescribed_log10_lr: float) -> floa
     return max(disease_log10_lr, math.log10(PHENOTYPE_EXPANSION_SHARE) + undescribed_log10_lr)
 
 
+def inheritance_groups(gene: GeneCandidates, disease: Disease | None) -> tuple[frozenset[str], bool]:
+    """The inheritance groups a mode is judged against, and whether they are the gene's other
+    diseases' (the entry records none; see the module doc).
+
+    >>> from workbench.model import DiseaseInheritance as I
+    >>> recessive, orphanet = Disease("OMIM:1", "a", inheritance=frozenset({I.AUTOSOMAL_RECESSIVE})), Disease("ORPHA:2", "a")
+    >>> inheritance_groups(GeneCandidates("G", None, (recessive, orphanet), ()), orphanet)
+    (frozenset({'recessive'}), True)
+    >>> inheritance_groups(GeneCandidates("G", None, (orphanet,), ()), orphanet)
+    (frozenset(), False)
+    """
+    if disease is None:
+        return frozenset(), False
+    if disease.inheritance:
+        return evidence.inheritance_groups(disease.inheritance), False
+    recorded = frozenset().union(*(evidence.inheritance_groups(d.inheritance) for d in gene.diseases))
+    return recorded, bool(recorded)
+
+
 def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMode, trio: Trio,
                     background: evidence.ModeBackground) -> tuple[float, str, list[str], str | None]:
     """log10 LR of one allele, a short description, the quality notes and its consequence class."""
@@ -196,7 +219,7 @@ def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence
                 p_lr = phenotype.log10_lr(disease.id) if disease else None
                 p_lr = (phenotype.unlinked_log10_lr() if p_lr is None
                         else with_expansion(p_lr, phenotype.unlinked_log10_lr()))
-                groups = evidence.inheritance_groups(disease.inheritance) if disease else frozenset()
+                groups, _ = inheritance_groups(gene, disease)
                 options.append(_Scored(gene, disease, mode, chosen, prior, p_lr, v_lr,
                                        background.log10_lr(mode, groups), v_text, notes))
         if options:
@@ -234,7 +257,8 @@ def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: Phenoty
                      f"yet describe for it (phenotype expansion): LR 10^{s.phenotype:.1f}.")
         prior = f"Known disease gene: prior 1 in {round(10 ** -s.prior):,}."
         term_source = functools.partial(phenotype.terms, s.disease.id)
-    groups = evidence.inheritance_groups(s.disease.inheritance) if s.disease else frozenset()
+    groups, borrowed = inheritance_groups(s.gene, s.disease)
+    source = " (recorded for the gene's other diseases; none for this entry)" if borrowed else ""
     expected = background.mode_probability(s.mode, groups)
     seen = background.genes_per_mode.get(s.mode, 0)
     affected = ""
@@ -243,7 +267,7 @@ def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: Phenoty
         if groups == {"recessive"}:
             affected += " (weighted down: carrier parents of a recessive disease are healthy)"
     inheritance = (f"{s.mode.value}: seen in {expected:.0%} of causal genotypes for "
-                   f"{' / '.join(sorted(groups)) or 'a disease of unknown inheritance'}{affected}; "
+                   f"{' / '.join(sorted(groups)) or 'a disease of unknown inheritance'}{source}{affected}; "
                    f"{seen} gene(s) in this case show this pattern (LR 10^{s.inheritance:.1f}).")
     return Explanation(prior=prior, phenotype=pheno, variant=f"{s.variant_sentence} (LR 10^{s.variant:.1f}).",
                        inheritance=inheritance, term_source=term_source, variant_notes=s.variant_notes)
