@@ -49,6 +49,23 @@ def test_unrelated_nicu_findings_do_not_bury_the_right_gene(lr_scorer):
     assert [g.gene.symbol for g in genes[:5]].count("FBN1") == 1
 
 
+def test_related_terms_count_less_than_independent_ones(lr_scorer):
+    """Three face findings are not three independent pieces of evidence; a seizure beside them is."""
+    face = ("HP:0000637", "HP:0000582", "HP:0000414")  # long palpebral fissure, upslanted palpebral fissure, bulbous nose
+    seizure = "HP:0001250"
+    match = lr_scorer.score_diseases(PhenotypeProfile(observed=(*face, seizure)))[0]
+    by_term = {m.patient_term: m for m in match.explanation}
+    assert sum(m.contribution for m in match.explanation) == pytest.approx(match.score)
+    # each term scored alone is its full, unweighted contribution
+    unweighted = {t: lr_scorer.score_diseases(PhenotypeProfile(observed=(t,))) for t in (*face, seizure)}
+    for term in face:
+        alone = next(m for m in unweighted[term] if m.disease.id == match.disease.id).score
+        assert by_term[term].contribution == pytest.approx(alone / (1 + 2 * 0.25))
+        assert "one of 3 terms under Abnormality of the face" in by_term[term].how
+    alone = next(m for m in unweighted[seizure] if m.disease.id == match.disease.id).score
+    assert by_term[seizure].contribution == pytest.approx(alone)
+
+
 def test_phenotypic_abnormality_alone_says_nothing(lr_scorer):
     scores = [m.score for m in lr_scorer.score_diseases(PhenotypeProfile(observed=("HP:0000118",)))]
     assert max(scores) - min(scores) < 0.2

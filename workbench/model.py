@@ -258,6 +258,10 @@ _INHERITANCE_GROUP = {
 }
 
 
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+"""Root of HPO's phenotype subontology (inheritance, onset and frequency terms lie outside it)."""
+
+
 @dataclass(frozen=True)
 class Term:
     """An HPO term as people see it."""

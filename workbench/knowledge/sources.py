@@ -31,9 +31,6 @@ MONDO_FILE = "mondo.sssom.tsv"
 CONSTRAINT_FILE = "gnomad_v2.1_constraint.txt"
 SOURCE_FILES = (OBO_FILE, HPOA_FILE, GENES_TO_PHENOTYPE_FILE, HGNC_FILE, MONDO_FILE, CONSTRAINT_FILE)
 
-ROOT = "HP:0000001"
-PHENOTYPIC_ABNORMALITY = "HP:0000118"
-
 # HPO's frequency terms (subontology HP:0040279) as the midpoint of the range each one names.
 FREQUENCY_TERMS: dict[str, float] = {
     "HP:0040280": 1.0,  # Obligate (100%)

@@ -105,6 +105,16 @@ class PhenotypeIndex:
     def ancestor_set(self, term: int) -> frozenset[int]:
         return frozenset(self.ancestors(term).tolist())
 
+    @functools.lru_cache(maxsize=65536)
+    def depth_below(self, term: int, top: int) -> int:
+        """Steps on the longest is_a path from ``top`` down to ``term``; -1 when not under ``top``."""
+        if term == top:
+            return 0
+        ancestors = self.ancestor_set(term)
+        if top not in ancestors:
+            return -1
+        return 1 + max(self.depth_below(a, top) for a in ancestors if a != term and top in self.ancestor_set(a))
+
 
 @functools.lru_cache(maxsize=4)
 def phenotype_index(knowledge: Knowledge, unknown_frequency: float) -> PhenotypeIndex:

@@ -53,7 +53,10 @@ parts add and the UI can chart them):
   reported seed 1, so they were re-checked on a disjoint split: cases whose true gene is in
   the *fit* half of the genes (``benchmarks/accuracy.py --genes fit``, seed 5, 1,000 full +
   1,000 NICU cases), where 0.3 beats 0.2 and 0.4 in both regimes and the excluded weight
-  (0.02-0.1) hardly matters.
+  (0.02-0.1) hardly matters. Since then the scorer itself counts related observed terms (one
+  branch of the HPO, e.g. ten face findings) less than independent ones
+  (``RELATED_TERM_CORRELATION`` in :mod:`workbench.phenotype.likelihood`); beside it, 0.25 and
+  0.3 tie on the fit half's known-gene top-1 (full 89.0, NICU 85.7), 0.35 is worse, and 0.3 was kept.
 
 Two more constants were *compared* on the fit half (never set from reported cases): the
 phenotype-expansion share (0.03 vs 0.1) and the weight of the Hardy-Weinberg prior for

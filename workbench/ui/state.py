@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 import streamlit as st
 
-from workbench.model import PhenotypeProfile
+from workbench.model import PHENOTYPIC_ABNORMALITY, PhenotypeProfile
 from workbench.paths import REPO_ROOT, data_dir
 from workbench.store import Case, Tag
 
@@ -85,7 +85,7 @@ def note_matcher():
     from workbench.textmining import NoteMatcher
 
     hpo = knowledge().hpo
-    return NoteMatcher.from_terms(hpo.terms, keep=lambda term: hpo.is_ancestor("HP:0000118", term.id))
+    return NoteMatcher.from_terms(hpo.terms, keep=lambda term: hpo.is_ancestor(PHENOTYPIC_ABNORMALITY, term.id))
 
 
 @st.cache_resource(show_spinner="Preparing the phenotype scorer…")
