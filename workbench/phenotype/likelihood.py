@@ -36,9 +36,10 @@ independent of each other nor of the disease (they are checked, and tabulated, b
 suspected disease has them), and HPO frequencies of features listed without a count are
 guesses. Phenotype alone, on the tuning half of the benchmark's genes (``phenotype_only.py
 --limit 3000 --seed 5 --genes fit --sweep``: 1,594 curated cases), the causal gene comes first
-among all genes for 42.4% of known genes at weight 0, 41.4% at 0.5 and 38.4% at 1: full weight
-costs recall, and leaving absent features out would cost none. 0.5 keeps an absent obligate feature visibly against a
-disease in the explanation; the ranking scales excluded terms down further
+among all genes for 42.4% of known genes at weight 0, 40.5% at 0.5 and 36.4% at 1 (with the
+related-term weight below): full weight costs recall, and leaving absent features out would
+cost none. 0.5 keeps an absent obligate feature visibly against a disease in the
+explanation; the ranking scales excluded terms down further
 (``EXCLUDED_TERM_WEIGHT`` in :mod:`workbench.ranking.rank`).
 
 The disease score is the sum of log10 LRs, as LIRICAL's, except that **related observed terms
