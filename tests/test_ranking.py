@@ -78,6 +78,7 @@ def test_tsv_and_json_outputs(analysis):
     data = json.loads(_json(ranking))
     explanation = data["genes"][0]["explanation"]
     assert set(explanation) == {"prior", "phenotype", "variant", "inheritance"}
+    assert explanation["phenotype"]["terms"] and all(t["how"] for t in explanation["phenotype"]["terms"])
     assert data["knowledge_version"] == ranking.knowledge_version
 
 

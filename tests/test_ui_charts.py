@@ -23,5 +23,12 @@ def test_heatmap_rows_are_patient_terms_and_cells_their_contribution():
     assert [row[0] for row in heatmap.z] == [1.5, None, -0.5]  # an unmatched term has no cell
 
 
+def test_heatmap_hover_says_how_each_term_matched_and_why_it_counts_less():
+    how = "exact; counted ×0.67, one of 3 terms under Abnormality of the face"
+    figure = phenotype_heatmap((TermEvidence("HP:1", "HP:10", 1.0, how=how),), str)
+    assert figure.data[0].customdata[0][0] == how
+    assert "%{customdata}" in figure.data[0].hovertemplate
+
+
 def test_no_heatmap_without_a_matched_disease_term():
     assert phenotype_heatmap((TermEvidence("HP:1", None, 0.0),), str) is None

@@ -102,7 +102,7 @@ class _PhenotypeScores:
         return tuple(TermEvidence(patient_term=t.patient_term, disease_term=t.disease_term,
                                   log10_lr=float(t.contribution) * (model.EXCLUDED_TERM_WEIGHT if t.excluded
                                                                     else model.OBSERVED_TERM_WEIGHT),
-                                  excluded=bool(t.excluded))
+                                  excluded=bool(t.excluded), how=t.how)
                      for t in self._scorer.explain(self._prepared, row))
 
 

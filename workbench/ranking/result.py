@@ -27,6 +27,7 @@ class TermEvidence:
     disease_term: str | None
     log10_lr: float
     excluded: bool = False
+    how: str = ""  # the scorer's words: which rule matched, and why a related term counts less
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,8 @@ def _gene_dict(gene: RankedGene) -> dict[str, Any]:
         "prior": {"log10": gene.prior_log10, "text": e.prior},
         "phenotype": {"log10": gene.phenotype_log10_lr, "text": e.phenotype,
                       "terms": [{"patient_term": t.patient_term, "disease_term": t.disease_term,
-                                 "log10_lr": round(t.log10_lr, 3), "excluded": t.excluded} for t in e.terms]},
+                                 "log10_lr": round(t.log10_lr, 3), "excluded": t.excluded, "how": t.how}
+                                for t in e.terms]},
         "variant": {"log10": gene.variant_log10_lr, "text": e.variant, "notes": list(e.variant_notes)},
         "inheritance": {"log10": gene.inheritance_log10_lr, "text": e.inheritance},
     }

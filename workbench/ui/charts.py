@@ -46,12 +46,14 @@ def phenotype_heatmap(terms: Sequence, label_of) -> go.Figure | None:
     patient = list(dict.fromkeys(t.patient_term for t in terms))
     disease = list(dict.fromkeys(t.disease_term for t in matched))
     z: list[list[float | None]] = [[None] * len(disease) for _ in patient]
+    how: list[list[str]] = [[""] * len(disease) for _ in patient]
     for t in matched:
         z[patient.index(t.patient_term)][disease.index(t.disease_term)] = t.log10_lr
+        how[patient.index(t.patient_term)][disease.index(t.disease_term)] = t.how
     rows = [label_of(t) + (" (excluded)" if any(m.excluded for m in terms if m.patient_term == t) else "") for t in patient]
     figure = go.Figure(go.Heatmap(
         z=z, x=[label_of(t) for t in disease], y=rows, colorscale="RdBu", zmid=0, colorbar_title="log10 LR",
-        hovertemplate="%{y} ↔ %{x}<br>contribution %{z:.2f}<extra></extra>",
+        customdata=how, hovertemplate="%{y} ↔ %{x}<br>contribution %{z:.2f}<br>%{customdata}<extra></extra>",
     ))
     figure.update_layout(
         height=max(260, 34 * len(patient) + 180), xaxis_tickangle=-35, yaxis_autorange="reversed",

@@ -84,7 +84,8 @@ if figure is None:
 else:
     st.plotly_chart(figure, width="stretch")
     st.caption("Each patient term (row) against the disease feature it matches best (column); colour is "
-               "that term's contribution to the phenotype log10 likelihood ratio.")
+               "that term's contribution to the phenotype log10 likelihood ratio. Related terms (several in one "
+               "HPO branch, such as face findings) count less than independent ones: hover a cell to see how.")
 
 # -- the disease -------------------------------------------------------------------------------
 if disease is not None:
