@@ -51,7 +51,8 @@ def test_unrelated_nicu_findings_do_not_bury_the_right_gene(lr_scorer):
 
 def test_related_terms_count_less_than_independent_ones(lr_scorer):
     """Three face findings are not three independent pieces of evidence; a seizure beside them is."""
-    face = ("HP:0000637", "HP:0000582", "HP:0000414")  # long palpebral fissure, upslanted palpebral fissure, bulbous nose
+    # long palpebral fissure, upslanted palpebral fissure, bulbous nose
+    face = ("HP:0000637", "HP:0000582", "HP:0000414")
     seizure = "HP:0001250"
     match = lr_scorer.score_diseases(PhenotypeProfile(observed=(*face, seizure)))[0]
     by_term = {m.patient_term: m for m in match.explanation}

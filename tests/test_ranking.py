@@ -142,9 +142,11 @@ def test_an_entry_without_recorded_inheritance_takes_the_gene_s_other_diseases()
     """Orphanet entries record no inheritance: a de novo hit in a recessive-only gene must not
     escape through one of them as if the gene were newly found."""
     orphanet = Disease(id="ORPHA:141", name="Canavan disease (Orphanet)")
-    recessive_gene = GeneCandidates("ASPA", "HGNC:756", (_disease("Canavan", DiseaseInheritance.AUTOSOMAL_RECESSIVE), orphanet),
+    canavan = _disease("Canavan", DiseaseInheritance.AUTOSOMAL_RECESSIVE)
+    recessive_gene = GeneCandidates("ASPA", "HGNC:756", (canavan, orphanet),
                                     ((InheritanceMode.DE_NOVO, (_variant(200, "ASPA"),)),))
-    new_gene = GeneCandidates("NEWGENE", "HGNC:9", (orphanet,), ((InheritanceMode.DE_NOVO, (_variant(300, "NEWGENE"),)),))
+    new_gene = GeneCandidates("NEWGENE", "HGNC:9", (orphanet,),
+                              ((InheritanceMode.DE_NOVO, (_variant(300, "NEWGENE"),)),))
     background = evidence.ModeBackground({InheritanceMode.DE_NOVO: 2})
 
     class OrphanetFitsBest(_NeutralPhenotype):
@@ -158,7 +160,8 @@ def test_an_entry_without_recorded_inheritance_takes_the_gene_s_other_diseases()
     assert aspa.disease.id == "ORPHA:141"
     assert "recessive (recorded for the gene's other diseases; none for this entry)" in aspa.explanation.inheritance
     # a gene whose only disease records no inheritance keeps the mixture of a newly found gene
-    assert only_orphanet.inheritance_log10_lr == pytest.approx(background.log10_lr(InheritanceMode.DE_NOVO, frozenset()))
+    unknown = background.log10_lr(InheritanceMode.DE_NOVO, frozenset())
+    assert only_orphanet.inheritance_log10_lr == pytest.approx(unknown)
     assert "a disease of unknown inheritance" in only_orphanet.explanation.inheritance
 
 

@@ -154,7 +154,8 @@ def inheritance_groups(gene: GeneCandidates, disease: Disease | None) -> tuple[f
     diseases' (the entry records none; see the module doc).
 
     >>> from workbench.model import DiseaseInheritance as I
-    >>> recessive, orphanet = Disease("OMIM:1", "a", inheritance=frozenset({I.AUTOSOMAL_RECESSIVE})), Disease("ORPHA:2", "a")
+    >>> recessive = Disease("OMIM:1", "a", inheritance=frozenset({I.AUTOSOMAL_RECESSIVE}))
+    >>> orphanet = Disease("ORPHA:2", "a")
     >>> inheritance_groups(GeneCandidates("G", None, (recessive, orphanet), ()), orphanet)
     (frozenset({'recessive'}), True)
     >>> inheritance_groups(GeneCandidates("G", None, (orphanet,), ()), orphanet)
