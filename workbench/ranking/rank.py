@@ -97,6 +97,11 @@ class GeneCandidates:
     diseases: tuple[Disease, ...]
     candidates: tuple[tuple[InheritanceMode, tuple[Variant, ...]], ...]
 
+    @functools.cached_property
+    def recorded_inheritance(self) -> frozenset[str]:
+        """The inheritance groups recorded for any of the gene's diseases (worked out once)."""
+        return frozenset().union(*(evidence.inheritance_groups(d.inheritance) for d in self.diseases))
+
 
 class PhenotypeScores(Protocol):
     """Per-disease phenotype evidence for one profile (log10 LR and the term matches)."""
@@ -149,24 +154,23 @@ def with_expansion(disease_log10_lr: float, undescribed_log10_lr: float) -> floa
     return max(disease_log10_lr, math.log10(PHENOTYPE_EXPANSION_SHARE) + undescribed_log10_lr)
 
 
-def inheritance_groups(gene: GeneCandidates, disease: Disease | None) -> tuple[frozenset[str], bool]:
+def judged_inheritance(gene: GeneCandidates, disease: Disease | None) -> tuple[frozenset[str], bool]:
     """The inheritance groups a mode is judged against, and whether they are the gene's other
     diseases' (the entry records none; see the module doc).
 
     >>> from workbench.model import DiseaseInheritance as I
     >>> recessive = Disease("OMIM:1", "a", inheritance=frozenset({I.AUTOSOMAL_RECESSIVE}))
     >>> orphanet = Disease("ORPHA:2", "a")
-    >>> inheritance_groups(GeneCandidates("G", None, (recessive, orphanet), ()), orphanet)
+    >>> judged_inheritance(GeneCandidates("G", None, (recessive, orphanet), ()), orphanet)
     (frozenset({'recessive'}), True)
-    >>> inheritance_groups(GeneCandidates("G", None, (orphanet,), ()), orphanet)
+    >>> judged_inheritance(GeneCandidates("G", None, (orphanet,), ()), orphanet)
     (frozenset(), False)
     """
     if disease is None:
         return frozenset(), False
     if disease.inheritance:
         return evidence.inheritance_groups(disease.inheritance), False
-    recorded = frozenset().union(*(evidence.inheritance_groups(d.inheritance) for d in gene.diseases))
-    return recorded, bool(recorded)
+    return gene.recorded_inheritance, bool(gene.recorded_inheritance)
 
 
 def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMode, trio: Trio,
@@ -223,7 +227,7 @@ def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence
                 p_lr = phenotype.log10_lr(disease.id) if disease else None
                 p_lr = (phenotype.unlinked_log10_lr() if p_lr is None
                         else with_expansion(p_lr, phenotype.unlinked_log10_lr()))
-                groups, _ = inheritance_groups(gene, disease)
+                groups, _ = judged_inheritance(gene, disease)
                 options.append(_Scored(gene, disease, mode, chosen, prior, p_lr, v_lr,
                                        background.log10_lr(mode, groups), v_text, notes))
         if options:
@@ -261,7 +265,7 @@ def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: Phenoty
                      f"yet describe for it (phenotype expansion): LR 10^{s.phenotype:.1f}.")
         prior = f"Known disease gene: prior 1 in {round(10 ** -s.prior):,}."
         term_source = functools.partial(phenotype.terms, s.disease.id)
-    groups, borrowed = inheritance_groups(s.gene, s.disease)
+    groups, borrowed = judged_inheritance(s.gene, s.disease)
     source = " (recorded for the gene's other diseases; none for this entry)" if borrowed else ""
     expected = background.mode_probability(s.mode, groups)
     seen = background.genes_per_mode.get(s.mode, 0)
