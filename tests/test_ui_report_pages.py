@@ -217,7 +217,6 @@ def test_sign_out_warns_when_classifications_changed_after_the_draft(store):
     assert "changed after this draft was saved" in at.warning[0].value
 
 
-
 def test_history_offers_every_download_and_builds_each_version_pdf_once(store, monkeypatch):
     import json
 
