@@ -6,7 +6,9 @@ bg(Abnormality of the nervous system) = (0.895 + 0.5)/3.
 """
 from __future__ import annotations
 
+import gc
 import math
+import weakref
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from workbench.knowledge import load_knowledge
 from workbench.model import PhenotypeProfile
 from workbench.phenotype import LikelihoodRatioScorer, ResnikScorer
+from workbench.phenotype.index import PhenotypeIndex
 
 SLICE = Path(__file__).parent / "fixtures" / "hpo_slice"
 FLOOR = 0.05
@@ -136,3 +139,16 @@ def test_resnik_patient_to_disease_and_symmetric(kb):
     assert symmetric["1"] == pytest.approx((math.log(3) + (math.log(3) + math.log(1.5)) / 2) / 2)
     explanation = ResnikScorer(kb).score_diseases(PhenotypeProfile(observed=("HP:0007359",)))[1].explanation
     assert explanation[0].common_ancestor == "HP:0001250" and explanation[0].disease_term == "HP:0001250"
+
+
+def test_a_dropped_index_is_freed_with_its_term_caches(kb):
+    """The per-term caches belong to the index: after an ontology update the old index (tens of
+    MB on the real release) must not stay alive through a cache shared by every index."""
+    index = PhenotypeIndex(kb, unknown_frequency=0.5)
+    seizure = kb.hpo.index["HP:0001250"]
+    assert index.depth_below(seizure, seizure) == 0
+    assert seizure in index.ancestor_set(seizure)
+    dropped = weakref.ref(index)
+    del index
+    gc.collect()
+    assert dropped() is None

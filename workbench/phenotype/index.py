@@ -64,6 +64,10 @@ class PhenotypeIndex:
         self.ic = hpo.ic
         self.ancestor_pointers = hpo.ancestor_pointers
         self.ancestor_indices = hpo.ancestor_indices
+        # Per-term caches owned by this index (at most one entry per term), so a replaced
+        # index is freed with them; a cache on the methods would keep every index alive.
+        self._ancestor_sets: dict[int, frozenset[int]] = {}
+        self._depths: dict[tuple[int, int], int] = {}
 
         feature_disease = np.repeat(np.arange(self.n_diseases, dtype=np.int32), np.diff(table.feature_pointers))
         feature_term = table.feature_terms
@@ -101,19 +105,25 @@ class PhenotypeIndex:
         frequencies = np.where(np.isnan(table.feature_frequencies[start:end]), self.unknown_frequency, table.feature_frequencies[start:end])
         return [(int(f), float(freq)) for f, freq in zip(features, frequencies) if term in self.ancestor_set(int(f))]
 
-    @functools.lru_cache(maxsize=65536)
     def ancestor_set(self, term: int) -> frozenset[int]:
-        return frozenset(self.ancestors(term).tolist())
+        found = self._ancestor_sets.get(term)
+        if found is None:
+            found = self._ancestor_sets[term] = frozenset(self.ancestors(term).tolist())
+        return found
 
-    @functools.lru_cache(maxsize=65536)
     def depth_below(self, term: int, top: int) -> int:
         """Steps on the longest is_a path from ``top`` down to ``term``; -1 when not under ``top``."""
-        if term == top:
-            return 0
-        ancestors = self.ancestor_set(term)
-        if top not in ancestors:
-            return -1
-        return 1 + max(self.depth_below(a, top) for a in ancestors if a != term and top in self.ancestor_set(a))
+        depth = self._depths.get((term, top))
+        if depth is None:
+            ancestors = self.ancestor_set(term)
+            if term == top:
+                depth = 0
+            elif top not in ancestors:
+                depth = -1
+            else:
+                depth = 1 + max(self.depth_below(a, top) for a in ancestors if a != term and top in self.ancestor_set(a))
+            self._depths[(term, top)] = depth
+        return depth
 
 
 @functools.lru_cache(maxsize=4)
