@@ -5,6 +5,9 @@ or ``/tmp/acc-<regime>-<n>-seed<S>`` for other seeds), ranks them with the CLI's
 in ONE process (the ontology loads once, as in production), and prints per regime the top-1/3/5/10
 share and the median rank of the true gene, split by whether the HPO release links the gene to a
 disease, by how the causal variant came (``truth.json``'s ``inheritance``) and by family kind.
+For known genes it also splits by whether the release links the gene to the case's diagnosis
+itself (``truth.json``'s disease): a diagnosis described after the release (a new disease of a
+known gene) can only be reached through phenotype expansion.
 
 Regimes: ``full`` (curated terms, trios), ``nicu`` (``--nicu``: few, blurred terms plus unrelated
 NICU findings), ``mixed`` (``--nicu --families mixed``: duos and singletons too).
@@ -120,7 +123,8 @@ def score(manifest: Path, outdir: Path, kb, truths: dict[str, dict]) -> dict[str
         truth = truths[case_id]
         gene = kb.genes.lookup(truth["gene"])
         symbols = {truth["gene"]} | ({gene.symbol} if gene else set())
-        known = bool(gene and kb.diseases_for_gene(gene.hgnc_id))
+        diseases = {d.id for d in kb.diseases_for_gene(gene.hgnc_id)} if gene else set()
+        known = bool(diseases)
         rank = rank_of(outdir / f"{case_id}.tsv", symbols)
         groups["all"].append(rank)
         groups["known gene" if known else "unknown gene"].append(rank)
@@ -128,6 +132,8 @@ def score(manifest: Path, outdir: Path, kb, truths: dict[str, dict]) -> dict[str
         groups[f"  by family: {truth['family']}"].append(rank)
         if known:
             groups[f"known, {truth['family']}"].append(rank)
+            described = truth["disease"]["id"] in diseases
+            groups[f"known, diagnosis {'in' if described else 'not in'} the release"].append(rank)
     return groups
 
 
