@@ -64,7 +64,7 @@ class PhenotypeIndex:
         self.ic = hpo.ic
         self.ancestor_pointers = hpo.ancestor_pointers
         self.ancestor_indices = hpo.ancestor_indices
-        # Per-term caches owned by this index (at most one entry per term), so a replaced
+        # Per-term caches owned by this index (one entry per term asked about), so a replaced
         # index is freed with them; a cache on the methods would keep every index alive.
         self._ancestor_sets: dict[int, frozenset[int]] = {}
         self._depths: dict[tuple[int, int], int] = {}
