@@ -215,6 +215,24 @@ class CopyNumberCall(Call):
 
 
 @dataclass(frozen=True)
+class DosageFinding:
+    """ClinGen's dosage score behind one gene a CNV hits, and what it weighs.
+
+    ``score`` is the haploinsufficiency score for a loss, the triplosensitivity score for a gain
+    (None: not curated); ``source`` says whether it is the gene's own score or a region's that
+    the CNV covers; ``log10_lr`` gives its weight per disease inheritance group.
+    """
+
+    gene_symbol: str
+    score: int | None
+    source: str
+    log10_lr: tuple[tuple[str, float], ...] = ()
+
+    def lr_for(self, group: str) -> float | None:
+        return dict(self.log10_lr).get(group)
+
+
+@dataclass(frozen=True)
 class StructuralVariant(Variant):
     """A CNV or SV allele with the family's calls; ``pos``-``end`` is the affected span (1-based).
 
@@ -230,6 +248,10 @@ class StructuralVariant(Variant):
     genes: tuple[str, ...] = ()
     mate: str | None = None
     note: str = ""
+    dosage: tuple[DosageFinding, ...] = ()
+
+    def dosage_for(self, gene_symbol: str) -> DosageFinding | None:
+        return next((d for d in self.dosage if d.gene_symbol == gene_symbol), None)
 
     @property
     def key(self) -> str:

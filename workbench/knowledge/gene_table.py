@@ -41,6 +41,9 @@ class _Gene:
     exons: tuple[tuple[int, int], ...]  # MANE exons, 1-based inclusive, sorted
 
 
+GeneSpan = _Gene  # a gene's span and MANE exons, as CNV annotation sees it
+
+
 class GeneTable:
     """Protein-coding gene spans and MANE exons per chromosome; build with :func:`load_gene_table`."""
 
@@ -78,6 +81,22 @@ class GeneTable:
             gene = genes[i]
             if gene.end >= first - FLANK_BP and gene.start <= last + FLANK_BP:
                 found.append(self._classify(gene, first, last))
+            i -= 1
+        return tuple(reversed(found))
+
+    def overlapping(self, chrom: str, first: int, last: int) -> tuple["GeneSpan", ...]:
+        """Genes whose span overlaps ``first``-``last`` (1-based, inclusive), in position order;
+        a CNV's genes are these (see :mod:`workbench.inheritance.sv`)."""
+        chrom = normalise_chrom(chrom)
+        genes = self._genes.get(chrom)
+        if not genes:
+            return ()
+        starts, max_end = self._starts[chrom], self._max_end[chrom]
+        i = bisect.bisect_right(starts, last) - 1
+        found = []
+        while i >= 0 and max_end[i] >= first:
+            if genes[i].end >= first:
+                found.append(genes[i])
             i -= 1
         return tuple(reversed(found))
 

@@ -33,6 +33,7 @@ class SvKnowledge:
     frequencies: SvFrequencyTable | None
     version: str
     warnings: tuple[str, ...] = ()
+    calibrated_for: tuple | None = None  # which Knowledge the dosage LRs were worked out against
 
 
 def build_sv_knowledge(directory: Path) -> SvKnowledge:
@@ -59,6 +60,11 @@ def _cache_key(directory: Path) -> str:
         stat = path.stat() if path.exists() else None
         digest.update(f"{name} {stat.st_size if stat else '-'} {stat.st_mtime_ns if stat else '-'}\n".encode())
     return digest.hexdigest()[:24]
+
+
+def knowledge_key(directory: Path | None = None) -> str:
+    """The state of the CNV knowledge files (names, sizes, times): changes when they are replaced."""
+    return _cache_key(Path(directory or paths.knowledge_dir()).resolve())
 
 
 def load_sv_knowledge(directory: Path | None = None) -> SvKnowledge:
@@ -90,3 +96,17 @@ def _load(directory: Path, key: str) -> SvKnowledge:
         if handle is not None:
             Path(handle.name).unlink(missing_ok=True)
     return value
+
+
+def calibrated_sv_knowledge(knowledge, directory: Path | None = None) -> SvKnowledge:
+    """:func:`load_sv_knowledge` with ClinGen's score classes weighed against the diseases of
+    ``knowledge`` (a :class:`~workbench.knowledge.Knowledge`); worked out once per pair."""
+    sv = load_sv_knowledge(directory)
+    marker = (id(knowledge), knowledge.version)
+    if sv.dosage is not None and sv.calibrated_for != marker:
+        groups = {}
+        for hgnc_id in knowledge.disease_rows_by_gene:
+            groups[hgnc_id] = frozenset(i.group for d in knowledge.diseases_for_gene(hgnc_id) for i in d.inheritance)
+        sv.dosage.calibrate(groups)
+        sv.calibrated_for = marker
+    return sv

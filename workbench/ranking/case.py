@@ -24,13 +24,16 @@ from workbench.ranking import evidence
 from workbench.ranking import rank as model
 from workbench.ranking.rank import GeneCandidates, group_candidates, homozygous_af_counts, rank_genes
 from workbench.ranking.result import Ranking, TermEvidence
+from workbench.ranking.sv_case import StructuralSummary, add_structural
 
 if TYPE_CHECKING:
     from workbench.io import FamilyCalls
 
 log = logging.getLogger(__name__)
 CACHE_FORMAT = 3
-_PRODUCER_MODULES = ("workbench/io/vcf.py", "workbench/io/annotation.py", "workbench/inheritance")
+_PRODUCER_MODULES = ("workbench/io/vcf.py", "workbench/io/annotation.py", "workbench/inheritance",
+                     "workbench/io/sv_vcf.py", "workbench/knowledge/dosage.py", "workbench/knowledge/sv_frequency.py",
+                     "workbench/ranking/sv_case.py")
 
 
 def _ranking_options():
@@ -62,6 +65,7 @@ class CaseCandidates:
     genes: tuple[GeneCandidates, ...]
     genes_per_mode: dict
     warnings: tuple[str, ...]
+    structural: StructuralSummary = StructuralSummary()  # the CNV/SV calls (issue 22)
 
     @property
     def trio(self) -> Trio:
@@ -166,15 +170,17 @@ def resolve_profile(profile: PhenotypeProfile, hpo) -> tuple[PhenotypeProfile, t
 
 def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proband_id: str | None = None,
                  knowledge=None, progress: Callable[[float], None] | None = None, scorer=None,
-                 use_cache: bool = True) -> CaseAnalysis:
-    """Read the family VCF once and keep the candidate genes (cached on disk per content)."""
+                 use_cache: bool = True, sv_vcf: Sequence[str | Path] = ()) -> CaseAnalysis:
+    """Read the family VCF once and keep the candidate genes (cached on disk per content).
+
+    ``sv_vcf``: the family's CNV/SV VCF(s), one joint file or one per person (optional)."""
     from workbench.knowledge import load_knowledge
 
     knowledge = knowledge or load_knowledge()
-    key = _cache_key(vcf, ped, proband_id, knowledge.version) if use_cache else None
+    key = _cache_key(vcf, ped, proband_id, knowledge.version, sv_vcf) if use_cache else None
     candidates = _read_cache(key) if key else None
     if candidates is None:
-        candidates = find_candidates(vcf, ped, proband_id, knowledge, progress)
+        candidates = find_candidates(vcf, ped, proband_id, knowledge, progress, sv_vcf=sv_vcf)
         if key:
             _write_cache(key, candidates)
     elif progress:
@@ -182,14 +188,15 @@ def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proban
     return CaseAnalysis(candidates, knowledge, scorer)
 
 
-def find_candidates(vcf, ped, proband_id, knowledge, progress=None) -> CaseCandidates:
-    """VCF -> prefiltered variants -> inheritance candidates, grouped per HGNC gene."""
+def find_candidates(vcf, ped, proband_id, knowledge, progress=None, sv_vcf: Sequence[str | Path] = ()) -> CaseCandidates:
+    """VCF (+ CNV/SV VCFs) -> prefiltered variants -> inheritance candidates, grouped per HGNC gene."""
     from workbench.inheritance import analyse_inheritance
     from workbench.io import read_family_vcf, read_pedigree
 
     pedigree = read_pedigree(ped)
     calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress)
-    result = analyse_inheritance(calls.variants, calls.trio, _ranking_options())
+    variants, sv_warnings, structural = add_structural(calls, sv_vcf, knowledge)
+    result = analyse_inheritance(variants, calls.trio, _ranking_options())
     genes, counts = group_candidates(result.candidates, knowledge.genes.lookup, knowledge.diseases_for_gene)
     warnings: list[str] = []
     if calls.annotation_source.startswith("none"):
@@ -203,16 +210,21 @@ def find_candidates(vcf, ped, proband_id, knowledge, progress=None) -> CaseCandi
     if calls.problem_count:
         first = f" (first: {calls.problems[0]})" if calls.problems else ""
         warnings.append(f"{calls.problem_count} VCF records could not be used{first}")
-    return CaseCandidates(reading=dataclasses.replace(calls, variants=()), genes=tuple(genes), genes_per_mode=counts,
-                          warnings=tuple(warnings))
+    warnings.extend(sv_warnings)
+    return CaseCandidates(reading=dataclasses.replace(calls, variants=(), structural_lines=()), genes=tuple(genes),
+                          genes_per_mode=counts, warnings=tuple(warnings), structural=structural)
 
 
-def _cache_key(vcf, ped, proband_id, knowledge_version: str) -> str | None:
+def _cache_key(vcf, ped, proband_id, knowledge_version: str, sv_vcf: Sequence[str | Path] = ()) -> str | None:
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{proband_id}|{knowledge_version}|{_ranking_options()!r}|".encode())
     try:
-        for path in ([vcf] if isinstance(vcf, (str, Path)) else list(vcf)) + [ped]:
+        for path in ([vcf] if isinstance(vcf, (str, Path)) else list(vcf)) + [ped] + list(sv_vcf):
             digest.update(_file_digest(Path(path)))
         digest.update(_producer_digest())
+        if sv_vcf:  # the pinned CNV knowledge the SV alleles were annotated with
+            from workbench.knowledge.sv_knowledge import knowledge_key
+
+            digest.update(knowledge_key().encode())
     except OSError:
         return None  # unreadable input: the reader will raise the user-facing error
     return digest.hexdigest()[:32]

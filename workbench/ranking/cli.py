@@ -4,7 +4,8 @@
     workbench rank --vcf trio.vcf.gz --ped trio.ped --phenopacket proband.json --format json
     workbench rank --manifest cases.tsv --outdir ranked/
 
-A manifest (columns ``case_id, vcf, ped, proband, hpo, excluded_hpo``; others ignored) is run in
+A manifest (columns ``case_id, vcf, ped, proband, hpo, excluded_hpo``, optional ``sv_vcf``: the CNV/SV
+VCF(s), comma-separated; others ignored) is run in
 one process so the knowledge loads once. A case that fails is reported on stderr and skipped;
 the others still run, and the exit status is 1 if any case failed (so scripts notice), 0 else.
 User errors are one line on stderr naming the file, never a traceback.
@@ -31,6 +32,8 @@ def register(subparsers) -> None:
     one = p.add_argument_group("one case")
     one.add_argument("--vcf", help="family VCF (bgzipped or plain); taken from the phenopacket if omitted")
     one.add_argument("--ped", help="PED file naming the proband and parents")
+    one.add_argument("--sv-vcf", action="append", default=[], metavar="FILE",
+                     help="the family's CNV/SV VCF (repeatable: one joint file or one per person)")
     one.add_argument("--hpo", default="", help="observed HPO ids, comma-separated")
     one.add_argument("--exclude-hpo", default="", help="HPO ids looked for and absent, comma-separated")
     one.add_argument("--phenopacket", help="phenopacket v2 JSON with the terms (and the VCF under files)")
@@ -69,7 +72,7 @@ def run_one(args: argparse.Namespace) -> int:
     from workbench.ranking.case import analyse_case
 
     profile = PhenotypeProfile(observed=_ids(args.hpo), excluded=_ids(args.exclude_hpo))
-    vcf, proband = args.vcf, args.proband
+    vcf, proband, sv_vcf = args.vcf, args.proband, list(args.sv_vcf)
     if args.phenopacket:
         packet = read_phenopacket(args.phenopacket)
         profile = PhenotypeProfile(observed=profile.observed + packet.profile.observed,
@@ -79,10 +82,11 @@ def run_one(args: argparse.Namespace) -> int:
                 raise InputError(f"{packet.source}: no VCF under files; give --vcf")
             vcf = str(packet.vcf_paths[0])
         proband = proband or packet.sample_id
+        sv_vcf = sv_vcf or [str(p) for p in packet.sv_vcf_paths]
     if not vcf or not args.ped:
         raise InputError("give --vcf (or a phenopacket pointing to one) and --ped, or --manifest")
     kb = load_knowledge()
-    analysis = analyse_case(vcf, args.ped, proband, knowledge=kb, use_cache=not args.no_cache)
+    analysis = analyse_case(vcf, args.ped, proband, knowledge=kb, use_cache=not args.no_cache, sv_vcf=sv_vcf)
     ranking = analysis.rank(profile)
     for warning in ranking.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -156,7 +160,7 @@ def run_manifest(manifest: Path, outdir: Path, use_cache: bool = True) -> int:
                 raise InputError(f"{manifest} line {line_no}: bad case_id {case_id!r}")
             profile = PhenotypeProfile(observed=_ids(row.get("hpo")), excluded=_ids(row.get("excluded_hpo")))
             analysis = analyse_case(row["vcf"], row["ped"], (row.get("proband") or "").strip() or None,
-                                    knowledge=kb, scorer=scorer, use_cache=use_cache)
+                                    knowledge=kb, scorer=scorer, use_cache=use_cache, sv_vcf=_ids(row.get("sv_vcf")))
             ranking = analysis.rank(profile)
             with open(outdir / f"{case_id}.tsv", "w", encoding="utf-8") as fh:
                 ranking.write_tsv(fh)

@@ -74,8 +74,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
-from workbench.model import Disease, Gene, InheritanceMode, Trio, Variant
-from workbench.ranking import evidence
+from workbench.model import Disease, Gene, InheritanceMode, StructuralVariant, Trio, Variant, VariantOverDeletion
+from workbench.ranking import evidence, sv_evidence
 from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
 
 if TYPE_CHECKING:
@@ -176,6 +176,8 @@ def judged_inheritance(gene: GeneCandidates, disease: Disease | None) -> tuple[f
 def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMode, trio: Trio,
                     background: evidence.ModeBackground) -> tuple[float, str, list[str], str | None]:
     """log10 LR of one allele, a short description, the quality notes and its consequence class."""
+    if isinstance(variant, StructuralVariant):  # CNV/SV allele: its own evidence (issue 22)
+        return sv_evidence.allele_evidence(variant, gene, mode, trio, background)
     consequence = variant.consequence_for(gene.symbol, gene.hgnc_id)
     klass = evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None
     c_lr = evidence.consequence_log10_lr(klass)
@@ -187,6 +189,8 @@ def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMod
     af = "absent from the population database" if variant.population_af is None else f"population AF {variant.population_af:.2g}"
     text = (f"{variant.key} {what}{' ' + change if change else ''} ({klass or 'unannotated'}, ×{10 ** c_lr:.2g}); "
             f"{af} (×{10 ** f_lr:.2g})" + (f"; call quality ×{10 ** q_lr:.2g}" if q_lr else ""))
+    if isinstance(variant, VariantOverDeletion):  # apparent homozygote over a deletion (issue 22)
+        text += sv_evidence.over_deletion_words(variant)
     return c_lr + f_lr + q_lr, text, notes, klass
 
 
