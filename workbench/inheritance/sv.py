@@ -131,7 +131,7 @@ def read_structural(events: Sequence[StructuralVariant], called: frozenset[str],
         af = frequencies.frequency(event.chrom, event.pos, event.end, event.svtype) if (
             frequencies is not None and event.is_copy_number) else None
         genes = tuple(c.gene_symbol for c in consequences)
-        findings = _dosage(event, genes, dosage, hgnc_of) if dosage is not None else ()
+        findings = _dosage(event, genes, dosage, hgnc_of, gene_table) if dosage is not None else ()
         alleles.append(dataclasses.replace(event, calls=types.MappingProxyType(calls), consequences=consequences,
                                            population_af=af, genes=genes, note="; ".join(notes), dosage=findings))
     small, hemizygous_notes = unmask_hemizygous(small_variants, events, trio)
@@ -244,22 +244,24 @@ def _consequences(event: StructuralVariant, gene_table) -> tuple[GeneConsequence
     return tuple(out)
 
 
-def _dosage(event: StructuralVariant, genes: tuple[str, ...], dosage, hgnc_of) -> tuple[DosageFinding, ...]:
-    """ClinGen's score for each gene hit: the gene's own, else that of a covered region."""
+def _dosage(event: StructuralVariant, genes: tuple[str, ...], dosage, hgnc_of,
+            gene_table) -> tuple[DosageFinding, ...]:
+    """ClinGen's score for each gene hit: the gene's own, or that of a region the CNV covers and
+    the gene lies in, whichever gives evidence of dosage sensitivity (score 1-3; ClinGen scores
+    some effects only at the region level, e.g. the CMT1A duplication of PMP22)."""
     if event.svtype not in ("DEL", "DUP"):
         return ()
     loss = event.svtype == "DEL"
     regions = [r for r in dosage.regions(event.chrom, event.pos, event.end) if r.score(loss) is not None]
-    region = max(regions, key=lambda r: (r.score(loss) in (1, 2, 3), r.score(loss) or 0), default=None)
+    spans = {g.symbol: (g.start, g.end) for g in gene_table.overlapping(event.chrom, event.pos, event.end)}
     findings = []
     for symbol in genes:
         record = dosage.gene((hgnc_of(symbol) if hgnc_of else None) or symbol) or dosage.gene(symbol)
-        if record is not None and record.score(loss) is not None:
-            score, source = record.score(loss), "gene"
-        elif region is not None:
-            score, source = region.score(loss), f"region {region.name}"
-        else:
-            score, source = None, "not curated"
+        options = [(record.score(loss), "gene")] if record is not None and record.score(loss) is not None else []
+        start, end = spans.get(symbol, (0, -1))
+        options += [(r.score(loss), f"region {r.name}") for r in regions if r.start <= end and r.end >= start]
+        sensitive = [o for o in options if o[0] in (1, 2, 3)]
+        score, source = max(sensitive) if sensitive else (options[0] if options else (None, "not curated"))
         weights = tuple((group, lr) for group in ("dominant", "recessive")
                         if (lr := dosage.log10_lr(score, loss, group)) is not None)
         findings.append(DosageFinding(symbol, score, source, weights))

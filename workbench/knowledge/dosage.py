@@ -45,7 +45,7 @@ REGION_COVERAGE = 0.5
 _SCORE_WORDS = {3: "sufficient evidence", 2: "emerging evidence", 1: "little evidence", 0: "no evidence",
                 30: "autosomal recessive", 40: "dosage sensitivity unlikely"}
 _CLASSES = (3, 2, 1, 0, 30, 40, None)  # None: not curated by ClinGen
-_SPAN = re.compile(r"^(?:chr)?([0-9XYxy]+):(\d+)-(\d+)$")
+_SPAN = re.compile(r"^(?:chr)?([0-9XYxy]+):\s*(\d+)\s*-\s*(\d+)$")
 
 
 def describe_score(score: int | None) -> str:

@@ -22,7 +22,7 @@ from workbench.knowledge.sources import read_sources_manifest
 from workbench.knowledge.sv_frequency import SV_FREQUENCY_FILE, SvFrequencyTable, read_sv_frequencies
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass

@@ -48,7 +48,8 @@ SMALL_CALL_BP = 1_000
 MAX_GENES_NAMED = 8
 
 
-def effect_log10_lr(variant: StructuralVariant, consequence_text: str, gene_symbol: str) -> tuple[float, str, str | None]:
+def effect_log10_lr(variant: StructuralVariant, consequence_text: str,
+                    gene_symbol: str) -> tuple[float, str, str | None]:
     """(log10 LR, words, consequence class for gnomAD constraint or None) of the event's effect on one gene."""
     finding = variant.dosage_for(gene_symbol)
     if consequence_text.startswith(("transcript_ablation", "exon_loss_variant")):
