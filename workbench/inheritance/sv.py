@@ -52,15 +52,13 @@ class StructuralReading:
     notes: tuple[str, ...] = ()
 
 
+_CARRIES = frozenset({Genotype.HET, Genotype.HOM_ALT, Genotype.HEMIZYGOUS})
+
+
 class _ParentEvents:
     """One parent's carrier events per (chromosome, type), sorted by start, for overlap lookups."""
 
-    def __init__(self, events: Sequence[StructuralVariant], sample_id: str) -> None:
-        grouped: dict[tuple[str, str], list[tuple[int, int, CopyNumberCall]]] = defaultdict(list)
-        for event in events:
-            call = event.calls.get(sample_id)
-            if call is not None and call.genotype.carries_alt:
-                grouped[(event.chrom, event.svtype)].append((event.pos, event.end, call))
+    def __init__(self, grouped: Mapping[tuple[str, str], list[tuple[int, int, CopyNumberCall]]]) -> None:
         self._events = {key: sorted(items, key=lambda item: item[:2]) for key, items in grouped.items()}
         self._starts = {key: [item[0] for item in items] for key, items in self._events.items()}
 
@@ -98,19 +96,22 @@ def read_structural(events: Sequence[StructuralVariant], called: frozenset[str],
     """
     proband = trio.proband.id
     parents = [(role, sample) for role, sample in trio.members if role != "proband"]
-    lookups = {sample.id: _ParentEvents(events, sample.id) for _, sample in parents if sample.id in called}
     counts: dict[str, dict[str, int]] = {s.id: defaultdict(int) for s in trio.samples}
-    for event in events:
+    carried: dict[str, dict[tuple[str, str], list]] = {s.id: defaultdict(list) for _, s in parents}
+    in_proband: list[StructuralVariant] = []
+    for event in events:  # one pass: counts, each parent's events, the proband's events
         for sample_id, call in event.calls.items():
-            if call.genotype.carries_alt and sample_id in counts:
+            if call.genotype in _CARRIES:
                 counts[sample_id][event.svtype] += 1
+                if sample_id == proband:
+                    in_proband.append(event)
+                else:
+                    carried[sample_id][(event.chrom, event.svtype)].append((event.pos, event.end, call))
+    lookups = {sample.id: _ParentEvents(carried[sample.id]) for _, sample in parents if sample.id in called}
     frequencies = sv_knowledge.frequencies if sv_knowledge is not None else None
     dosage = sv_knowledge.dosage if sv_knowledge is not None else None
     alleles: list[StructuralVariant] = []
-    for event in events:
-        call = event.calls.get(proband)
-        if call is None or not call.genotype.carries_alt:
-            continue
+    for event in in_proband:
         consequences = _consequences(event, gene_table)
         if not consequences:
             continue
@@ -189,7 +190,12 @@ def _exon_numbers(gene, first: int, last: int) -> tuple[list[int], int]:
     """Transcript-order numbers (1 = 5' exon) of the MANE exons overlapping ``first``-``last``."""
     exons = gene.exons
     n = len(exons)
-    hit = [k for k, (start, end) in enumerate(exons) if start <= last and end >= first]
+    if first <= exons[0][0] and last >= exons[-1][1]:
+        hit = range(n)
+    else:  # exons are sorted and disjoint: their ends are sorted too
+        ends = [end for _, end in exons]
+        low = bisect.bisect_left(ends, first)
+        hit = [k for k in range(low, n) if exons[k][0] <= last]
     numbers = sorted((n - k) if gene.minus_strand else (k + 1) for k in hit)
     return numbers, n
 

@@ -110,8 +110,13 @@ class _RecordReader:
         self.records = 0
         self.ids: set[str] = set()
         self.mates: list[tuple[int, str]] = []  # (line, MATEID) to check at the end
-        self._seen: dict[tuple, tuple[tuple[str, CopyNumberCall], ...]] = {}  # calls repeat: interpret each text once
+        self._seen: dict[tuple, tuple] = {}  # calls repeat: interpret each text once
         self._chroms: dict[str, str] = {}
+        self._kinds: dict[tuple[str, str], str | None] = {}
+        self._autosomal = tuple(2 for _ in self.columns)
+        self._ploidy = {(chrom, one_copy): tuple(
+            (1 if one_copy and s.sex is Sex.MALE else 0 if chrom == "chrY" and s.sex is Sex.FEMALE else 2)
+            for s, _ in self.columns) for chrom in ("chrX", "chrY") for one_copy in (True, False)}
 
     def problem(self, line_no: int, message: str) -> None:
         self.problems.append(InputProblem(self.source, line_no, message))
@@ -142,11 +147,13 @@ class _RecordReader:
     def _record(self, line_no: int, f: list[str]) -> None:
         chrom = self._chroms.get(f[0]) or self._chroms.setdefault(f[0], normalise_chrom(f[0]))
         pos = int(f[1])
-        info = dict(part.split("=", 1) if "=" in part else (part, "") for part in f[7].split(";"))
         if f[4] in (".", ""):
             return  # a reference segment (DRAGEN writes them): no event
+        info = _Info(f[7])
         alts = f[4].split(",")
-        kinds = [_alt_kind(alt, info.get("SVTYPE", "")) for alt in alts]
+        svtype = info.get("SVTYPE", "")
+        kinds = [self._kinds[(alt, svtype)] if (alt, svtype) in self._kinds
+                 else self._kinds.setdefault((alt, svtype), _alt_kind(alt, svtype)) for alt in alts]
         if any(k is None for k in kinds):
             self.problem(line_no, f"unknown SV type (ALT {f[4]}, SVTYPE {info.get('SVTYPE') or 'absent'}): skipped")
             return
@@ -165,39 +172,38 @@ class _RecordReader:
         quality = None if f[5] in (".", "") else float(f[5])
         filters = () if f[6] in ("PASS", ".", "") else tuple(f[6].split(";"))
         keys = f[8] if len(f) > 8 else ""
-        one_copy = one_copy_in_males(chrom, pos)
-        by_kind: dict[str, dict[str, CopyNumberCall]] = {}
+        sex_chrom = chrom in ("chrX", "chrY")
+        ploidies = self._ploidy[(chrom, one_copy_in_males(chrom, pos))] if sex_chrom else self._autosomal
         targets = ("DEL", "DUP") if kind in _COPY_NUMBER_TYPES else (kind,)
-        for sample, column in self.columns:
-            ploidy = 1 if one_copy and sample.sex is Sex.MALE else 0 if (
-                chrom == "chrY" and sample.sex is Sex.FEMALE) else 2
+        entries = []
+        carried: set[str] = set()
+        for (sample, column), ploidy in zip(self.columns, ploidies):
             if ploidy == 0:
                 continue
-            cache_key = (f[column], keys, f[4], ploidy, kind)
+            cache_key = (f[column], keys, f[4], ploidy)
             entry = self._seen.get(cache_key)
             if entry is None:
                 try:
-                    event_kind, value = _interpret(f[column].split(":"), keys.split(":"), kinds, ploidy)
+                    entry = _entry(f[column].split(":"), keys.split(":"), kinds, ploidy, targets)
                 except _Unusable as error:
                     self.problem(line_no, f"{sample.id}: {error}: call not used")
                     continue
-                ref = CopyNumberCall(Genotype.HOM_REF, quality=value.quality, copy_number=value.copy_number)
-                entry = tuple((k, value if event_kind in (k, None) else ref) for k in targets)
                 if len(self._seen) > 50_000:
                     self._seen.clear()
                 self._seen[cache_key] = entry
-            for k, value in entry:
-                by_kind.setdefault(k, {})[sample.id] = value
-        for event_kind, calls in by_kind.items():
-            if not any(c.genotype.carries_alt for c in calls.values()):
-                continue
-            alt = next((a for a, k in zip(alts, kinds) if k == event_kind), f"<{event_kind}>")
+            if entry[0] is not None:
+                carried.add(entry[0])
+            entries.append((sample.id, entry[1]))
+        for event_kind in carried:
+            k = targets.index(event_kind)
+            alt = next((a for a, kind_of in zip(alts, kinds) if kind_of == event_kind), f"<{event_kind}>")
             self.events.append(StructuralVariant(
-                chrom=chrom, pos=pos, ref=f[3], alt=alt, calls=types.MappingProxyType(calls), quality=quality,
-                filters=filters, source_line=line_no, svtype=event_kind, end=end,
+                chrom=chrom, pos=pos, ref=f[3], alt=alt,
+                calls=types.MappingProxyType({sample_id: values[k] for sample_id, values in entries}),
+                quality=quality, filters=filters, source_line=line_no, svtype=event_kind, end=end,
                 caller_id=None if f[2] in (".", "") else f[2], mate=mate))
 
-    def _end(self, line_no: int, chrom: str, pos: int, info: dict[str, str], kind: str | None) -> int | None:
+    def _end(self, line_no: int, chrom: str, pos: int, info: "_Info", kind: str | None) -> int | None:
         if "END" in info:
             end = int(info["END"])
         elif info.get("SVLEN", "").lstrip("-").isdigit():
@@ -215,6 +221,17 @@ class _RecordReader:
             self.problem(line_no, f"END {end} beyond the end of {chrom} ({longest:,} bp): absurd length; skipped")
             return None
         return end
+
+def _entry(values: list[str], keys: list[str], kinds: list[str | None], ploidy: int,
+           targets: tuple[str, ...]) -> tuple[str | None, tuple[CopyNumberCall, ...]]:
+    """(the kind the sample carries or None, its call as seen from each target kind): a sample
+    carrying a deletion is homozygous reference for the duplication of the same record."""
+    event_kind, value = _interpret(values, keys, kinds, ploidy)
+    if event_kind is not None and not value.genotype.carries_alt:
+        event_kind = None
+    ref = CopyNumberCall(Genotype.HOM_REF, quality=value.quality, copy_number=value.copy_number)
+    return event_kind, tuple(value if event_kind in (k, None) else ref for k in targets)
+
 
 class _Unusable(ValueError):
     """A sample's call that cannot be read (e.g. CN contradicting GT); the message says why."""
@@ -271,6 +288,36 @@ def _interpret(values: list[str], keys: list[str], kinds: list[str | None],
         genotype = Genotype.HOM_ALT if copies >= 2 else Genotype.HET
     kind = next(iter(carried)) if len(carried) == 1 else kinds[0]
     return kind, CopyNumberCall(genotype, quality=gq, copy_number=cn)
+
+
+class _Info:
+    """INFO values by key, found on demand (a record needs three or four of them).
+
+    >>> info = _Info("IMPRECISE;SVTYPE=DEL;END=500;MATEID=b")
+    >>> info.get("END"), info.get("SVLEN", ""), "MATEID" in info, "IMPRECISE" in info
+    ('500', '', True, True)
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = ";" + text + ";"
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        i = self.text.find(";" + key + "=")
+        if i < 0:
+            return default
+        i += len(key) + 2
+        return self.text[i:self.text.index(";", i)]
+
+    def __contains__(self, key: str) -> bool:
+        return self.text.find(";" + key + "=") >= 0 or self.text.find(";" + key + ";") >= 0
+
+    def __getitem__(self, key: str) -> str:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
 
 
 def _alt_kind(alt: str, svtype: str) -> str | None:

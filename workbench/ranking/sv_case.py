@@ -32,6 +32,13 @@ def add_structural(calls, sv_vcf: Sequence[str | Path], knowledge) -> tuple[tupl
                                                                           StructuralSummary]:
     """(variants for the inheritance analysis, warnings, summary) for the small-variant reading
     ``calls`` (:class:`~workbench.io.FamilyCalls`) and the SV files ``sv_vcf``."""
+    from workbench.io.vcf import _gc_paused
+
+    with _gc_paused():  # tens of thousands of small objects: the collector would only rescan the heap
+        return _add_structural(calls, sv_vcf, knowledge)
+
+
+def _add_structural(calls, sv_vcf, knowledge):
     from workbench.inheritance.sv import read_structural
     from workbench.io.sv_vcf import EMPTY, read_sv_lines, read_sv_vcfs
     from workbench.knowledge.gene_table import load_gene_table
