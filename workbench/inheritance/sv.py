@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+from workbench.io.sv_vcf import SvEvent
 from workbench.knowledge.sv_frequency import RECIPROCAL_OVERLAP, reciprocal_overlap
 from workbench.model import (CopyNumberCall, DosageFinding, GeneConsequence, Genotype, Impact, StructuralVariant,
                              Trio, Variant, VariantOverDeletion)
@@ -62,7 +63,7 @@ class _ParentEvents:
         self._events = {key: sorted(items, key=lambda item: item[:2]) for key, items in grouped.items()}
         self._starts = {key: [item[0] for item in items] for key, items in self._events.items()}
 
-    def match(self, event: StructuralVariant) -> tuple[CopyNumberCall, int, int, float] | None:
+    def match(self, event: SvEvent) -> tuple[CopyNumberCall, int, int, float] | None:
         """The parent's call of the same event (best overlap), with its span and overlap share."""
         key = (event.chrom, event.svtype)
         items = self._events.get(key)
@@ -86,19 +87,22 @@ class _ParentEvents:
         return None
 
 
-def read_structural(events: Sequence[StructuralVariant], called: frozenset[str], small_variants: Sequence[Variant],
-                    trio: Trio, gene_table, sv_knowledge=None, hgnc_of=None) -> StructuralReading:
+def read_structural(events: Sequence[SvEvent], called: frozenset[str], small_variants: Sequence[Variant],
+                    trio: Trio, gene_table, sv_knowledge=None, hgnc_of=None,
+                    max_population_af: float | None = None) -> StructuralReading:
     """Everything this module does (see the module doc), for one family.
 
     ``gene_table`` places events in genes (:class:`~workbench.knowledge.gene_table.GeneTable`);
     ``sv_knowledge`` (:class:`~workbench.knowledge.sv_knowledge.SvKnowledge`, optional, its dosage
     calibrated) adds gnomAD frequencies and ClinGen dosage; ``hgnc_of`` maps a symbol to its HGNC id for dosage.
+    Proband events commoner than ``max_population_af`` in gnomAD are left out, as the small-variant
+    reader leaves out common alleles (they explain no rare disease).
     """
     proband = trio.proband.id
     parents = [(role, sample) for role, sample in trio.members if role != "proband"]
     counts: dict[str, dict[str, int]] = {s.id: defaultdict(int) for s in trio.samples}
     carried: dict[str, dict[tuple[str, str], list]] = {s.id: defaultdict(list) for _, s in parents}
-    in_proband: list[StructuralVariant] = []
+    in_proband: list[SvEvent] = []
     for event in events:  # one pass: counts, each parent's events, the proband's events
         for sample_id, call in event.calls.items():
             if call.genotype in _CARRIES:
@@ -131,23 +135,29 @@ def read_structural(events: Sequence[StructuralVariant], called: frozenset[str],
                 calls[sample.id] = CopyNumberCall(Genotype.HOM_REF)  # a per-person file lists only events
         af = frequencies.frequency(event.chrom, event.pos, event.end, event.svtype) if (
             frequencies is not None and event.is_copy_number) else None
+        if af is not None and max_population_af is not None and af > max_population_af:
+            continue
         genes = tuple(c.gene_symbol for c in consequences)
         findings = _dosage(event, genes, dosage, hgnc_of, gene_table) if dosage is not None else ()
-        alleles.append(dataclasses.replace(event, calls=types.MappingProxyType(calls), consequences=consequences,
-                                           population_af=af, genes=genes, note="; ".join(notes), dosage=findings))
-    small, hemizygous_notes = unmask_hemizygous(small_variants, events, trio)
+        alleles.append(StructuralVariant(
+            chrom=event.chrom, pos=event.pos, ref=event.ref, alt=event.alt, calls=types.MappingProxyType(calls),
+            consequences=consequences, population_af=af, quality=event.quality, filters=event.filters,
+            source_line=event.source_line, svtype=event.svtype, end=event.end, caller_id=event.caller_id,
+            genes=genes, mate=event.mate, note="; ".join(notes), dosage=findings))
+    small, hemizygous_notes = unmask_hemizygous(small_variants, in_proband, trio)
     return StructuralReading(tuple(alleles), tuple(small), {k: dict(v) for k, v in counts.items()},
                              tuple(hemizygous_notes))
 
 
-def unmask_hemizygous(small_variants: Sequence[Variant], events: Sequence[StructuralVariant],
+def unmask_hemizygous(small_variants: Sequence[Variant], events: Sequence[SvEvent],
                       trio: Trio) -> tuple[list[Variant], list[str]]:
     """Small variants that look homozygous inside a proband deletion, rewritten as one copy.
 
     The deletion's origin (which parent carries it, or de novo) is named in the rewritten variant.
+    ``events`` may be all the family's events or only the proband's.
     """
     proband = trio.proband.id
-    deletions: dict[str, list[StructuralVariant]] = defaultdict(list)
+    deletions: dict[str, list[SvEvent]] = defaultdict(list)
     for event in events:
         call = event.calls.get(proband)
         if event.svtype == "DEL" and call is not None and call.genotype is Genotype.HET:
@@ -178,7 +188,7 @@ def unmask_hemizygous(small_variants: Sequence[Variant], events: Sequence[Struct
     return out, notes
 
 
-def _origin_words(event: StructuralVariant, trio: Trio) -> str:
+def _origin_words(event: SvEvent, trio: Trio) -> str:
     carriers = [role for role, sample in trio.members
                 if role != "proband" and (c := event.calls.get(sample.id)) is not None and c.genotype.carries_alt]
     if carriers:
@@ -206,7 +216,7 @@ def _exon_words(numbers: list[int], n: int) -> str:
     return f"exons {numbers[0]}-{numbers[-1]} of {n}"
 
 
-def _consequences(event: StructuralVariant, gene_table) -> tuple[GeneConsequence, ...]:
+def _consequences(event: SvEvent, gene_table) -> tuple[GeneConsequence, ...]:
     """The event's effect on each gene it touches (see the module doc); none for introns only."""
     out = []
     if event.svtype in ("DEL", "DUP"):
@@ -250,7 +260,7 @@ def _consequences(event: StructuralVariant, gene_table) -> tuple[GeneConsequence
     return tuple(out)
 
 
-def _dosage(event: StructuralVariant, genes: tuple[str, ...], dosage, hgnc_of,
+def _dosage(event: SvEvent, genes: tuple[str, ...], dosage, hgnc_of,
             gene_table) -> tuple[DosageFinding, ...]:
     """ClinGen's score for each gene hit: the gene's own, or that of a region the CNV covers and
     the gene lies in, whichever gives evidence of dosage sensitivity (score 1-3; ClinGen scores

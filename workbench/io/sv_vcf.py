@@ -1,4 +1,4 @@
-"""Read the family's copy-number and structural-variant calls into :class:`StructuralVariant` s.
+"""Read the family's copy-number and structural-variant calls into :class:`SvEvent` s.
 
 The forms real callers write are all read the same way:
 
@@ -22,15 +22,13 @@ skipped. Symbolic records found in the small-variant VCF come here as text
 from __future__ import annotations
 
 import re
-import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from workbench.io.errors import InputError, InputProblem
 from workbench.io.vcf_text import decompressed_pieces, file_kind, gt_alleles, line_chunks, split_header
-from workbench.model import (CopyNumberCall, Genotype, Sex, StructuralVariant, Trio, normalise_chrom,
-                             one_copy_in_males)
+from workbench.model import CopyNumberCall, Genotype, Sex, Trio, normalise_chrom, one_copy_in_males
 
 LONGEST_CHROMOSOME = 248_956_422  # chr1, GRCh38: no event can be longer
 _BREAKEND = re.compile(r"[\[\]]((?:chr)?[^:\[\]]+):(\d+)[\[\]]")
@@ -39,11 +37,41 @@ _ALIASES = {"DEL": "DEL", "DUP": "DUP", "CNV": "CNV", "INV": "INV", "INS": "INS"
 _COPY_NUMBER_TYPES = ("DEL", "DUP", "CNV")
 
 
+class SvEvent(NamedTuple):
+    """One event of one record with the family's calls, as read (light: a genome has thousands);
+    :mod:`workbench.inheritance.sv` turns the proband's into :class:`StructuralVariant` s."""
+
+    chrom: str
+    pos: int
+    end: int
+    svtype: str  # DEL, DUP, INV, INS or BND
+    ref: str
+    alt: str
+    calls: Mapping[str, CopyNumberCall]
+    quality: float | None
+    filters: tuple[str, ...]
+    source_line: int
+    caller_id: str | None
+    mate: str | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.chrom}:{self.pos}-{self.end}:{self.svtype}"
+
+    @property
+    def length(self) -> int:
+        return max(self.end - self.pos + 1, 1)
+
+    @property
+    def is_copy_number(self) -> bool:
+        return self.svtype in ("DEL", "DUP")
+
+
 @dataclass(frozen=True)
 class SvCalls:
     """The family's SV/CNV events (any carrier), who was called, and what could not be used."""
 
-    events: tuple[StructuralVariant, ...]
+    events: tuple[SvEvent, ...]
     called: frozenset[str]  # sample ids with a column in some SV file
     problems: tuple[InputProblem, ...] = ()
     records_read: int = 0
@@ -105,7 +133,7 @@ class _RecordReader:
         self.n_columns = 9 + len(samples)
         self.source = source
         self.lengths = {normalise_chrom(c): n for c, n in contig_lengths.items()}
-        self.events: list[StructuralVariant] = []
+        self.events: list[SvEvent] = []
         self.problems: list[InputProblem] = []
         self.records = 0
         self.ids: set[str] = set()
@@ -197,11 +225,9 @@ class _RecordReader:
         for event_kind in carried:
             k = targets.index(event_kind)
             alt = next((a for a, kind_of in zip(alts, kinds) if kind_of == event_kind), f"<{event_kind}>")
-            self.events.append(StructuralVariant(
-                chrom=chrom, pos=pos, ref=f[3], alt=alt,
-                calls=types.MappingProxyType({sample_id: values[k] for sample_id, values in entries}),
-                quality=quality, filters=filters, source_line=line_no, svtype=event_kind, end=end,
-                caller_id=None if f[2] in (".", "") else f[2], mate=mate))
+            self.events.append(SvEvent(chrom, pos, end, event_kind, f[3], alt,
+                                       {sample_id: values[k] for sample_id, values in entries}, quality, filters,
+                                       line_no, None if f[2] in (".", "") else f[2], mate))
 
     def _end(self, line_no: int, chrom: str, pos: int, info: "_Info", kind: str | None) -> int | None:
         if "END" in info:

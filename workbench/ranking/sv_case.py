@@ -40,6 +40,7 @@ def add_structural(calls, sv_vcf: Sequence[str | Path], knowledge) -> tuple[tupl
 
 def _add_structural(calls, sv_vcf, knowledge):
     from workbench.inheritance.sv import read_structural
+    from workbench.io import ReadOptions
     from workbench.io.sv_vcf import EMPTY, read_sv_lines, read_sv_vcfs
     from workbench.knowledge.gene_table import load_gene_table
     from workbench.knowledge.sv_knowledge import calibrated_sv_knowledge
@@ -64,7 +65,7 @@ def _add_structural(calls, sv_vcf, knowledge):
         more = f" (and {len(sv.problems) - MAX_PROBLEMS_NAMED} more)" if len(sv.problems) > MAX_PROBLEMS_NAMED else ""
         warnings.append(f"{len(sv.problems)} CNV/SV record(s) or calls could not be used: {named}{more}")
     reading = read_structural(sv.events, sv.called, calls.variants, trio, load_gene_table(), sv_knowledge,
-                              hgnc_of=_hgnc_lookup(knowledge))
+                              hgnc_of=_hgnc_lookup(knowledge), max_population_af=ReadOptions().max_population_af)
     warnings.extend(reading.notes)
     summary = StructuralSummary(reading.alleles, reading.counts, sv.sources, sv_knowledge.version)
     return reading.small_variants + reading.alleles, warnings, summary
