@@ -51,7 +51,7 @@ def rank_stored_case(case: Case, profile, knowledge):
             raise StoreError(f"VCF {Path(vcf.path).name} is no longer on this server")
         if file_sha256(vcf.path) != vcf.sha256:
             raise StoreError(f"VCF {Path(vcf.path).name} changed since the case was registered")
-    vcfs = [v.path for v in case.vcfs]
+    vcfs = [v.path for v in case.vcfs] if len(case.vcfs) > 1 else case.vcfs[0].path  # one file: no per-person merge
     if case.pedigree_path and Path(case.pedigree_path).is_file():
         return analyse_case(vcfs, case.pedigree_path, case.proband_id, knowledge=knowledge).rank(profile)
     with tempfile.NamedTemporaryFile("w", suffix=".ped", delete=False) as ped:
