@@ -39,8 +39,8 @@ def note_signed(case_id: str) -> None:
     """The report was just signed: keep the ranking it was signed under as the reanalysis baseline."""
     from workbench.reanalysis import record_ranking
 
-    case = state.current_case()
-    if case.case_id != case_id:
+    case = st.session_state.get("case")  # not state.current_case(): that would open the demo case
+    if case is None or case.case_id != case_id:
         return
     ranking = state.ranking(case, state.profile(case))
     record_ranking(state.store(), case_id, ranking, state.knowledge(), SnapshotReason.SIGNED, state.user())
