@@ -4,8 +4,9 @@ Used for genome-size input, where a per-line Python loop would dominate the run 
 finds the newline and tab positions of a whole block at once; from them it reads each
 record's chromosome (once per run of equal names), REF/ALT shape, and the first characters
 of the family's GT fields, and turns them into the tally codes of :mod:`workbench.qc.tally`.
-Anything unusual (a header line, a wrong column count, a multi-digit allele, an odd GT) is
-marked ``odd`` and left to the exact per-line path, so the two paths always agree.
+Anything unusual (a header line, a wrong column count, a multi-digit allele, an odd GT, a GT
+allele beyond the record's ALT alleles, a POS not starting with 1-9) is marked ``odd`` and
+left to the exact per-line path, which reports the malformed ones, so the two paths always agree.
 """
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ _ENDS_FIELD = np.zeros(256, dtype=bool)
 _ENDS_FIELD[[_COLON, _TAB, _NEWLINE, _CR]] = True
 _SEPARATOR = np.zeros(256, dtype=bool)
 _SEPARATOR[[ord("/"), ord("|")]] = True
+_ALLELE = np.zeros(256, dtype=np.int64)  # allele index of a GT digit byte (0 for anything else)
+_ALLELE[ord("0"):ord("9") + 1] = np.arange(10)
 _CARRIES = np.zeros(T.GENOTYPE_CODES, dtype=bool)
 _CARRIES[list(T.CARRIES_ALT)] = True
 
@@ -98,13 +101,15 @@ def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
     snv = (ref_len == 1) & (alt_len == 1)
     transition = _TRANSITION[arr[tab[:, 2] + 1], arr[tab[:, 3] + 1]]
     commas = np.flatnonzero(arr[:size] == _COMMA)
-    multi = (alt_len >= 3) & (np.searchsorted(commas, tab[:, 4]) > np.searchsorted(commas, tab[:, 3]))
+    n_alts = np.searchsorted(commas, tab[:, 4]) - np.searchsorted(commas, tab[:, 3]) + 1
+    multi = (alt_len >= 3) & (n_alts > 1)
     variant_class = np.where(snv, np.where(transition, T.TRANSITION, T.TRANSVERSION),
                              np.where(multi, T.MULTIALLELIC, T.OTHER_BIALLELIC))
 
     fmt = tab[:, 7] + 1
     has_gt = (arr[fmt] == ord("G")) & (arr[fmt + 1] == ord("T")) & _ENDS_FIELD[arr[fmt + 2]]
-    odd = np.zeros(len(index), dtype=bool)
+    first_pos_digit = arr[tab[:, 0] + 1]
+    odd = (first_pos_digit < ord("1")) | (first_pos_digit > ord("9"))  # 0, negative or not a number
     codes = []
     for column in columns:
         if column < 0:
@@ -115,6 +120,8 @@ def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
         diploid = _SEPARATOR[c1] & _ENDS_FIELD[c3]
         haploid = _ENDS_FIELD[c1]
         code = np.where(diploid, _DIPLOID[c0, c2], np.where(haploid, _HAPLOID[c0], -1))
+        top_allele = np.maximum(_ALLELE[c0], np.where(diploid, _ALLELE[c2], 0))
+        code = np.where(top_allele > n_alts, -1, code)  # an allele the record does not have
         code = np.where(has_gt, code, T.NO_CALL)
         odd |= code < 0
         codes.append(code)
@@ -142,10 +149,11 @@ def _chrom_classes(arr: np.ndarray, start: np.ndarray, end: np.ndarray,
     length = end - start
     same = np.zeros(n, dtype=bool)
     same[1:] = length[1:] == length[:-1]
-    longest = int(length.max())
-    for k in range(longest):
-        check = same[1:] & (k < length[1:])
-        same[1:] &= ~check | (arr[start[1:] + k] == arr[start[:-1] + k])
+    for k in range(int(length.max())):
+        rows = np.flatnonzero(same[1:] & (k < length[1:])) + 1  # equal lengths so far: both names have byte k
+        if not len(rows):
+            break
+        same[rows] = arr[start[rows] + k] == arr[start[rows - 1] + k]
     runs = np.flatnonzero(~same)
     bounds = np.append(runs, n)
     for lo, hi in zip(bounds[:-1], bounds[1:]):
