@@ -314,3 +314,37 @@ def test_gzip_text_that_is_not_a_vcf_is_a_named_error(tmp_path):
     (tmp_path / "trio.ped").write_text(TRIO_PED)
     with pytest.raises(InputError, match=r"notes\.vcf\.gz line 1: expected a VCF header line"):
         read(path, tmp_path / "trio.ped")
+
+
+# -- the warnings reach the app and the report ---------------------------------------------------
+def test_the_app_shows_each_issue_with_its_fix():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from workbench.notepad import InputIssue, Level
+        from workbench.ui.issues import show_issues
+
+        show_issues([InputIssue(Level.ERROR, "trio.vcf.gz: the BGZF end-of-file marker is missing", "copy it again"),
+                     InputIssue(Level.WARNING, "proband sex unknown")])
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    assert "end-of-file marker" in at.error[0].value and "copy it again" in at.error[0].value
+    assert at.warning[0].value == "proband sex unknown"
+
+
+def test_the_report_pdf_lists_the_input_warnings():
+    from pypdf import PdfReader
+
+    from workbench.model import Sample
+    from workbench.report.content import Method, ReportContent
+    from workbench.report.pdf import write_pdf
+
+    content = ReportContent(case_id="C1", family_id="F1", proband=Sample("kid", "F1", Sex.FEMALE),
+                            method=Method("HPO test", software="workbench test"),
+                            input_warnings=("trio.vcf: 1 allele(s) appear twice, read once",))
+    buffer = io.BytesIO()
+    write_pdf(content, buffer)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(buffer.getvalue())).pages)
+    assert "Input warnings" in text and "appear twice" in text
+    assert ReportContent.from_json(content.to_json()).input_warnings == content.input_warnings

@@ -124,7 +124,8 @@ def write_candidate_phenopacket(ranking, analysis, profile: PhenotypeProfile, fh
     content = ReportContent(case_id=proband.id, family_id=proband.family_id, proband=proband,
                             method=Method(knowledge_version=ranking.knowledge_version, software=software_version()),
                             phenotype=tuple(items), results=results,
-                            interpretation=f"Ranked candidate genes (not reviewed): {summary}")
+                            interpretation=f"Ranked candidate genes (not reviewed): {summary}",
+                            input_warnings=ranking.warnings)
     write_phenopacket(content, fh)
 
 
