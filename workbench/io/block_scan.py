@@ -254,7 +254,8 @@ def _parse_float(arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[n
         odd |= active & ~(is_digit | is_dot | is_e | is_sign)
         in_exp |= is_e
         after_e = is_e
-    value = mantissa * np.power(10.0, np.where(negative_exp, -exponent, exponent) - fraction)
+    with np.errstate(over="ignore"):  # 1e400 is infinite, as float() reads it
+        value = mantissa * np.power(10.0, np.where(negative_exp, -exponent, exponent) - fraction)
     empty = (length <= 0) | (digits == 0)
     odd |= (digits == 0) & (length > 0) & ~((length == 1) & (arr[start] == 46))
     return np.where(empty, np.nan, value), odd
