@@ -22,16 +22,20 @@ _PAD = b"\n\n\n\n\n\n\n\n"
 
 
 def _code_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Tally code by the (first, third) byte of a diploid GT and by the byte of a haploid GT; -1 = odd."""
-    diploid = np.full((256, 256), -1, dtype=np.int64)
-    haploid = np.full(256, -1, dtype=np.int64)
+    """Tally code by the record's ALT count (capped at 9) and the (first, third) byte of a diploid GT or
+    the byte of a haploid GT; -1 = odd, including an allele the record does not have (``0/2`` with one ALT)."""
+    diploid = np.full((10, 256, 256), -1, dtype=np.int64)
+    haploid = np.full((10, 256), -1, dtype=np.int64)
     symbols = [ord("."), *range(ord("0"), ord("9") + 1)]
-    for a in symbols:
-        first = None if a == ord(".") else a - ord("0")
-        haploid[a] = T.genotype_code((first,))
-        for b in symbols:
-            second = None if b == ord(".") else b - ord("0")
-            diploid[a, b] = T.genotype_code((first, second))
+    for n_alts in range(1, 10):
+        for a in symbols:
+            first = None if a == ord(".") else a - ord("0")
+            if (first or 0) <= n_alts:
+                haploid[n_alts, a] = T.genotype_code((first,))
+            for b in symbols:
+                second = None if b == ord(".") else b - ord("0")
+                if max(first or 0, second or 0) <= n_alts:
+                    diploid[n_alts, a, b] = T.genotype_code((first, second))
     return diploid, haploid
 
 
@@ -45,8 +49,6 @@ _ENDS_FIELD = np.zeros(256, dtype=bool)
 _ENDS_FIELD[[_COLON, _TAB, _NEWLINE, _CR]] = True
 _SEPARATOR = np.zeros(256, dtype=bool)
 _SEPARATOR[[ord("/"), ord("|")]] = True
-_ALLELE = np.zeros(256, dtype=np.int64)  # allele index of a GT digit byte (0 for anything else)
-_ALLELE[ord("0"):ord("9") + 1] = np.arange(10)
 _CARRIES = np.zeros(T.GENOTYPE_CODES, dtype=bool)
 _CARRIES[list(T.CARRIES_ALT)] = True
 
@@ -101,7 +103,7 @@ def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
     snv = (ref_len == 1) & (alt_len == 1)
     transition = _TRANSITION[arr[tab[:, 2] + 1], arr[tab[:, 3] + 1]]
     commas = np.flatnonzero(arr[:size] == _COMMA)
-    n_alts = np.searchsorted(commas, tab[:, 4]) - np.searchsorted(commas, tab[:, 3]) + 1
+    n_alts = np.minimum(np.searchsorted(commas, tab[:, 4]) - np.searchsorted(commas, tab[:, 3]) + 1, 9)
     multi = (alt_len >= 3) & (n_alts > 1)
     variant_class = np.where(snv, np.where(transition, T.TRANSITION, T.TRANSVERSION),
                              np.where(multi, T.MULTIALLELIC, T.OTHER_BIALLELIC))
@@ -119,9 +121,7 @@ def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
         c0, c1, c2, c3 = arr[s], arr[s + 1], arr[s + 2], arr[s + 3]
         diploid = _SEPARATOR[c1] & _ENDS_FIELD[c3]
         haploid = _ENDS_FIELD[c1]
-        code = np.where(diploid, _DIPLOID[c0, c2], np.where(haploid, _HAPLOID[c0], -1))
-        top_allele = np.maximum(_ALLELE[c0], np.where(diploid, _ALLELE[c2], 0))
-        code = np.where(top_allele > n_alts, -1, code)  # an allele the record does not have
+        code = np.where(diploid, _DIPLOID[n_alts, c0, c2], np.where(haploid, _HAPLOID[n_alts, c0], -1))
         code = np.where(has_gt, code, T.NO_CALL)
         odd |= code < 0
         codes.append(code)
@@ -149,11 +149,14 @@ def _chrom_classes(arr: np.ndarray, start: np.ndarray, end: np.ndarray,
     length = end - start
     same = np.zeros(n, dtype=bool)
     same[1:] = length[1:] == length[:-1]
+    last = len(arr) - 1
     for k in range(int(length.max())):
-        rows = np.flatnonzero(same[1:] & (k < length[1:])) + 1  # equal lengths so far: both names have byte k
-        if not len(rows):
-            break
-        same[rows] = arr[start[rows] + k] == arr[start[rows - 1] + k]
+        check = same[1:] & (k < length[1:])  # equal lengths: both names have a byte k
+        if start[-1] + k <= last:
+            equal = arr[start[1:] + k] == arr[start[:-1] + k]
+        else:  # a name longer than the padding near the end: clip (the clipped lines are not checked)
+            equal = arr[np.minimum(start[1:] + k, last)] == arr[np.minimum(start[:-1] + k, last)]
+        same[1:] &= ~check | equal
     runs = np.flatnonzero(~same)
     bounds = np.append(runs, n)
     for lo, hi in zip(bounds[:-1], bounds[1:]):

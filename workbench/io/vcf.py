@@ -567,14 +567,15 @@ def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
 def _without_duplicates(variants: Sequence[Variant], name: str,
                         listed: int = 5) -> tuple[tuple[Variant, ...], list[InputIssue]]:
     """Each allele once: a repeated record would otherwise pair with itself as a "compound heterozygote"."""
-    first_line: dict[str, int | None] = {}
+    first_line: dict[tuple[str, int, str, str], int | None] = {}
     kept: list[Variant] = []
     repeats: list[str] = []
     for variant in variants:
-        if variant.key in first_line:
-            repeats.append(f"{variant.key} (line {first_line[variant.key]} and line {variant.source_line})")
+        allele = (variant.chrom, variant.pos, variant.ref, variant.alt)  # Variant.key, without formatting
+        if allele in first_line:
+            repeats.append(f"{variant.key} (line {first_line[allele]} and line {variant.source_line})")
         else:
-            first_line[variant.key] = variant.source_line
+            first_line[allele] = variant.source_line
             kept.append(variant)
     if not repeats:
         return tuple(variants), []
