@@ -274,6 +274,23 @@ def test_a_parents_genotype_allele_beyond_the_alt_alleles_is_a_problem_too(tmp_p
     assert calls.problem_count == 1 and calls.problems[0].line == 14
 
 
+def test_a_genotype_allele_beyond_the_alt_alleles_in_a_per_person_vcf_is_a_named_problem(tmp_path):
+    def person(sample: str, gt: str) -> Path:
+        text = trio_vcf([record("chr7", 117559590, "C", "T", "CFTR", gt, "", "")]).replace(
+            "\tdad\tkid\tmum", f"\t{sample}")
+        path = tmp_path / f"{sample}.vcf"
+        path.write_text("\n".join(line.rsplit("\t", 2)[0] if line.startswith("chr7") else line
+                                  for line in text.splitlines()) + "\n")
+        return path
+
+    (tmp_path / "trio.ped").write_text(TRIO_PED)
+    files = [person("kid", HET), person("dad", "0/2:15,15:30:99"), person("mum", HOM_REF)]
+    calls = read_family_vcf(files, read_pedigree(tmp_path / "trio.ped"))
+    assert [(Path(p.file).name, p.line) for p in calls.problems] == [("dad.vcf", 13)]
+    assert "allele 2" in calls.problems[0].message
+    assert calls.variants[0].calls["dad"].genotype.value == "./."  # unknown, never "reference"
+
+
 def test_a_bgzf_block_with_a_wrong_crc_is_refused(tmp_path):
     vcf, ped = write(tmp_path, trio_vcf([DE_NOVO_SCN1A] + filler(50)))
     gz = bgzip(vcf)
