@@ -215,12 +215,13 @@ def test_a_repeated_manifest_case_id_is_refused_and_keeps_the_first_output(tmp_p
 
 
 # -- 2. tracebacks ----------------------------------------------------------------------------
-def test_a_huge_depth_is_a_named_record_problem_not_an_overflow(tmp_path):
+@pytest.mark.parametrize("value", ["1e400", "-3", "nan"])
+def test_a_huge_or_negative_depth_is_a_named_record_problem_not_an_overflow(tmp_path, value):
     vcf, ped = write(tmp_path, trio_vcf([DE_NOVO_SCN1A, record("chr7", 117559590, "C", "T", "CFTR", HOM_REF,
-                                                               "0/1:15,1e400:30:99", HET)]))
+                                                               f"0/1:15,{value}:30:99", HET)]))
     calls = read(vcf, ped)
-    assert calls.problem_count == 1 and calls.problems[0].line == 14 and "1e400" in calls.problems[0].message
-    with pytest.raises(InputError, match=r"trio\.vcf line 14: .*1e400"):
+    assert calls.problem_count == 1 and calls.problems[0].line == 14 and value in calls.problems[0].message
+    with pytest.raises(InputError, match=rf"trio\.vcf line 14: .*{value}"):
         read(vcf, ped, strict=True)
 
 

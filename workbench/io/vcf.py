@@ -182,7 +182,7 @@ class _Scanner:
                     self.problem(line_no, f"cannot read the record ({exc})")
 
     def _code(self, f: list[str], column: int, line_no: int, n_alts: int) -> int:
-        """Record-level genotype code of one sample column (-1 = not sequenced: NO_CALL)."""
+        """Record-level genotype code of one sample column (NO_CALL when not sequenced; -1: malformed, reported)."""
         if column < 0 or not (f[8] == "GT" or f[8].startswith("GT:")):
             return T.NO_CALL
         gt = f[column].split(":", 1)[0]
@@ -363,15 +363,15 @@ def _int_or_none(text: str) -> int | None:
     if not text or text == ".":
         return None
     try:
-        return int(text)
+        number: float = int(text)
     except ValueError:
         try:
             number = float(text)
         except ValueError:
             return None
-        if not math.isfinite(number) or number < 0:
-            raise ValueError(f"the count {text[:40]!r} is not a number of reads") from None
-        return int(number)
+    if number < 0 or not math.isfinite(number):
+        raise ValueError(f"the value {text[:40]!r} is not a read count or quality") from None
+    return int(number)
 
 
 def _allele_call(values: list[str], layout: tuple[int, int, int, int], allele: int) -> Call:
