@@ -6,7 +6,9 @@ record's chromosome (once per run of equal names), REF/ALT shape, and the first 
 of the family's GT fields, and turns them into the tally codes of :mod:`workbench.qc.tally`.
 Anything unusual (a header line, a wrong column count, a multi-digit allele, an odd GT, a GT
 allele beyond the record's ALT alleles, a POS not starting with 1-9) is marked ``odd`` and
-left to the exact per-line path, which reports the malformed ones, so the two paths always agree.
+left to the exact per-line path, which reports the malformed ones, so the two paths agree on
+every well-formed record (a POS past the contig end is checked only on the exact path and for
+the records the proband carries).
 """
 from __future__ import annotations
 

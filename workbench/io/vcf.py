@@ -363,15 +363,18 @@ def _int_or_none(text: str) -> int | None:
     if not text or text == ".":
         return None
     try:
-        number: float = int(text)
+        number = int(text)
     except ValueError:
         try:
-            number = float(text)
+            real = float(text)
         except ValueError:
             return None
-    if number < 0 or not math.isfinite(number):
-        raise ValueError(f"the value {text[:40]!r} is not a read count or quality") from None
-    return int(number)
+        if not math.isfinite(real):
+            raise ValueError(f"the value {text[:40]!r} is not a read count or quality") from None
+        number = int(real)
+    if number < 0:
+        raise ValueError(f"the value {text[:40]!r} is not a read count or quality")
+    return number
 
 
 def _allele_call(values: list[str], layout: tuple[int, int, int, int], allele: int) -> Call:
