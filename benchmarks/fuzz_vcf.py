@@ -5,10 +5,11 @@
 Each iteration mutates a small real-shaped trio VCF (VEP CSQ, GRCh38 contigs, chrX and a
 multi-allelic record) with a seeded ``random.Random``: hostile field values (``1e400``, a
 200-character CHROM, ``0/9``, NUL bytes, a BOM...), dropped, doubled or cut lines, flipped
-bytes. The text is then read as plain text (line batches through the vectorised block scan)
-and as BGZF written in small blocks (the block decoder with its CRC32 check; every tenth
-time with its compressed bytes damaged too, and every tenth BGZF read through the parallel
-genome path's byte ranges). Prints the iterations run, how many read cleanly or were refused
+bytes. The text is then read as plain text (line batches through the vectorised block scan),
+as BGZF written in small blocks (the block decoder with its CRC32 check; every tenth time
+with its compressed bytes damaged too, and every tenth BGZF read through the parallel
+genome path's byte ranges) and, every third time, split into one VCF per person (the
+per-person merge). Prints the iterations run, how many read cleanly or were refused
 with InputError, and every other exception class with where it was raised and a reproducing
 seed: that list must be empty. ``tests/test_fuzz_vcf.py`` runs the same mutations through
 hypothesis for a few seconds in CI.
@@ -148,8 +149,24 @@ def damage(data: bytes, rng: random.Random) -> bytes:
     return bytes(buf)
 
 
+def per_person(data: bytes, folder: Path) -> list[Path]:
+    """The joint VCF split into one file per sample column (the per-person reader merges them back)."""
+    paths = []
+    for k in range(3):
+        lines = []
+        for line in data.split(b"\n"):
+            fields = line.split(b"\t")
+            lines.append(line if line.startswith(b"##") or len(fields) < 10 else
+                         b"\t".join(fields[:9] + fields[9 + k:10 + k]))
+        path = folder / f"person{k}.vcf"
+        path.write_bytes(b"\n".join(lines))
+        paths.append(path)
+    return paths
+
+
 def read_both(data: bytes, rng: random.Random, folder: Path, parallel: bool = False) -> list[str]:
-    """Read ``data`` as a plain VCF and as BGZF; returns 'read' or 'refused' per reader; other errors propagate."""
+    """Read ``data`` as a plain VCF, as BGZF and (every third time) split per person; returns 'read' or
+    'refused' per read; other errors propagate."""
     ped = folder / "trio.ped"
     if not ped.exists():
         ped.write_text(PED)
@@ -162,7 +179,10 @@ def read_both(data: bytes, rng: random.Random, folder: Path, parallel: bool = Fa
     compressed = folder / "case.vcf.gz"
     compressed.write_bytes(packed)
     outcomes = []
-    for path, options in ((plain, ReadOptions(workers=1)), (compressed, ReadOptions(workers=2 if parallel else 1))):
+    reads: list = [(plain, ReadOptions(workers=1)), (compressed, ReadOptions(workers=2 if parallel else 1))]
+    if rng.random() < 1 / 3:
+        reads.append((per_person(data, folder), ReadOptions(workers=1)))
+    for path, options in reads:
         try:
             if parallel and path is compressed:
                 limit, vcf_module._PARALLEL_MIN_BYTES = vcf_module._PARALLEL_MIN_BYTES, 0
@@ -207,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
                 crashes[name] += 1
                 examples.setdefault(name, f"seed {seed}: {str(error)[:120]}")
     elapsed = time.perf_counter() - start
-    print(f"fuzz_vcf: {iterations} iterations ({2 * iterations} reads) in {elapsed:.0f} s, seed {args.seed}")
+    print(f"fuzz_vcf: {iterations} iterations ({sum(outcomes.values())} reads) in {elapsed:.0f} s, "
+          f"seed {args.seed}")
     print(f"  read cleanly: {outcomes['read']}, refused with InputError: {outcomes['refused']}")
     if not crashes:
         print("  crash classes: none (only InputError escaped)")

@@ -30,7 +30,7 @@ def test_mutated_vcfs_read_or_raise_input_error(tmp_path: Path, rng: random.Rand
 
 
 def test_the_seed_vcf_reads_cleanly(tmp_path: Path) -> None:
-    assert fuzz.read_both(fuzz.SEED_VCF.encode(), random.Random(0), tmp_path) == ["read", "read"]
+    assert set(fuzz.read_both(fuzz.SEED_VCF.encode(), random.Random(0), tmp_path)) == {"read"}
 
 
 def test_the_parallel_genome_path_refuses_damage_the_same_way(tmp_path: Path) -> None:
