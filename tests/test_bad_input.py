@@ -292,6 +292,23 @@ def test_a_genotype_allele_beyond_the_alt_alleles_in_a_per_person_vcf_is_a_named
     assert calls.variants[0].calls["dad"].genotype.value == "./."  # unknown, never "reference"
 
 
+def test_a_second_record_at_one_site_for_one_person_is_a_named_problem_not_an_overwrite(tmp_path):
+    def person(sample: str, records: list[str]) -> Path:
+        text = trio_vcf(records).replace("\tdad\tkid\tmum", f"\t{sample}")
+        path = tmp_path / f"{sample}.vcf"
+        path.write_text("\n".join(line.rsplit("\t", 2)[0] if line.startswith("chr7") else line
+                                  for line in text.splitlines()) + "\n")
+        return path
+
+    (tmp_path / "trio.ped").write_text(TRIO_PED)
+    split = [record("chr7", 117559590, "C", alt, "CFTR", HET, "", "") for alt in ("T", "G")]  # split 1/2, or a repeat
+    files = [person("kid", split), person("dad", [split[0]]), person("mum", [split[0]])]
+    calls = read_family_vcf(files, read_pedigree(tmp_path / "trio.ped"))
+    assert [(Path(p.file).name, p.line) for p in calls.problems] == [("kid.vcf", 14)]
+    assert "second record" in calls.problems[0].message and "kid" in calls.problems[0].message
+    assert [v.key for v in calls.variants] == ["chr7:117559590:C:T"]
+
+
 def test_a_bgzf_block_with_a_wrong_crc_is_refused(tmp_path):
     vcf, ped = write(tmp_path, trio_vcf([DE_NOVO_SCN1A] + filler(50)))
     gz = bgzip(vcf)

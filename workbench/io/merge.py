@@ -158,6 +158,11 @@ def _collect(path: Path, header: VcfHeader, samples: list[str], rank: int,
             chrom_rank.setdefault(chrom, len(chrom_rank))
             key = (chrom, int(f[1]), f[3])
             site = sites.get(key)
+            repeated = [sample for sample in values if site is not None and sample in site.people]
+            if repeated:  # merging would overwrite the first record's genotype (e.g. of a split multi-allelic site)
+                problem(line_no, f"a second record at {f[0]}:{f[1]} {f[3]} for {', '.join(repeated)}: only the "
+                        "first is read (join split multi-allelic records, e.g. bcftools norm -m+)")
+                continue
             if site is None:
                 site = sites[key] = _Site(f[0], int(f[1]), f[3], [], f[5], f[6], f[7], rank, line_no, {})
             elif rank < site.info_rank:
