@@ -46,9 +46,10 @@ def ranked():
 
 def provenance(ranking) -> None:
     """The data version behind the numbers on this page, and the ranking's warnings, visibly."""
+    from workbench.ui.issues import show_issues
+
     st.caption(f"Knowledge: {ranking.knowledge_version}")
-    for warning in ranking.warnings:
-        st.warning(warning, icon=":material/warning:")
+    show_issues(ranking.issues)
 
 
 def sidebar() -> None:
