@@ -247,3 +247,29 @@ def test_the_app_refuses_an_upload_over_the_limit(app, monkeypatch):
     at.run()
     next(b for b in at.button if b.key == "analyse_upload").click().run()
     assert not at.exception and "upload limit" in at.error[0].value
+
+
+# -- bounded cost per input (issue 21.8) -------------------------------------------------------
+def test_hundreds_of_unknown_ids_cost_little_and_say_so():
+    import time
+
+    from workbench.knowledge import load_knowledge
+    from workbench.knowledge.ontology import MAX_SUGGESTED_UNKNOWN, MAX_TERMS
+
+    hpo = load_knowledge().hpo
+    started = time.process_time()
+    result = hpo.resolve([f"HP:99{i:05d}" for i in range(500)] + ["HP:0001250"])
+    assert time.process_time() - started < 5  # was 45-150 s: one difflib scan of all ids per unknown id
+    assert len(result.unknown) == MAX_TERMS and result.ids == ()  # the 501st id is past the cap
+    text = "\n".join(result.warnings)
+    assert f"501 terms given: only the first {MAX_TERMS} are used" in text
+    assert text.count("is not a term of HPO") == MAX_SUGGESTED_UNKNOWN
+    assert f"{MAX_TERMS - MAX_SUGGESTED_UNKNOWN} more entries are not terms" in text
+
+
+def test_a_mistyped_id_still_gets_its_suggestion():
+    from workbench.knowledge import load_knowledge
+
+    hpo = load_knowledge().hpo
+    assert "HP:0001250" in [t.id for t in hpo.suggestions("HP:0001205")]  # two digits swapped
+    assert "HP:0001250" in [t.id for t in hpo.suggestions("HP:000125")]  # one dropped

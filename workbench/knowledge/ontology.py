@@ -7,7 +7,6 @@ cache and the scoring core can use the index-level arrays (``index``, ``ancestor
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -20,6 +19,10 @@ from workbench.model import Term
 _HPO_ID = re.compile(r"^HP:\d{7}$")
 _BARE_DIGITS = re.compile(r"^\d{1,7}$")
 _WORD = re.compile(r"[a-z0-9]+")
+# Bounds on what one list of ids may cost (issue 21.8): a person or file giving hundreds of ids gets
+# the first MAX_TERMS and a warning; "did you mean" is worked out for the first few unknown ids only.
+MAX_TERMS = 300
+MAX_SUGGESTED_UNKNOWN = 5
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,26 @@ class TermResolution:
 
 def _normalise(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
+
+
+def _one_digit_edits(digits: str) -> set[str]:
+    """Every string one typing slip away from ``digits``: a digit changed, two neighbours swapped,
+    one dropped or one added.
+
+    >>> {"0007359", "0001250", "000125", "00012500"} <= _one_digit_edits("0001250") | _one_digit_edits("0007395")
+    True
+    """
+    edits = {digits}
+    for i in range(len(digits) + 1):
+        for d in "0123456789":
+            edits.add(digits[:i] + d + digits[i:])
+            if i < len(digits):
+                edits.add(digits[:i] + d + digits[i + 1:])
+        if i < len(digits):
+            edits.add(digits[:i] + digits[i + 1:])
+        if i + 1 < len(digits):
+            edits.add(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:])
+    return edits
 
 
 class Ontology:
@@ -134,13 +157,29 @@ class Ontology:
         return chosen, f"{term_id} ({term.label}) is {how} {chosen} ({self._terms[self.index[chosen]].label}); using {chosen}{others}"
 
     def resolve(self, ids: Iterable[str]) -> TermResolution:
-        """Map ids (also whole labels or synonyms typed by a person) to current terms; never raises."""
+        """Map ids (also whole labels or synonyms typed by a person) to current terms; never raises.
+
+        At most ``MAX_TERMS`` ids are read (a warning says how many were left out), and close
+        matches are suggested for the first ``MAX_SUGGESTED_UNKNOWN`` unknown ids only, so a long
+        list costs milliseconds, not minutes.
+        """
         terms: list[Term] = []
         seen: set[str] = set()
         replaced: list[tuple[str, str]] = []
         unknown: list[str] = []
         messages: list[str] = []
-        for raw in ids:
+        given = list(ids)
+        if len(given) > MAX_TERMS:
+            messages.append(f"{len(given)} terms given: only the first {MAX_TERMS} are used "
+                            f"({len(given) - MAX_TERMS} left out); no patient needs more, check the list")
+            given = given[:MAX_TERMS]
+
+        def not_found(raw: str) -> None:
+            unknown.append(raw)
+            if len(unknown) <= MAX_SUGGESTED_UNKNOWN:
+                messages.append(self._unknown_message(raw))
+
+        for raw in given:
             text = raw.strip()
             candidate = text.upper()
             if _BARE_DIGITS.match(candidate):
@@ -150,8 +189,7 @@ class Ontology:
             if not _HPO_ID.match(candidate):
                 exact = self._exact_text_match(text)
                 if exact is None:
-                    unknown.append(raw)
-                    messages.append(self._unknown_message(raw))
+                    not_found(raw)
                     continue
                 candidate = exact
             current, warning = self.current_id(candidate)
@@ -159,14 +197,20 @@ class Ontology:
                 messages.append(warning)
             if current is None:
                 if warning is None:
-                    messages.append(self._unknown_message(raw))
-                unknown.append(raw)
+                    not_found(raw)
+                else:
+                    unknown.append(raw)
                 continue
             if current != raw:
                 replaced.append((raw, current))
             if current not in seen:
                 seen.add(current)
                 terms.append(self._terms[self.index[current]])
+        if len(unknown) > MAX_SUGGESTED_UNKNOWN:
+            rest = unknown[MAX_SUGGESTED_UNKNOWN:]
+            shown = ", ".join(repr(r[:40]) for r in rest[:10])
+            messages.append(f"{len(rest)} more entries are not terms of HPO {self.version} and were left out: "
+                            f"{shown}{', …' if len(rest) > 10 else ''}")
         return TermResolution(tuple(terms), tuple(replaced), tuple(unknown), tuple(messages))
 
     def _exact_text_match(self, text: str) -> str | None:
@@ -182,14 +226,19 @@ class Ontology:
         return None
 
     def suggestions(self, text: str, limit: int = 3) -> list[Term]:
-        """Close matches for an unknown id (similar digits) or text (search)."""
+        """Close matches for an unknown id (one digit changed, swapped, missing or extra: at most
+        ~80 look-ups, commonest terms first) or text (search)."""
         candidate = text.strip().upper()
         if candidate.startswith("HP:") or _BARE_DIGITS.match(candidate):
             digits = candidate.removeprefix("HP:")
-            pool = [i for i in self.index if not self._terms[self.index[i]].obsolete]
-            close = difflib.get_close_matches(f"HP:{digits.zfill(7)}", pool, n=limit, cutoff=0.8)
-            return [self._terms[self.index[c]] for c in close]
-        return self.search(text, limit=limit)
+            if not digits.isdigit() or len(digits) > 8:
+                return []
+            close = {f"HP:{d}" for d in _one_digit_edits(digits.zfill(7) if len(digits) < 6 else digits)
+                     if len(d) == 7}
+            found = [self.index[c] for c in close if c in self.index and not self._terms[self.index[c]].obsolete]
+            found.sort(key=lambda i: (-int(self.disease_counts[i]), self._terms[i].id))
+            return [self._terms[i] for i in found[:limit]]
+        return self.search(text[:200], limit=limit)
 
     def _unknown_message(self, raw: str) -> str:
         close = self.suggestions(raw)
