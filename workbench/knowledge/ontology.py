@@ -261,14 +261,9 @@ class Ontology:
         return keys
 
     def search(self, text: str, limit: int = 20) -> list[Term]:
-        """Terms for an autocomplete: by id, or by label/synonym prefix of the words typed.
-
-        Ranked exact label > exact synonym > label prefix > label word prefix > synonym
-        prefix > synonym word prefix > all typed words found in any order; ties go to terms
-        more diseases carry (the common one a clinician most likely means), then to shorter
-        labels. Labels outrank synonyms because synonyms are broad ("Heartburn" would
-        otherwise answer "heart").
-        """
+        """Terms for an autocomplete: by id, or by the words typed (:mod:`workbench.knowledge.term_search`:
+        labels, synonyms and common clinical phrasings, best coverage first, then the term more
+        diseases carry, the one a clinician most likely means)."""
         query = text.strip()
         if not query:
             return []
@@ -276,42 +271,35 @@ class Ontology:
         if _HPO_ID.match(as_id) or _BARE_DIGITS.match(as_id):
             current, _ = self.current_id(as_id if as_id.startswith("HP:") else f"HP:{int(as_id):07d}")
             return [self._terms[self.index[current]]] if current else []
-        key = _normalise(query)
-        if not key:
-            return []
-        best: dict[int, tuple[int, int, int]] = {}
-        start, end = self._prefix_range(key)
-        for entry, rank, term_index in self._search_keys[start:end]:
-            # exact label 0, exact synonym 1, label prefix 2, label word prefix 3, synonym prefix 4, synonym word prefix 5
-            order = rank if entry == key and rank <= 1 else {0: 2, 2: 3, 1: 4, 3: 5}[rank]
-            sort_key = (order, -int(self.disease_counts[term_index]), len(self._terms[term_index].label))
-            if term_index not in best or sort_key < best[term_index]:
-                best[term_index] = sort_key
-        words = key.split()
-        if len(best) < limit and len(words) > 1:
-            self._add_scattered_word_matches(words, best)
-        ranked = sorted(best, key=lambda i: (best[i], self._terms[i].id))
-        return [self._terms[i] for i in ranked[:limit]]
+        return self._term_search().search(query, limit)
 
-    def _prefix_range(self, prefix: str) -> tuple[int, int]:
-        """The slice of the sorted search keys whose text starts with ``prefix`` (two bisections)."""
-        return (bisect.bisect_left(self._search_keys, (prefix,)),
-                bisect.bisect_left(self._search_keys, (prefix + "\uffff",)))
+    def _term_search(self):
+        """The word index behind :meth:`search`, built on first use (about a second) and not pickled."""
+        index = self.__dict__.get("_word_index")
+        if index is None:
+            from workbench.knowledge.term_search import TermSearch
 
-    def _add_scattered_word_matches(self, words: list[str], best: dict[int, tuple[int, int, int]]) -> None:
-        """Ranks 6 (label) and 7 (synonym): every typed word starts some word of the text, in
-        any order ("resp distress", "seizure focal"). Candidates come from the typed word with
-        the fewest index keys, so a one-letter word ("a seizure") does not scan a 26th of HPO;
-        one-letter words alone ("h c", a query still being typed) say too little to scatter on."""
-        ranges = [self._prefix_range(w) for w in words if len(w) > 1]
-        if not ranges:
-            return
-        start, end = min(ranges, key=lambda r: r[1] - r[0])
-        candidates = {key[2] for key in self._search_keys[start:end]}
-        for term_index in candidates - set(best):
-            term = self._terms[term_index]
-            for order, text in ((6, term.label), *((7, s) for s in term.synonyms)):
-                text_words = _normalise(text).split()
-                if all(any(w.startswith(typed) for w in text_words) for typed in words):
-                    best[term_index] = (order, -int(self.disease_counts[term_index]), len(term.label))
-                    break
+            index = self.__dict__["_word_index"] = TermSearch(self._terms, self.disease_counts)
+        return index
+
+    def entry_options(self, root: str = "HP:0000118") -> list[tuple[str, str]]:
+        """(term id, "label · synonyms · phrasings" in lower case) for every current term under
+        ``root``, commonest first: the as-you-type list of the Phenotype page, whose substring
+        filter then keeps this order."""
+        cached = self.__dict__.setdefault("_entry_options", {})
+        if root not in cached:
+            from workbench.knowledge.term_search import CLINICAL_PHRASINGS
+
+            extra: dict[str, list[str]] = {}
+            for phrase, term_id in CLINICAL_PHRASINGS:
+                extra.setdefault(term_id, []).append(phrase)
+            order = sorted((i for i, t in enumerate(self._terms) if not t.obsolete and self.is_ancestor(root, t.id)),
+                           key=lambda i: (-int(self.disease_counts[i]), self._terms[i].label))
+            cached[root] = [(self._terms[i].id, " · ".join(dict.fromkeys(
+                n.lower() for n in (self._terms[i].label, *self._terms[i].synonyms, *extra.get(self._terms[i].id, ())))))
+                for i in order]
+        return cached[root]
+
+    def __getstate__(self) -> dict:
+        """Pickled without the indexes built on first use (rebuilt after loading)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_word_index", "_entry_options")}
