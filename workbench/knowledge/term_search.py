@@ -27,6 +27,7 @@ The ranking's rules are general, never fitted to particular queries:
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from typing import Sequence
@@ -66,6 +67,7 @@ CLINICAL_PHRASINGS: tuple[tuple[str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # HPO's vocabulary is ~20k words: each is folded once
 def fold(word: str) -> str:
     """One spelling for British/American variants and simple plurals (applied to index and query alike).
 
