@@ -53,7 +53,7 @@ CLINICAL_PHRASINGS: tuple[tuple[str, str], ...] = (
     ("floppy infant", "HP:0001252"), ("floppy baby", "HP:0001252"), ("low tone", "HP:0001252"),
     ("floppy", "HP:0001252"),
     ("increased tone", "HP:0001276"), ("high tone", "HP:0001276"), ("stiff baby", "HP:0001276"),
-    ("fits", "HP:0001250"), ("fitting", "HP:0001250"), ("convulsions", "HP:0001250"),
+    ("fits", "HP:0001250"), ("convulsions", "HP:0001250"),
     ("blue baby", "HP:0000961"), ("blue spells", "HP:0000961"),
     ("yellow baby", "HP:0000952"), ("jaundiced", "HP:0000952"),
     ("weak suck", "HP:0002033"),
