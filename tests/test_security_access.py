@@ -273,3 +273,29 @@ def test_a_mistyped_id_still_gets_its_suggestion():
     hpo = load_knowledge().hpo
     assert "HP:0001250" in [t.id for t in hpo.suggestions("HP:0001205")]  # two digits swapped
     assert "HP:0001250" in [t.id for t in hpo.suggestions("HP:000125")]  # one dropped
+
+
+# -- the CI entry point ----------------------------------------------------------------------
+under_ci_run = pytest.mark.skipif(
+    Path(os.sys.prefix).resolve() != (REPO / ".venv").resolve(),
+    reason="runs only inside the project's .venv (as `bash .ci/run` makes it), never installing one itself")
+
+
+@under_ci_run
+def test_ci_run_fails_when_no_test_is_collected():
+    import subprocess
+
+    done = subprocess.run(["bash", str(REPO / ".ci" / "run"), "-k", "no_test_has_this_name"],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
+    assert done.returncode == 1 and "collected no tests" in done.stderr
+
+
+@under_ci_run
+def test_ci_run_fails_when_every_test_is_skipped(tmp_path):
+    import subprocess
+
+    only_skips = tmp_path / "test_only_skips.py"
+    only_skips.write_text("import pytest\n\ndef test_skipped():\n    pytest.skip('nothing to run')\n")
+    done = subprocess.run(["bash", str(REPO / ".ci" / "run"), str(only_skips)],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
+    assert done.returncode != 0 and "without running a single test" in done.stderr
