@@ -176,6 +176,12 @@ def test_a_visitor_sees_no_server_file_form(app):
     assert any("Log in as an analyst" in i.value for i in at.info)
 
 
+def test_a_clinician_sees_no_server_file_form_either(app):
+    at = app(Role.CLINICIAN)
+    assert not [t for t in at.text_area if t.key == "server_vcfs"]
+    assert any("Only analysts and directors" in i.value for i in at.info)
+
+
 def test_an_analyst_reads_only_inside_the_data_folders(app, data_home, shadow):
     at = app(Role.ANALYST)
     at.text_area(key="server_vcfs").set_value(str(data_home / "case.vcf.gz"))

@@ -63,7 +63,9 @@ st.subheader("Or analyse files already on this server")
 current = state.user()
 if current is None or not current.role.may(Permission.CREATE_CASE):
     # The page hides the form; state.case_from_server_files refuses on the server side as well.
-    st.info("Log in as an analyst or a director to analyse files already on this server.")
+    st.info("Log in as an analyst or a director to analyse files already on this server." if current is None else
+            f"Only analysts and directors can analyse files already on this server (you are logged in as a "
+            f"{current.role.value}).")
 else:
     st.caption("For genome-size VCFs: the files are read where they are and never modified or copied. Only files "
                "inside the server's data folders can be read: " + ", ".join(str(d) for d in state.server_data_dirs()))
