@@ -250,9 +250,11 @@ def test_a_valid_upload_is_analysed_and_opened(start, tmp_path):
     assert (uploaded.parent / "trio.vcf.gz.tbi").exists() and uploaded.is_relative_to(tmp_path)
 
 
-def test_files_on_the_server_are_analysed_in_place_and_bad_paths_refused(start):
-    demo = REPO / "case_data/demo_nicu_trio"
-    at = goto(start(), "new_case")
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_files_on_the_server_are_analysed_in_place_and_bad_paths_refused(start, store):
+    demo = REPO / "case_data/demo_nicu_trio"  # case_data/ is a data folder by default
+    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
+    at = goto(start(user=analyst), "new_case")
     at.text_area(key="server_vcfs").set_value(str(demo / "missing.vcf.gz"))
     at.text_input(key="server_ped").set_value(str(demo / "case.ped"))
     button(at, "analyse_server_files").click().run()
