@@ -62,6 +62,10 @@ class ConflictError(StoreError):
                          f"{changed_at:%Y-%m-%d %H:%M:%S} UTC since it was read; this change was not saved.")
 
 
+class _NumberTaken(Exception):
+    """A numbered case id was taken by a concurrent registration: count again (create_case)."""
+
+
 class ImmutableReportError(StoreError):
     """A signed report cannot change; an amendment creates a new version instead."""
 
@@ -415,8 +419,8 @@ class CaseStore:
             try:
                 return self._insert_case(trio, vcfs, knowledge_version, actor, indication, pedigree_path, case_id,
                                          phenotype, annotation_source)
-            except IntegrityError:
-                # PostgreSQL: another session took the same id between our check and our insert
+            except (IntegrityError, _NumberTaken):
+                # PostgreSQL: another session took the same id between our count and our insert
                 # (SQLite's BEGIN IMMEDIATE serialises the two). A chosen id is taken; a numbered
                 # one is counted again.
                 if case_id is not None or attempt == _CREATE_ATTEMPTS:
@@ -432,10 +436,13 @@ class CaseStore:
         now = _now()
         with self._transaction() as conn:
             self._require_current(conn, actor, Permission.CREATE_CASE)
-            if case_id is None:
+            numbered = case_id is None
+            if numbered:
                 count = conn.execute(text("SELECT COUNT(*) FROM cases WHERE family_id = :f"), {"f": family_id}).scalar()
                 case_id = f"{family_id}-{int(count or 0) + 1}"
             if conn.execute(text("SELECT 1 FROM cases WHERE case_id = :c"), {"c": case_id}).first():
+                if numbered:
+                    raise _NumberTaken(case_id)
                 raise StoreError(f"case {case_id} already exists")
             values = {
                 "case_id": case_id, "family_id": family_id, "proband_id": trio.proband.id,
