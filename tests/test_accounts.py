@@ -116,6 +116,14 @@ def test_each_further_failure_doubles_the_lock_up_to_the_cap(store, clock):
     assert spans[-1] == timedelta(minutes=15)
 
 
+def test_failures_an_hour_apart_do_not_add_up(store, clock):
+    for _ in range(8):
+        with pytest.raises(AuthenticationError) as refused:
+            store.authenticate("amy", "typo-in-the-morning", client="192.0.2.7")
+        assert not isinstance(refused.value, LoginThrottled)
+        clock.now += timedelta(hours=1, seconds=1)
+
+
 def test_unknown_usernames_are_throttled_like_real_ones(store, clock, hash_checks):
     for name in ("dora", "nobody"):
         for _ in range(5):

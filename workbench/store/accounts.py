@@ -20,7 +20,8 @@ Throttling: each failed password (log-in or signature) counts against the accoun
 app knows it, the client address. After ``free_failures`` in a row the subject is locked for
 ``first_lock``, doubling with each further failure up to ``max_lock``; while locked a password is
 refused without being hashed, so a flood of guesses costs no argon2 memory. A right password
-clears the account's count. The counts live in the store (table ``login_throttle``), so every
+clears the account's count, and a failure an hour after the last one starts a new count (so the
+typos of a whole ward behind one address do not add up over days). The counts live in the store (table ``login_throttle``), so every
 app process sees them.
 """
 from __future__ import annotations
@@ -88,6 +89,7 @@ class ThrottlePolicy:
     client_free_failures: int = 20   # per client address (many accounts guessed from one place)
     first_lock: timedelta = timedelta(seconds=30)
     max_lock: timedelta = timedelta(minutes=15)
+    forget_after: timedelta = timedelta(hours=1)  # a failure this long after the last one starts a new count
 
     def lock_after(self, failures: int, free: int) -> timedelta | None:
         if failures < free:
@@ -121,8 +123,10 @@ def record_failure(conn: Connection, subjects: list[tuple[str, str]], now: datet
     """Count a failure against each subject; return when the attempt's subjects are locked until (or None)."""
     until = None
     for subject, kind in subjects:
-        row = conn.execute(text("SELECT failures FROM login_throttle WHERE subject = :s"), {"s": subject}).first()
-        failures = (row.failures if row else 0) + 1
+        row = conn.execute(text("SELECT failures, last_failure_at FROM login_throttle WHERE subject = :s"),
+                           {"s": subject}).first()
+        recent = row is not None and now - datetime.fromisoformat(row.last_failure_at) < policy.forget_after
+        failures = (row.failures if recent else 0) + 1
         lock = policy.lock_after(failures, policy.free_failures if kind == "user" else policy.client_free_failures)
         locked = (now + lock).isoformat() if lock else None
         values = {"s": subject, "f": failures, "at": now.isoformat(), "l": locked}
