@@ -143,6 +143,28 @@ def test_one_address_guessing_many_accounts_is_throttled(store, clock):
     assert store.authenticate("amy", ANALYST_PASSWORD, client="198.51.100.1").username == "amy"
 
 
+def test_simultaneous_failures_on_one_account_all_count(store):
+    barrier, errors = threading.Barrier(6), []
+
+    def guess() -> None:
+        barrier.wait()
+        try:
+            store.authenticate("amy", "simultaneous-guess")
+        except AuthenticationError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=guess) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(errors) == 6  # each one refused plainly: no raw database error
+    counted = len([e for e in store.audit() if e.action == "failed log-in"])
+    assert counted == 6 - sum(isinstance(e, LoginThrottled) for e in errors) >= 5  # a late one may meet the lock
+    with pytest.raises(LoginThrottled):
+        store.authenticate("amy", ANALYST_PASSWORD)
+
+
 def test_no_more_argon2_checks_run_at_once_than_the_slots(store, monkeypatch):
     monkeypatch.setattr(accounts, "_SLOTS", threading.BoundedSemaphore(2))
     running, most = [0], [0]
@@ -282,7 +304,8 @@ def one_page_load() -> None:
 def app_session(store, username: str) -> AppTest:
     at = AppTest.from_function(one_page_load, default_timeout=60)
     at.session_state["store"] = store
-    at.session_state["user"] = store.authenticate(username, {"amy": ANALYST_PASSWORD, "dora": DIRECTOR_PASSWORD}[username])
+    passwords = {"amy": ANALYST_PASSWORD, "dora": DIRECTOR_PASSWORD}
+    at.session_state["user"] = store.authenticate(username, passwords[username])
     return at
 
 

@@ -21,8 +21,8 @@ app knows it, the client address. After ``free_failures`` in a row the subject i
 ``first_lock``, doubling with each further failure up to ``max_lock``; while locked a password is
 refused without being hashed, so a flood of guesses costs no argon2 memory. A right password
 clears the account's count, and a failure an hour after the last one starts a new count (so the
-typos of a whole ward behind one address do not add up over days). The counts live in the store (table ``login_throttle``), so every
-app process sees them.
+typos of a whole ward behind one address do not add up over days). The counts live in the store
+(table ``login_throttle``), so every app process sees them.
 """
 from __future__ import annotations
 
@@ -122,20 +122,20 @@ def record_failure(conn: Connection, subjects: list[tuple[str, str]], now: datet
                    policy: ThrottlePolicy) -> datetime | None:
     """Count a failure against each subject; return when the attempt's subjects are locked until (or None)."""
     until = None
+    lock_row = " FOR UPDATE" if conn.dialect.name == "postgresql" else ""  # SQLite: BEGIN IMMEDIATE locked it all
     for subject, kind in subjects:
-        row = conn.execute(text("SELECT failures, last_failure_at FROM login_throttle WHERE subject = :s"),
-                           {"s": subject}).first()
-        recent = row is not None and now - datetime.fromisoformat(row.last_failure_at) < policy.forget_after
+        # Concurrent failures for one subject: the first creates the row, all then count in turn.
+        conn.execute(text("INSERT INTO login_throttle (subject, failures, last_failure_at) VALUES (:s, 0, :at) "
+                          "ON CONFLICT (subject) DO NOTHING"), {"s": subject, "at": now.isoformat()})
+        row = conn.execute(text("SELECT failures, last_failure_at FROM login_throttle WHERE subject = :s"
+                                + lock_row), {"s": subject}).one()
+        recent = now - datetime.fromisoformat(row.last_failure_at) < policy.forget_after
         failures = (row.failures if recent else 0) + 1
         lock = policy.lock_after(failures, policy.free_failures if kind == "user" else policy.client_free_failures)
-        locked = (now + lock).isoformat() if lock else None
-        values = {"s": subject, "f": failures, "at": now.isoformat(), "l": locked}
-        if row:
-            conn.execute(text("UPDATE login_throttle SET failures = :f, last_failure_at = :at, locked_until = :l "
-                              "WHERE subject = :s"), values)
-        else:
-            conn.execute(text("INSERT INTO login_throttle (subject, failures, last_failure_at, locked_until) "
-                              "VALUES (:s, :f, :at, :l)"), values)
+        conn.execute(text("UPDATE login_throttle SET failures = :f, last_failure_at = :at, locked_until = :l "
+                          "WHERE subject = :s"),
+                     {"s": subject, "f": failures, "at": now.isoformat(),
+                      "l": (now + lock).isoformat() if lock else None})
         if lock:
             until = max(until, now + lock) if until else now + lock
     return until
