@@ -52,7 +52,9 @@ if user is not None and user.role.may(Permission.MANAGE_USERS):
         new_username = st.text_input("Username", key="new_username")
         new_name = st.text_input("Full name (printed in signature blocks)", key="new_name")
         new_role = st.selectbox("Role", [r.value for r in Role], key="new_role")
-        new_password = st.text_input("Initial password", type="password", key="new_password")
+        new_password = st.text_input("Initial password", type="password", key="new_password",
+                                     help="At least 10 characters (12 for directors and administrators), hard to "
+                                          "guess and not built on the username: a few unrelated words work well.")
         add = st.form_submit_button("Add user")
     if add:
         try:
