@@ -161,6 +161,13 @@ TAMPERING = {
          "WHERE action = 'save draft report v1'",
          "DELETE FROM audit_log WHERE id = (SELECT MIN(id) FROM audit_log WHERE action = 'save draft report v1')"],
         "(save draft report v1): does not follow entry"),
+    "analyst promoted to director": (
+        ["UPDATE users SET role = 'director' WHERE username = 'amy'"],
+        "user amy: is director but was added as analyst: role changed outside the workbench"),
+    "director account forged": (
+        ["INSERT INTO users (username, display_name, role, password_hash, active, created_at) "
+         "VALUES ('eve', 'Dr Eve', 'director', 'argon2-hash-eve-knows', TRUE, '2026-01-01')"],
+        "user eve: has no 'add user' entry in the audit log"),
     "entry inserted without a chain hash": (
         ["INSERT INTO audit_log (at, actor, case_id, action) VALUES ('2026-01-01', 'dora', 'FAM-1-1', 'nothing')"],
         "(nothing): has no chain hash: inserted outside the workbench"),
@@ -208,6 +215,8 @@ V3_ROWS = (  # a database as schema version 3 left it: no hashes anywhere
     "'[]', 'HPO 2025-01-16', '', 'signed out', 4, 'dora', '2025-01-01', 'dora', '2025-01-02')",
     "INSERT INTO report_versions VALUES ('FAM-1-1', 1, '{\"interpretation\": \"No diagnosis.\"}', NULL, 'dora', "
     "'2025-01-01', 'dora', '2025-01-02', 'dora', '2025-01-02T00:00:00+00:00')",
+    "INSERT INTO audit_log (at, actor, action, after_json) VALUES ('2025-01-01', 'local-operator (command line)', "
+    "'add user', '{\"username\": \"dora\", \"role\": \"director\", \"display_name\": \"Dr Dora\"}')",
     "INSERT INTO audit_log (at, actor, case_id, action, after_json) "
     "VALUES ('2025-01-01', 'dora', 'FAM-1-1', 'create case', '{}')",
     "INSERT INTO audit_log (at, actor, case_id, action, after_json) "
@@ -232,7 +241,7 @@ def test_upgrading_a_database_keeps_everything_and_vouches_for_it(database_url):
             now = conn.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
             assert [tuple(r)[:len(rows[0])] for r in now[:len(rows)]] == [tuple(r) for r in rows], table
     seal = store.audit()[-1]
-    assert (seal.action, seal.after["earlier_entries"]) == (SEAL_ACTION, 2)
+    assert (seal.action, seal.after["earlier_entries"]) == (SEAL_ACTION, 3)
     assert [v["version"] for v in seal.after["signed_versions"]] == [1]
     assert store.verify().ok and store.verify().signed_versions == 1
     store.close()
@@ -242,5 +251,5 @@ def test_upgrading_a_database_keeps_everything_and_vouches_for_it(database_url):
     raw(database_url, "UPDATE audit_log SET actor = 'eve' WHERE action = 'create case'",
         "UPDATE report_versions SET content_json = '{}' WHERE version = 1")
     found = problems(open_store(database_url))
-    assert "the 2 entries written before the chain no longer match their digest" in found
+    assert "the 3 entries written before the chain no longer match their digest" in found
     assert "report FAM-1-1 v1: differs from the content signed" in found

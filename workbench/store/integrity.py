@@ -9,7 +9,9 @@ Checks, each reported as a :class:`Problem` naming the row and what is wrong:
   sign-out entry (or the chain's start, for versions signed before it) vouches for that hash, so a
   version that was overwritten, or inserted or signed with raw SQL, is found;
 * every signature the log records still exists, report versions run 1, 2, 3... without gaps, and
-  every case appears in the log (a truncated log loses them).
+  every case appears in the log (a truncated log loses them);
+* every account was added through the workbench with the role it has now, and is active or not
+  as the log last set it (a director forged or promoted with raw SQL could sign legitimately).
 """
 from __future__ import annotations
 
@@ -58,6 +60,7 @@ def verify(conn: Connection, key: AuditKey) -> Verification:
     signatures = _check_chain(rows, key, result)
     _check_signed_versions(conn, signatures, result)
     _check_cases(conn, rows, result)
+    _check_users(conn, rows, result)
     return result
 
 
@@ -160,6 +163,31 @@ def _check_cases(conn: Connection, rows: list[Any], result: Verification) -> Non
         if case_id not in logged:
             result.problems.append(Problem(f"case {case_id}", "has no entry in the audit log: the log was truncated "
                                                               "or the case was inserted outside the workbench"))
+
+
+def _check_users(conn: Connection, rows: list[Any], result: Verification) -> None:
+    added: dict[str, str] = {}
+    active: dict[str, bool] = {}
+    for row in rows:
+        after = _json(row.after_json)
+        if not isinstance(after, dict) or "username" not in after:
+            continue
+        if row.action == "add user":
+            added[after["username"]] = after.get("role")
+            active[after["username"]] = True
+        elif row.action in ("activate user", "deactivate user"):
+            active[after["username"]] = bool(after.get("active"))
+    for user in conn.execute(text("SELECT username, role, active FROM users ORDER BY username")).all():
+        where = f"user {user.username}"
+        if user.username not in added:
+            result.problems.append(Problem(where, "has no 'add user' entry in the audit log: added outside the "
+                                                  "workbench (or the log was truncated)"))
+        elif added[user.username] != user.role:
+            result.problems.append(Problem(where, f"is {user.role} but was added as {added[user.username]}: role "
+                                                  "changed outside the workbench"))
+        if user.username in added and bool(user.active) != active[user.username]:
+            result.problems.append(Problem(where, f"is {'active' if user.active else 'deactivated'}, but the audit "
+                                                  "log last set the opposite: changed outside the workbench"))
 
 
 def _json(value: str | None) -> Any:
