@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -415,7 +416,7 @@ class CaseStore:
         if missing or not paths:
             raise StoreError(f"VCF not found: {', '.join(missing) or 'none given'}")
         vcfs = [VcfFile(str(Path(p).resolve()), file_sha256(p)) for p in paths]
-        for attempt in range(1, _CREATE_ATTEMPTS + 1):
+        for attempt in itertools.count(1):
             try:
                 return self._insert_case(trio, vcfs, knowledge_version, actor, indication, pedigree_path, case_id,
                                          phenotype, annotation_source)
@@ -427,7 +428,6 @@ class CaseStore:
                     raise StoreError(f"case {case_id or trio.proband.family_id + '-<n>'} could not be created: "
                                      "another case was registered with the same id at the same moment; "
                                      "try again") from None
-        raise AssertionError("unreachable")
 
     def _insert_case(self, trio: Trio, vcfs: list[VcfFile], knowledge_version: str, actor: User, indication: str,
                      pedigree_path: str | Path | None, case_id: str | None, phenotype: Sequence[PhenotypeItem],
