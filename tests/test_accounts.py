@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import workbench.store.accounts as accounts
 import workbench.store.casestore as casestore
+import workbench.store.userstore as userstore
 from workbench.cli import main as workbench
 from workbench.model import Sample, Sex, Trio
 from workbench.store import (AuthenticationError, CaseStatus, LoginThrottled, PermissionDenied, Role, StoreError,
@@ -47,7 +48,7 @@ class Clock:
     """Stands in for the store's clock, so a lock can expire without waiting."""
 
     def __init__(self) -> None:
-        self.now = casestore._now()
+        self.now = userstore._now()
 
     def __call__(self):
         return self.now
@@ -56,7 +57,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr(casestore, "_now", clock)
+    monkeypatch.setattr(userstore, "_now", clock)
     return clock
 
 
@@ -64,8 +65,8 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 def hash_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Each argon2 verification the store runs (the costly, 64 MiB step)."""
     checked: list[str] = []
-    real = casestore.verify_password
-    monkeypatch.setattr(casestore, "verify_password", lambda stored, password: checked.append(password)
+    real = userstore.verify_password
+    monkeypatch.setattr(userstore, "verify_password", lambda stored, password: checked.append(password)
                         or real(stored, password))
     return checked
 
@@ -179,7 +180,7 @@ def test_no_more_argon2_checks_run_at_once_than_the_slots(store, monkeypatch):
             running[0] -= 1
         return False
 
-    monkeypatch.setattr(casestore, "verify_password", slow_verify)
+    monkeypatch.setattr(userstore, "verify_password", slow_verify)
     threads = [threading.Thread(target=lambda n=n: pytest.raises(AuthenticationError, store.authenticate,
                                                                  f"flood-{n}", "x" * 12)) for n in range(8)]
     for thread in threads:
