@@ -5,7 +5,7 @@ SV/CNV VCF(s) given with the case and any SV records found in the small-variant 
 trio logic of :mod:`workbench.inheritance.sv` with the pinned gene table, gnomAD SV and ClinGen
 knowledge, and returns the variant list the inheritance analysis should see (small variants,
 apparent homozygotes over a deletion rewritten, plus the proband's SV alleles in genes),
-with the warnings the case should show.
+with the input issues the case should show (section "sv").
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from workbench.model import StructuralVariant, Variant
+from workbench.notepad import InputIssue, Level
 
 MAX_PROBLEMS_NAMED = 5
 
@@ -28,9 +29,9 @@ class StructuralSummary:
     knowledge_version: str = ""
 
 
-def add_structural(calls, sv_vcf: Sequence[str | Path], knowledge) -> tuple[tuple[Variant, ...], list[str],
+def add_structural(calls, sv_vcf: Sequence[str | Path], knowledge) -> tuple[tuple[Variant, ...], list[InputIssue],
                                                                           StructuralSummary]:
-    """(variants for the inheritance analysis, warnings, summary) for the small-variant reading
+    """(variants for the inheritance analysis, input issues, summary) for the small-variant reading
     ``calls`` (:class:`~workbench.io.FamilyCalls`) and the SV files ``sv_vcf``."""
     from workbench.io.vcf import _gc_paused
 
@@ -47,26 +48,30 @@ def _add_structural(calls, sv_vcf, knowledge):
 
     trio = calls.trio
     sv = read_sv_vcfs(list(sv_vcf), trio) if sv_vcf else EMPTY
-    warnings: list[str] = []
+    warnings: list[InputIssue] = []
     if calls.structural_lines:
         mixed = read_sv_lines(calls.samples, calls.structural_lines, trio, calls.source)
         sv = sv.merged(mixed)
-        warnings.append(f"{calls.source}: {len(calls.structural_lines)} SV record(s) among the small variants "
-                        "were read as CNV/SV calls")
+        warnings.append(InputIssue(Level.INFO, f"{calls.source}: {len(calls.structural_lines)} SV record(s) among "
+                                   "the small variants were read as CNV/SV calls", "", "sv"))
     if not sv.events and not sv.problems:
         return calls.variants, warnings, StructuralSummary(sources=sv.sources)
     sv_knowledge = calibrated_sv_knowledge(knowledge)
-    warnings.extend(sv_knowledge.warnings)
+    warnings += [InputIssue(Level.WARNING, w, "restore the pinned file (workbench ontology update)", "knowledge")
+                 for w in sv_knowledge.warnings]
     missing = [f"{role} {s.id}" for role, s in trio.members if s.id not in sv.called]
     if sv_vcf and missing:
-        warnings.append(f"no CNV/SV calls for {', '.join(missing)}: their copy number is not assessed")
+        warnings.append(InputIssue(Level.WARNING, f"no CNV/SV calls for {', '.join(missing)}: their copy number is "
+                                   "not assessed (de novo and in-trans CNV calls cannot be confirmed)",
+                                   "give that person's CNV/SV VCF too (--sv-vcf, repeatable)", "sv"))
     if sv.problems:
         named = "; ".join(str(p) for p in sv.problems[:MAX_PROBLEMS_NAMED])
         more = f" (and {len(sv.problems) - MAX_PROBLEMS_NAMED} more)" if len(sv.problems) > MAX_PROBLEMS_NAMED else ""
-        warnings.append(f"{len(sv.problems)} CNV/SV record(s) or calls could not be used: {named}{more}")
+        warnings.append(InputIssue(Level.WARNING, f"{len(sv.problems)} CNV/SV record(s) or calls could not be used: "
+                                   f"{named}{more}", "fix or remove the malformed SV records", "sv"))
     reading = read_structural(sv.events, sv.called, calls.variants, trio, load_gene_table(), sv_knowledge,
                               hgnc_of=_hgnc_lookup(knowledge), max_population_af=ReadOptions().max_population_af)
-    warnings.extend(reading.notes)
+    warnings += [InputIssue(Level.INFO, note, "", "sv") for note in reading.notes]
     summary = StructuralSummary(reading.alleles, reading.counts, sv.sources, sv_knowledge.version)
     return reading.small_variants + reading.alleles, warnings, summary
 
