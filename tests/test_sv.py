@@ -258,3 +258,17 @@ def test_malformed_sv_records_warn_and_the_case_still_ranks(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "6 CNV/SV record(s) or calls could not be used" in err and "malformed.sv.vcf line 15" in err
     assert genes
+
+
+def test_candidates_table_row_describes_the_cnv(trio):
+    from workbench.knowledge import load_knowledge
+    from workbench.model import PhenotypeProfile
+    from workbench.ranking.case import analyse_case
+    from workbench.ui.tables import candidate_frame
+
+    analysis = analyse_case(SMALL, PED, knowledge=load_knowledge(), use_cache=False,
+                            sv_vcf=[FIXTURES / "trio.sv.vcf"])
+    ranking = analysis.rank(PhenotypeProfile(observed=tuple(CDLS.split(","))))
+    row = candidate_frame(ranking.genes, analysis.trio).iloc[0]
+    assert row["gene"] == "NIPBL" and row["class"] == "CNV loss"
+    assert row["HGVS"] == "CNV deletion 500 kb, 3 genes (NIPBL, CPLANE1, NUP155); CN proband 1, father 2, mother 2"

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 
 from workbench.knowledge.dosage import describe_score
-from workbench.model import InheritanceMode, StructuralVariant, Trio, VariantOverDeletion
+from workbench.model import InheritanceMode, StructuralVariant, Trio, VariantOverDeletion, format_length
 from workbench.ranking import evidence
 
 _LOF = evidence.consequence_log10_lr("loss of function")
@@ -120,6 +120,21 @@ def copy_numbers(variant: StructuralVariant, trio: Trio) -> list[str]:
         else:
             out.append(f"{role} not called")
     return out
+
+
+def structural_class(variant: StructuralVariant) -> str:
+    """The class a table shows for a CNV/SV allele: 'CNV loss', 'CNV gain' or 'SV breakpoint'."""
+    return {"DEL": "CNV loss", "DUP": "CNV gain"}.get(variant.svtype, "SV breakpoint")
+
+
+def table_summary(variant: StructuralVariant, trio: Trio) -> str:
+    """One table cell: 'CNV deletion 2.93 Mb, 16 genes (NIPBL, SPEF2, IL7R, ...); CN proband 1, father 2, mother 2'."""
+    word = {"DEL": "deletion", "DUP": "duplication", "INV": "inversion", "INS": "insertion", "BND": "breakend"}
+    genes = ", ".join(variant.genes[:3]) + (", ..." if len(variant.genes) > 3 else "")
+    size = f" {format_length(variant.length)}" if variant.svtype != "BND" else ""
+    count = f"{len(variant.genes)} gene{'s' if len(variant.genes) != 1 else ''}"
+    return (f"{'CNV' if variant.is_copy_number else 'SV'} {word[variant.svtype]}{size}, {count} ({genes}); "
+            f"CN {', '.join(copy_numbers(variant, trio))}")
 
 
 def over_deletion_words(variant: VariantOverDeletion) -> str:
