@@ -272,3 +272,15 @@ def test_candidates_table_row_describes_the_cnv(trio):
     row = candidate_frame(ranking.genes, analysis.trio).iloc[0]
     assert row["gene"] == "NIPBL" and row["class"] == "CNV loss"
     assert row["HGVS"] == "CNV deletion 500 kb, 3 genes (NIPBL, CPLANE1, NUP155); CN proband 1, father 2, mother 2"
+
+
+def test_phenopacket_output_describes_the_cnv(tmp_path):
+    out = tmp_path / "packet.json"
+    assert main(["rank", "--vcf", str(SMALL), "--ped", str(PED), "--sv-vcf", str(FIXTURES / "trio.sv.vcf"),
+                 "--hpo", CDLS, "--format", "phenopacket", "--top", "1", "--out", str(out), "--no-cache"]) == 0
+    packet = json.loads(out.read_text())
+    descriptor = packet["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"][
+        "variationDescriptor"]
+    assert descriptor["structuralType"] == {"id": "SO:0001743", "label": "copy_number_loss"}
+    assert descriptor["vcfRecord"]["info"] == "SVTYPE=DEL;END=37300000;SVLEN=-500000"
+    assert descriptor["allelicState"]["label"] == "heterozygous"

@@ -97,6 +97,8 @@ class ReportedVariant:
     assessment: AcmgAssessment = AcmgAssessment()
     condition_id: str | None = None
     condition_label: str | None = None
+    svtype: str | None = None  # a CNV/SV allele (issue 22): DEL, DUP, INV, INS or BND; None for a small variant
+    end: int | None = None  # its last base (GRCh38)
 
     @classmethod
     def from_variant(cls, variant: Variant, proband_id: str, gene_symbol: str,
@@ -119,6 +121,7 @@ class ReportedVariant:
             hgvs_c=chosen.hgvs_c if chosen else None, hgvs_p=chosen.hgvs_p if chosen else None,
             inheritance=mode, assessment=assessment,
             condition_id=condition.id if condition else None, condition_label=condition.name if condition else None,
+            svtype=getattr(variant, "svtype", None), end=getattr(variant, "end", None),
         )
 
     @property
