@@ -284,3 +284,25 @@ def test_phenopacket_output_describes_the_cnv(tmp_path):
     assert descriptor["structuralType"] == {"id": "SO:0001743", "label": "copy_number_loss"}
     assert descriptor["vcfRecord"]["info"] == "SVTYPE=DEL;END=37300000;SVLEN=-500000"
     assert descriptor["allelicState"]["label"] == "heterozygous"
+
+
+def test_telomeric_end_is_clipped_and_rna_disease_genes_are_placed(trio, tmp_path):
+    from workbench.knowledge import load_knowledge
+    from workbench.ranking.sv_case import SV_GENE_TYPES, _disease_or_coding
+
+    text = (FIXTURES / "trio.sv.vcf").read_text().replace(
+        "##contig=<ID=chr2,", "##contig=<ID=chr12,length=133275309>\n##contig=<ID=chr2,")
+    calls = "GT:CN:GQ\t0/0:2:80\t0/1:1:80\t0/0:2:80"
+    rows = [f"chr12\t120280001\tsv_rnu4\tN\t<DEL>\t250\tPASS\tSVTYPE=DEL;END=120300000\t{calls}",
+            f"chr12\t133000001\tsv_telomere\tN\t<DEL>\t250\tPASS\tSVTYPE=DEL;END=133400000\t{calls}"]
+    path = tmp_path / "rna.sv.vcf"
+    path.write_text(text + "\n".join(rows) + "\n")
+    sv = read_sv_vcfs([path], trio)
+    assert any("read up to the chromosome end" in p.message for p in sv.problems)
+    assert next(e for e in sv.events if e.caller_id == "sv_telomere").end == 133275309
+    kb = load_knowledge()
+    reading = read_structural(sv.events, sv.called, (), trio, load_gene_table(gene_types=SV_GENE_TYPES),
+                              load_sv_knowledge(), keep_gene=_disease_or_coding(kb))
+    rnu4 = next(a for a in reading.alleles if a.caller_id == "sv_rnu4")
+    assert "RNU4-2" in rnu4.genes  # an snRNA gene HPO links to disease
+    assert all(kb.genes.lookup(g) is not None for g in rnu4.genes)

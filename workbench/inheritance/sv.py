@@ -89,14 +89,15 @@ class _ParentEvents:
 
 def read_structural(events: Sequence[SvEvent], called: frozenset[str], small_variants: Sequence[Variant],
                     trio: Trio, gene_table, sv_knowledge=None, hgnc_of=None,
-                    max_population_af: float | None = None) -> StructuralReading:
+                    max_population_af: float | None = None, keep_gene=None) -> StructuralReading:
     """Everything this module does (see the module doc), for one family.
 
     ``gene_table`` places events in genes (:class:`~workbench.knowledge.gene_table.GeneTable`);
     ``sv_knowledge`` (:class:`~workbench.knowledge.sv_knowledge.SvKnowledge`, optional, its dosage
     calibrated) adds gnomAD frequencies and ClinGen dosage; ``hgnc_of`` maps a symbol to its HGNC id for dosage.
     Proband events commoner than ``max_population_af`` in gnomAD are left out, as the small-variant
-    reader leaves out common alleles (they explain no rare disease).
+    reader leaves out common alleles (they explain no rare disease). ``keep_gene`` (a gene span ->
+    bool) limits the genes an event is placed in (e.g. non-coding genes only when linked to disease).
     """
     proband = trio.proband.id
     parents = [(role, sample) for role, sample in trio.members if role != "proband"]
@@ -116,7 +117,7 @@ def read_structural(events: Sequence[SvEvent], called: frozenset[str], small_var
     dosage = sv_knowledge.dosage if sv_knowledge is not None else None
     alleles: list[StructuralVariant] = []
     for event in in_proband:
-        consequences = _consequences(event, gene_table)
+        consequences = _consequences(event, gene_table, keep_gene)
         if not consequences:
             continue
         calls = dict(event.calls)
@@ -216,7 +217,7 @@ def _exon_words(numbers: list[int], n: int) -> str:
     return f"exons {numbers[0]}-{numbers[-1]} of {n}"
 
 
-def _consequences(event: SvEvent, gene_table) -> tuple[GeneConsequence, ...]:
+def _consequences(event: SvEvent, gene_table, keep_gene=None) -> tuple[GeneConsequence, ...]:
     """The event's effect on each gene it touches (see the module doc); none for introns only."""
     out = []
     if event.svtype in ("DEL", "DUP"):
@@ -228,6 +229,8 @@ def _consequences(event: SvEvent, gene_table) -> tuple[GeneConsequence, ...]:
             spans += tuple(g for g in gene_table.overlapping(event.chrom, event.end, event.end)
                            if g.ensembl_gene not in seen)
     for gene in spans:
+        if keep_gene is not None and not keep_gene(gene):
+            continue
         whole = event.pos <= gene.start and event.end >= gene.end
         numbers, n = _exon_numbers(gene, event.pos, event.end) if gene.exons else ([], 0)
         if event.svtype == "DEL":

@@ -242,10 +242,15 @@ class _RecordReader:
         if end < pos:
             self.problem(line_no, f"END {end} before POS {pos} (negative length): skipped")
             return None
-        longest = self.lengths.get(chrom, LONGEST_CHROMOSOME)
-        if end > longest or end - pos > LONGEST_CHROMOSOME:
-            self.problem(line_no, f"END {end} beyond the end of {chrom} ({longest:,} bp): absurd length; skipped")
+        if end - pos > LONGEST_CHROMOSOME or pos > self.lengths.get(chrom, LONGEST_CHROMOSOME):
+            self.problem(line_no, f"{end - pos + 1:,} bp from POS {pos} to END {end}: longer than any chromosome "
+                         "(absurd length); skipped")
             return None
+        longest = self.lengths.get(chrom)
+        if longest is not None and end > longest:  # a telomeric call's last bin: keep it, up to the chromosome end
+            self.problem(line_no, f"END {end} beyond the end of {chrom} ({longest:,} bp): read up to the "
+                         "chromosome end")
+            return longest
         return end
 
 def _entry(values: list[str], keys: list[str], kinds: list[str | None], ploidy: int,

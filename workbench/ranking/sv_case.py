@@ -17,6 +17,8 @@ from workbench.model import StructuralVariant, Variant
 from workbench.notepad import InputIssue, Level
 
 MAX_PROBLEMS_NAMED = 5
+SV_GENE_TYPES = ("protein_coding", "snRNA", "snoRNA", "miRNA", "misc_RNA", "rRNA", "scaRNA", "lncRNA")
+"""Genes a CNV is placed in: protein-coding ones, and RNA genes HPO links to a disease (e.g. RNU4-2)."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,22 @@ def _add_structural(calls, sv_vcf, knowledge):
         more = f" (and {len(sv.problems) - MAX_PROBLEMS_NAMED} more)" if len(sv.problems) > MAX_PROBLEMS_NAMED else ""
         warnings.append(InputIssue(Level.WARNING, f"{len(sv.problems)} CNV/SV record(s) or calls could not be used: "
                                    f"{named}{more}", "fix or remove the malformed SV records", "sv"))
-    reading = read_structural(sv.events, sv.called, calls.variants, trio, load_gene_table(), sv_knowledge,
-                              hgnc_of=_hgnc_lookup(knowledge), max_population_af=ReadOptions().max_population_af)
+    reading = read_structural(sv.events, sv.called, calls.variants, trio, load_gene_table(gene_types=SV_GENE_TYPES),
+                              sv_knowledge, hgnc_of=_hgnc_lookup(knowledge),
+                              max_population_af=ReadOptions().max_population_af,
+                              keep_gene=_disease_or_coding(knowledge))
     warnings += [InputIssue(Level.INFO, note, "", "sv") for note in reading.notes]
     summary = StructuralSummary(reading.alleles, reading.counts, sv.sources, sv_knowledge.version)
     return reading.small_variants + reading.alleles, warnings, summary
+
+
+def _disease_or_coding(knowledge):
+    def keep(gene) -> bool:
+        if gene.gene_type == "protein_coding":
+            return True
+        found = knowledge.genes.lookup(gene.ensembl_gene) or knowledge.genes.lookup(gene.symbol)
+        return found is not None and found.hgnc_id in knowledge.disease_rows_by_gene
+    return keep
 
 
 def _hgnc_lookup(knowledge):
