@@ -72,6 +72,7 @@ class GenePanel:
     default_allele: str  # the allele of a haplotype carrying none of the defining variants (GRCh38 reference)
     alleles: tuple[StarAllele, ...]
     has_structural_alleles: bool
+    region: tuple[str, int, int] | None = None  # GRCh38 gene region (chr-style chrom, start, end)
 
     @property
     def defining_variants(self) -> tuple[DefiningVariant, ...]:
@@ -209,8 +210,10 @@ def read_pgx_tables(directory: Path) -> PgxTables:
     for row in _rows(directory, GENE_FILE):
         gene = row["Gene"]
         own = tuple(alleles.get(gene, ()))
+        region = re.match(r"^(\w+):(\d+)-(\d+)$", _na(row["GRCh38Region"]))
         genes[gene] = GenePanel(gene, _na(row["PhenotypeMethod"]) or "N/A", _na(row["GRCh38Default"]), own,
-                                row["SV"].upper() == "TRUE" or any(a.structural for a in own))
+                                row["SV"].upper() == "TRUE" or any(a.structural for a in own),
+                                (chrom_name(region[1]), int(region[2]), int(region[3])) if region else None)
     diplotypes = {(r["Gene"], r["Diplotype"]): r["Phenotype"] for r in _rows(directory, DIPLOTYPE_FILE)}
     priorities = {(r["Gene"], r["Phenotype"]): _na(r["Priority"]) for r in _rows(directory, PHENOTYPE_FILE)}
     bands: dict[str, list[tuple[str, float, float]]] = {}

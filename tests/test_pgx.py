@@ -1,0 +1,142 @@
+"""Pharmacogenomic calling on tiny hand-written trio VCFs, each result checked by hand against the pinned tables."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.io import read_pedigree
+from workbench.knowledge.pgx_tables import load_pgx_tables
+from workbench.pgx import CallStatus, PgxOptions, run_panel
+
+HEADER = """##fileformat=VCFv4.2
+##reference=GRCh38
+##contig=<ID=chr1,length=248956422>
+##contig=<ID=chr10,length=133797422>
+##contig=<ID=chrX,length=156040895>
+##contig=<ID=chrM,length=16569>
+##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tKID\tDAD\tMUM
+"""
+# CYP2C19*2 is 10-94775367-A-G + 10-94781859-G-A; *1 (vs the GRCh38 reference *38) is 10-94842866-A-G;
+# CYP2C9*3 is 10-94981296-A-C; G6PD A- 202A_376G is X-154535277-T-C + X-154536002-C-T; MT-RNR1 m.1555A>G.
+CYP2C9_BACKGROUND = "chr10\t94942000\t.\tG\tA\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\n"  # a call inside CYP2C9
+
+
+def family(tmp_path: Path, records: str, kid_sex: str = "1", parents: bool = True) -> tuple[Path, Path]:
+    vcf = tmp_path / "trio.vcf"
+    vcf.write_text(HEADER + records)
+    ped = tmp_path / "trio.ped"
+    ped.write_text(f"F\tKID\t{'DAD' if parents else '0'}\t{'MUM' if parents else '0'}\t{kid_sex}\t2\n"
+                   "F\tDAD\t0\t0\t1\t1\nF\tMUM\t0\t0\t2\t1\n")
+    return vcf, ped
+
+
+def panel_of(tmp_path: Path, records: str, kid_sex: str = "1", parents: bool = True, **options):
+    vcf, ped = family(tmp_path, records, kid_sex, parents)
+    return run_panel(vcf, read_pedigree(ped), "KID", PgxOptions(**options))
+
+
+def test_mt_rnr1_m1555a_g_means_avoid_aminoglycosides(tmp_path):
+    panel = panel_of(tmp_path, "chrM\t1555\t.\tA\tG\t50\tPASS\t.\tGT\t1\t0\t1\n")
+    gene = panel.gene("MT-RNR1")
+    assert gene.diplotype == "m.1555A>G/m.1555A>G"
+    assert gene.phenotype == "Increased Risk of Aminoglycoside-Induced Hearing Loss"
+    gentamicin = next(d for d in gene.drugs if d.drug == "gentamicin")
+    assert gentamicin.actionable and gentamicin.recommendation.startswith("Avoid aminoglycoside antibiotics")
+    assert gene.drugs[0].drug == "gentamicin"  # NICU drugs first
+
+
+def test_g6pd_hemizygous_male_is_deficient_rasburicase_contraindicated(tmp_path):
+    records = ("chrX\t154535277\t.\tT\tC\t50\tPASS\t.\tGT\t1\t0\t0/1\n"
+               "chrX\t154536002\t.\tC\tT\t50\tPASS\t.\tGT\t1/1\t0\t0/1\n")  # a caller may write 1/1 for his X
+    gene = panel_of(tmp_path, records).gene("G6PD")
+    assert gene.status is CallStatus.CALLED
+    assert gene.diplotype == "A- 202A_376G/MALE" and gene.phenotype == "G6PD Deficient"
+    drugs = {d.drug: d for d in gene.drugs}
+    assert drugs["rasburicase"].actionable and "contraindicated" in drugs["rasburicase"].recommendation
+    assert drugs["dapsone"].actionable  # CPIC level A; its text is not in the pinned tables: named, not invented
+    assert drugs["dapsone"].guideline_url
+
+
+def test_g6pd_heterozygous_female_is_variable(tmp_path):
+    records = ("chrX\t154535277\t.\tT\tC\t50\tPASS\t.\tGT\t0/1\t1\t0/0\n"
+               "chrX\t154536002\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t1\t0/0\n")
+    gene = panel_of(tmp_path, records, kid_sex="2").gene("G6PD")
+    assert gene.phased_by_trio and gene.phenotype == "G6PD Variable"
+
+
+def test_cyp2c19_star2_homozygous_is_a_poor_metabolizer(tmp_path):
+    records = ("chr10\t94775367\t.\tA\tG\t50\tPASS\t.\tGT\t1/1\t0/1\t0/1\n"
+               "chr10\t94781859\t.\tG\tA\t50\tPASS\t.\tGT\t1/1\t0/1\t0/1\n"
+               "chr10\t94842866\t.\tA\tG\t50\tPASS\t.\tGT\t1/1\t1/1\t1/1\n")
+    gene = panel_of(tmp_path, records).gene("CYP2C19")
+    assert (gene.diplotype, gene.phenotype, gene.status) == ("*2/*2", "Poor Metabolizer", CallStatus.CALLED)
+    voriconazole = next(d for d in gene.drugs if d.drug == "voriconazole")
+    assert voriconazole.actionable and voriconazole.recommendation.startswith("Choose an alternative agent")
+
+
+def test_trio_phases_what_a_singleton_leaves_ambiguous(tmp_path):
+    records = ("chr10\t94775367\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\n"
+               "chr10\t94781859\t.\tG\tA\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\n")
+    trio = panel_of(tmp_path, records).gene("CYP2C19")
+    assert (trio.status, trio.diplotype, trio.phased_by_trio) == (CallStatus.CALLED, "*2/*38", True)
+    assert trio.phenotype == "Intermediate Metabolizer"
+    alone = panel_of(tmp_path, records, parents=False).gene("CYP2C19")
+    assert alone.status is CallStatus.AMBIGUOUS and alone.diplotype == "*2/*38" and alone.alternatives
+    assert alone.phenotype == "Intermediate Metabolizer"  # every phase gives one no-function allele
+    assert "cannot phase" in alone.reason
+
+
+def test_cyp2d6_and_hla_are_not_assessed_never_normal(tmp_path):
+    panel = panel_of(tmp_path, CYP2C9_BACKGROUND)
+    for gene in ("CYP2D6", "HLA-A", "HLA-B"):
+        result = panel.gene(gene)
+        assert result.status is CallStatus.NOT_ASSESSED and result.phenotype == "" and not result.actionable
+    assert "structural" in panel.gene("CYP2D6").reason
+
+
+def test_missing_call_at_a_defining_position_is_not_assessed(tmp_path):
+    gene = panel_of(tmp_path, CYP2C9_BACKGROUND + "chr10\t94981296\t.\tA\tC\t50\tPASS\t.\tGT\t./.\t0/0\t0/1\n"
+                    ).gene("CYP2C9")
+    assert gene.status is CallStatus.NOT_ASSESSED and gene.phenotype == ""
+    assert "chr10:94981296" in gene.reason and "no call" in gene.reason
+
+
+def test_absent_positions_are_reference_only_where_the_gene_was_called(tmp_path):
+    panel = panel_of(tmp_path, CYP2C9_BACKGROUND)
+    cyp2c9 = panel.gene("CYP2C9")
+    assert (cyp2c9.diplotype, cyp2c9.phenotype) == ("*1/*1", "Normal Metabolizer")
+    assert cyp2c9.positions_read_as_reference == cyp2c9.positions_total
+    assert panel.gene("TPMT").status is CallStatus.NOT_ASSESSED  # no record anywhere in TPMT
+    strict = panel_of(tmp_path, CYP2C9_BACKGROUND, absent_sites="no call").gene("CYP2C9")
+    assert strict.status is CallStatus.NOT_ASSESSED and "no record" in strict.reason
+
+
+def test_cyp2c9_activity_score_gives_phenytoin_dose(tmp_path):
+    gene = panel_of(tmp_path, CYP2C9_BACKGROUND + "chr10\t94981296\t.\tA\tC\t50\tPASS\t.\tGT\t1/1\t0/1\t0/1\n"
+                    ).gene("CYP2C9")
+    assert (gene.diplotype, gene.activity_score, gene.phenotype) == ("*3/*3", 0.0, "Poor Metabolizer")
+    phenytoin = next(d for d in gene.drugs if d.drug == "phenytoin")
+    assert "50% less" in phenytoin.recommendation and phenytoin.actionable
+
+
+def test_a_filtered_record_at_a_defining_position_is_not_evidence(tmp_path):
+    gene = panel_of(tmp_path, CYP2C9_BACKGROUND + "chr10\t94981296\t.\tA\tC\t50\tLowQual\t.\tGT\t0/1\t0/1\t0/0\n"
+                    ).gene("CYP2C9")
+    assert gene.status is CallStatus.NOT_ASSESSED and "FILTER LowQual" in gene.reason
+
+
+def test_grch37_vcf_is_refused(tmp_path):
+    from workbench.io import InputError
+    vcf, ped = family(tmp_path, "")
+    vcf.write_text(HEADER.replace("248956422", "249250621"))
+    with pytest.raises(InputError, match="GRCh37"):
+        run_panel(vcf, read_pedigree(ped), "KID")
+
+
+def test_every_callable_gene_has_defining_positions_in_the_pinned_tables():
+    tables = load_pgx_tables()
+    from workbench.pgx import CALLABLE_GENES
+    assert all(tables.genes[g].defining_variants for g in CALLABLE_GENES)
+    assert len(tables.secondary_findings) == 81
