@@ -204,6 +204,9 @@ def call_gene(panel: GenePanel, sites: FamilySites, tables: PgxTables, options: 
         if names:
             warnings.append(f"alleles defined by structural change ({', '.join(names)}) cannot be seen in small-"
                             "variant calls")
+    if absent:
+        warnings.append(f"{absent} of {len(positions)} defining positions have no record and were read as reference "
+                        "(the VCF has other calls in the gene)")
     outcomes = _diplotypes(panel, fixed, open_, haploid and chrom != "chrM" and proband.sex is Sex.MALE)
     (first, second), explained = outcomes[0]
     distinct = list(dict.fromkeys(d for d, _ in outcomes))
