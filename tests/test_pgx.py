@@ -140,3 +140,38 @@ def test_every_callable_gene_has_defining_positions_in_the_pinned_tables():
     from workbench.pgx import CALLABLE_GENES
     assert all(tables.genes[g].defining_variants for g in CALLABLE_GENES)
     assert len(tables.secondary_findings) == 81
+
+
+def test_report_exports_carry_pgx_and_consented_secondary_findings(tmp_path):
+    import json
+    import subprocess
+    from types import MappingProxyType
+
+    from workbench.model import Call, GeneConsequence, Genotype, Impact, Sample, Sex, Trio, Variant
+    from workbench.report.content import Method, ReportContent
+    from workbench.report.fhir import fhir_json
+    from workbench.report.pdf import render_pdf
+    from workbench.report.phenopacket import phenopacket_json
+    from workbench.secondary import find_secondary
+
+    panel = panel_of(tmp_path, "chrM\t1555\t.\tA\tG\t50\tPASS\t.\tGT\t1\t0\t1\n")
+    kid = Sample("KID", "F", Sex.MALE)
+    brca2 = Variant("chr13", 32340300, "GT", "G", MappingProxyType({"KID": Call(Genotype.HET)}),
+                    consequences=(GeneConsequence("BRCA2", "frameshift_variant", Impact.HIGH, hgvs_c="c.5946del"),))
+    myh7 = Variant("chr14", 23415000, "C", "T", MappingProxyType({"KID": Call(Genotype.HET)}),
+                   consequences=(GeneConsequence("MYH7", "missense_variant", Impact.MODERATE),))
+    sf = find_secondary([brca2, myh7], Trio(kid), load_pgx_tables().secondary_findings, "ACMG SF v3.2", False)
+    assert [f.gene for f in sf.findings] == ["BRCA2"] and sf.not_assessed[0].startswith("MYH7")
+    content = ReportContent("C1", "F", kid, Method("test"), pharmacogenomics=panel, secondary_findings_result=sf)
+    assert ReportContent.from_json(content.to_json()) == content
+    (tmp_path / "r.pdf").write_bytes(render_pdf(content))
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Pharmacogenomic results" in text and "Gentamicin (MT-RNR1" in text and "not assessed" in text
+    assert "BRCA2" in text and "loss of function" in text
+    bundle = json.loads(fhir_json(content))
+    profiles = [e["resource"]["meta"]["profile"][0].rsplit("/", 1)[1] for e in bundle["entry"]
+                if e["resource"]["resourceType"] == "Observation"]
+    assert "genotype" in profiles and "therapeutic-implication" in profiles
+    packet = json.loads(phenopacket_json(content))
+    assert [i["id"] for i in packet["interpretations"]][1:] == ["C1-v1-pharmacogenomics", "C1-v1-secondary-findings"]
