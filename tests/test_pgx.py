@@ -175,3 +175,23 @@ def test_report_exports_carry_pgx_and_consented_secondary_findings(tmp_path):
     assert "genotype" in profiles and "therapeutic-implication" in profiles
     packet = json.loads(phenopacket_json(content))
     assert [i["id"] for i in packet["interpretations"]][1:] == ["C1-v1-pharmacogenomics", "C1-v1-secondary-findings"]
+
+
+def test_pgx_page_shows_the_panel_and_hides_secondary_findings_without_consent(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from workbench.paths import REPO_ROOT
+    from workbench.store.casestore import open_store
+    monkeypatch.setenv("WORKBENCH_UPLOAD_DIR", str(tmp_path / "uploads"))
+    store = open_store(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.session_state["store"] = store
+    at.session_state["user"] = None
+    at.run()
+    at.switch_page("workbench/ui/pages/pgx.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Pharmacogenomics"
+    table = at.dataframe[0].value
+    assert "CYP2D6" in set(table["gene"]) and table.set_index("gene").loc["CYP2D6", "status"].startswith("not assessed")
+    assert any("opt-in" in i.value for i in at.info)  # nothing analysed before consent
+    store.close()
