@@ -179,7 +179,7 @@ def call_gene(panel: GenePanel, sites: FamilySites, tables: PgxTables, options: 
             fixed.append((copies[0], copies[1]))
             origin = "both copies"
         else:
-            side = _origin(copies, site.copies(mother), site.copies(father), options)
+            side = _origin(copies, site.copies(mother), site.copies(father))
             if side is None:
                 open_.append((copies[0], copies[1]))
                 origin = "not phased"
@@ -245,25 +245,21 @@ def _not_assessed(panel: GenePanel, tables: PgxTables, reason: str, total: int,
 
 
 def _origin(copies: tuple[Copy | None, ...], mother: tuple[Copy | None, ...] | None,
-            father: tuple[Copy | None, ...] | None, options: PgxOptions) -> tuple[Copy, Copy] | None:
-    """(maternal, paternal) when exactly one assignment of the proband's two copies fits the parents."""
-    def usable(parent: tuple[Copy | None, ...] | None, present: bool) -> set[Copy] | None:
-        if parent is None:
-            return {Copy()} if present and options.absent_sites == "reference" else None
-        if any(c is None for c in parent):
-            return None
-        return set(parent)  # type: ignore[arg-type]
+            father: tuple[Copy | None, ...] | None) -> tuple[Copy, Copy] | None:
+    """(maternal, paternal) when exactly one assignment of the proband's two copies fits the parents' calls.
 
-    m = usable(mother, mother is not None) if mother is not None else None
-    f = usable(father, father is not None) if father is not None else None
-    a, b = copies
+    A parent not sequenced, or without a call here, constrains nothing.
+    """
+    def known(parent: tuple[Copy | None, ...] | None) -> set[Copy] | None:
+        return None if parent is None or any(c is None for c in parent) else set(parent)  # type: ignore[arg-type]
+
+    m, f = known(mother), known(father)
     if m is None and f is None:
         return None
-    fits = []
-    for maternal, paternal in ((a, b), (b, a)):
-        if (m is None or maternal in m) and (f is None or paternal in f):
-            fits.append((maternal, paternal))
-    return fits[0] if len(set(fits)) == 1 else None  # type: ignore[return-value]
+    a, b = copies
+    fits = {(maternal, paternal) for maternal, paternal in ((a, b), (b, a))
+            if (m is None or maternal in m) and (f is None or paternal in f)}
+    return fits.pop() if len(fits) == 1 else None  # type: ignore[return-value]
 
 
 def _name(panel: GenePanel, haplotype: frozenset[str]) -> tuple[str, int]:
