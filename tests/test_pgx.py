@@ -195,3 +195,19 @@ def test_pgx_page_shows_the_panel_and_hides_secondary_findings_without_consent(t
     assert "CYP2D6" in set(table["gene"]) and table.set_index("gene").loc["CYP2D6", "status"].startswith("not assessed")
     assert any("opt-in" in i.value for i in at.info)  # nothing analysed before consent
     store.close()
+
+
+def test_an_indexed_bgzf_vcf_gives_the_same_panel_as_a_full_scan(tmp_path):
+    import dataclasses
+
+    import pysam
+    records = ("chr10\t94775367\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\n"
+               "chr10\t94781859\t.\tG\tA\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\n" + CYP2C9_BACKGROUND)  # sorted
+    vcf, ped = family(tmp_path, records)
+    scanned = run_panel(vcf, read_pedigree(ped), "KID")
+    indexed_path = pysam.tabix_index(str(vcf), preset="vcf", keep_original=True)
+    assert Path(indexed_path + ".tbi").is_file()
+    indexed = run_panel(indexed_path, read_pedigree(ped), "KID")
+    assert [dataclasses.replace(g, evidence=()) for g in indexed.genes] == \
+        [dataclasses.replace(g, evidence=()) for g in scanned.genes]
+    assert indexed.gene("CYP2C19").diplotype == "*2/*38"
