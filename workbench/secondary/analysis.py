@@ -12,6 +12,7 @@ LOSS_OF_FUNCTION = frozenset({"transcript_ablation", "stop_gained", "frameshift_
                               "splice_donor_variant", "start_lost"})
 CLINVAR_PLP = frozenset({"pathogenic", "likely pathogenic"})
 _DOUBT = ("benign", "conflicting", "uncertain")
+_ZYGOSITY = {Genotype.HET: "heterozygous", Genotype.HOM_ALT: "homozygous", Genotype.HEMIZYGOUS: "hemizygous"}
 LIMITATIONS = (
     "Secondary findings were analysed at the family's request in the 81 genes of the ACMG SF v3.2 list. Only "
     "loss-of-function variants (stop-gained, frameshift, canonical splice site, start-lost) in genes where loss of "
@@ -99,7 +100,7 @@ def find_secondary(variants: Iterable[Variant], trio: Trio, genes: dict[str, Sec
             if gene.inheritance == "AR" and not homozygous:
                 note = (note + "; " if note else "") + "two heterozygous variants: phase not confirmed"
             findings.append(SecondaryFinding(symbol, variant.key, hgvs.strip() or variant.key,
-                                             variant.calls[proband].genotype.name.lower().replace("_", " "), basis,
+                                             _ZYGOSITY[variant.calls[proband].genotype], basis,
                                              gene.domain, gene.inheritance, note))
     not_assessed = tuple(f"{g}: {n} rare variant(s) neither loss of function in a loss-of-function gene nor "
                          "ClinVar pathogenic/likely pathogenic" for g, n in sorted(other.items()))
