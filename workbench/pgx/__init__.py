@@ -3,6 +3,14 @@
 Fed by io (:func:`workbench.io.sites.read_family_sites`) and the pinned tables
 (:mod:`workbench.knowledge.pgx_tables`); knows nothing of the store, the web or reports.
 """
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from workbench.io.ped import Pedigree
+from workbench.io.sites import read_family_sites
+from workbench.knowledge.pgx_tables import PgxTables, load_pgx_tables
 from workbench.pgx.caller import CALLABLE_GENES, NOT_CALLABLE, PgxOptions, call_panel
 from workbench.pgx.model import CallStatus, DrugGuidance, GeneResult, PgxPanel, SiteEvidence
 
@@ -10,16 +18,15 @@ __all__ = ["CALLABLE_GENES", "NOT_CALLABLE", "CallStatus", "DrugGuidance", "Gene
            "SiteEvidence", "call_panel", "panel_positions", "run_panel"]
 
 
-def panel_positions(tables) -> list[tuple[str, int]]:
+def panel_positions(tables: PgxTables) -> list[tuple[str, int]]:
     """Every defining position of the callable genes (what the VCF must be read at)."""
     return [(v.chrom, v.pos) for g in CALLABLE_GENES if g in tables.genes for v in tables.genes[g].defining_variants]
 
 
-def run_panel(vcf, pedigree, proband_id=None, options: PgxOptions = PgxOptions(), tables=None) -> PgxPanel:
-    """Read the VCF at the panel's positions and call every gene (the one call the CLI, UI and tests make)."""
-    from workbench.io.sites import read_family_sites
-    from workbench.knowledge.pgx_tables import load_pgx_tables
+def run_panel(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree, proband_id: str | None = None,
+              options: PgxOptions = PgxOptions(), tables: PgxTables | None = None) -> PgxPanel:
+    """Read the VCF at the panel's positions and gene regions, and call every gene (what the CLI, UI and tests do)."""
     tables = tables or load_pgx_tables()
     regions = [tables.genes[g].region for g in CALLABLE_GENES if g in tables.genes and tables.genes[g].region]
-    sites = read_family_sites(vcf, pedigree, panel_positions(tables), proband_id, regions)
+    sites = read_family_sites(vcf, pedigree, panel_positions(tables), proband_id, regions)  # type: ignore[arg-type]
     return call_panel(sites, tables, options)
