@@ -176,3 +176,16 @@ def test_consent_upsert_works_on_sqlite_and_postgresql(database_url, tmp_path):
     record_consent(store, "C1", False, clinician, "changed their mind")
     assert (consent(store, "C1").consented, consent(store, "C1").note) == (False, "changed their mind")
     store.close()
+
+
+def test_serve_cds_refuses_to_start_without_a_token(tmp_path, monkeypatch, capsys):
+    from workbench.cds.cli import read_token
+    from workbench.cli import main
+    monkeypatch.delenv("WORKBENCH_CDS_TOKEN", raising=False)
+    monkeypatch.delenv("WORKBENCH_CDS_TOKEN_FILE", raising=False)
+    assert main(["serve-cds", "--database", f"sqlite:///{tmp_path / 'x.sqlite3'}"]) == 2
+    assert "refusing to serve" in capsys.readouterr().err
+    (tmp_path / "token").write_text(TOKEN + "\n")
+    assert read_token(tmp_path / "token") == TOKEN
+    monkeypatch.setenv("WORKBENCH_CDS_TOKEN", "from-the-environment-123")
+    assert read_token(None) == "from-the-environment-123"
