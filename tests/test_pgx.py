@@ -211,3 +211,10 @@ def test_an_indexed_bgzf_vcf_gives_the_same_panel_as_a_full_scan(tmp_path):
     assert [dataclasses.replace(g, evidence=()) for g in indexed.genes] == \
         [dataclasses.replace(g, evidence=()) for g in scanned.genes]
     assert indexed.gene("CYP2C19").diplotype == "*2/*38"
+
+
+def test_a_call_fitting_neither_parent_is_left_unphased_with_a_warning(tmp_path):
+    gene = panel_of(tmp_path, "chr10\t94775367\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n"
+                              "chr10\t94781859\t.\tG\tA\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\n").gene("CYP2C19")
+    assert any("fits neither parent" in w for w in gene.warnings)
+    assert gene.phenotype == "Intermediate Metabolizer"

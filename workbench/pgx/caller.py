@@ -180,6 +180,10 @@ def call_gene(panel: GenePanel, sites: FamilySites, tables: PgxTables, options: 
             origin = "both copies"
         else:
             side = _origin(copies, site.copies(mother), site.copies(father))
+            if side == ():
+                warnings.append(f"{c}:{p}: the proband's genotype fits neither parent's (de novo or a calling "
+                                "error); its phase is left open")
+                side = None
             if side is None:
                 open_.append((copies[0], copies[1]))
                 origin = "not phased"
@@ -245,8 +249,9 @@ def _not_assessed(panel: GenePanel, tables: PgxTables, reason: str, total: int,
 
 
 def _origin(copies: tuple[Copy | None, ...], mother: tuple[Copy | None, ...] | None,
-            father: tuple[Copy | None, ...] | None) -> tuple[Copy, Copy] | None:
-    """(maternal, paternal) when exactly one assignment of the proband's two copies fits the parents' calls.
+            father: tuple[Copy | None, ...] | None) -> tuple[Copy, Copy] | tuple[()] | None:
+    """(maternal, paternal) when exactly one assignment of the proband's two copies fits the parents' calls;
+    () when none does (not Mendelian); None when the parents leave it open.
 
     A parent not sequenced, or without a call here, constrains nothing.
     """
@@ -259,6 +264,8 @@ def _origin(copies: tuple[Copy | None, ...], mother: tuple[Copy | None, ...] | N
     a, b = copies
     fits = {(maternal, paternal) for maternal, paternal in ((a, b), (b, a))
             if (m is None or maternal in m) and (f is None or paternal in f)}
+    if not fits:
+        return ()
     return fits.pop() if len(fits) == 1 else None  # type: ignore[return-value]
 
 
