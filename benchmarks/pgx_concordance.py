@@ -1,8 +1,9 @@
 """Star-allele caller concordance on simulated trios drawn from the pinned allele definitions.
 
 For each trio and each SNV-defined panel gene, four parental haplotypes are drawn (half the time the
-GRCh38 default allele, otherwise a random allele defined only by SNVs), the child inherits one from
-each parent (Mendel; X from the mother to a son, chrM from the mother), and every defining position
+GRCh38 default allele, otherwise a random allele defined only by SNVs, on the nomenclature reference's
+background where GRCh38 differs: CYP2C19), the child inherits one from each parent (Mendel; X from the
+mother to a son, chrM from the mother), and every defining position
 is written with explicit genotypes into a trio VCF. The caller's diplotype is compared with the
 truth as the pair of defining-variant sets (two alleles with the same definition cannot be told
 apart by any caller). Baseline in the same run: the same child called without its parents.
@@ -41,6 +42,14 @@ def snv_alleles(panel: GenePanel) -> list[str]:
 def core(panel: GenePanel, name: str) -> frozenset[str]:
     allele = panel.allele(name)
     return frozenset(v.key for v in allele.core) if allele else frozenset()
+
+
+def haplotype(panel: GenePanel, name: str) -> frozenset[str]:
+    """The variants a real haplotype of this allele carries: its core, plus the nomenclature reference allele's
+    own variants where GRCh38 carries another allele (every CYP2C19 haplotype but *38 has *1's 94842866G)."""
+    if name == panel.default_allele or panel.reference_allele == panel.default_allele:
+        return core(panel, name)
+    return core(panel, name) | core(panel, panel.reference_allele)
 
 
 def draw(panel: GenePanel, rng: random.Random, choices: list[str]) -> str:
@@ -89,7 +98,7 @@ def write_trio(directory: Path, tables: PgxTables, genes: list[str], truth, sexe
             for sample in ("KID", "DAD", "MUM"):
                 copies = []
                 for name in truth[gene][sample]:
-                    carried = [index[k] for k in core(panel, name) if k in index and k.startswith(f"{chrom}:{pos}:")]
+                    carried = [index[k] for k in haplotype(panel, name) if k in index and k.startswith(f"{chrom}:{pos}:")]
                     copies.append(str(carried[0]) if carried else "0")
                 if sample == "KID" and any(k in missing.get(gene, "") for k in index) and \
                         missing.get(gene, "").startswith(f"{chrom}:{pos}:"):

@@ -218,3 +218,10 @@ def test_a_call_fitting_neither_parent_is_left_unphased_with_a_warning(tmp_path)
                               "chr10\t94781859\t.\tG\tA\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\n").gene("CYP2C19")
     assert any("fits neither parent" in w for w in gene.warnings)
     assert gene.phenotype == "Intermediate Metabolizer"
+
+
+def test_cyp2c19_star17_on_the_usual_star1_background_is_rapid(tmp_path):
+    # GRCh38 carries the rare *38 haplotype, so almost everyone is 1/1 at *1's 94842866A>G; *17 is 94761900C>T
+    gene = panel_of(tmp_path, "chr10\t94761900\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\n"
+                              "chr10\t94842866\t.\tA\tG\t50\tPASS\t.\tGT\t1/1\t1/1\t1/1\n").gene("CYP2C19")
+    assert (gene.diplotype, gene.phenotype) == ("*1/*17", "Rapid Metabolizer")

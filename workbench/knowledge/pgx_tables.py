@@ -73,6 +73,7 @@ class GenePanel:
     alleles: tuple[StarAllele, ...]
     has_structural_alleles: bool
     region: tuple[str, int, int] | None = None  # GRCh38 gene region (chr-style chrom, start, end)
+    reference_allele: str = ""  # the nomenclature's reference (CYP2C19*1), which GRCh38 may not carry (*38)
 
     @property
     def defining_variants(self) -> tuple[DefiningVariant, ...]:
@@ -213,7 +214,8 @@ def read_pgx_tables(directory: Path) -> PgxTables:
         region = re.match(r"^(\w+):(\d+)-(\d+)$", _na(row["GRCh38Region"]))
         genes[gene] = GenePanel(gene, _na(row["PhenotypeMethod"]) or "N/A", _na(row["GRCh38Default"]), own,
                                 row["SV"].upper() == "TRUE" or any(a.structural for a in own),
-                                (chrom_name(region[1]), int(region[2]), int(region[3])) if region else None)
+                                (chrom_name(region[1]), int(region[2]), int(region[3])) if region else None,
+                                _na(row["RefAllele"]))
     diplotypes = {(r["Gene"], r["Diplotype"]): r["Phenotype"] for r in _rows(directory, DIPLOTYPE_FILE)}
     priorities = {(r["Gene"], r["Phenotype"]): _na(r["Priority"]) for r in _rows(directory, PHENOTYPE_FILE)}
     bands: dict[str, list[tuple[str, float, float]]] = {}

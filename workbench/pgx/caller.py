@@ -270,22 +270,43 @@ def _origin(copies: tuple[Copy | None, ...], mother: tuple[Copy | None, ...] | N
 
 
 def _name(panel: GenePanel, haplotype: frozenset[str]) -> tuple[str, int]:
-    """The allele whose defining variants the haplotype carries most completely, and how many it explains."""
+    """The allele whose defining variants the haplotype carries most completely, and how many it explains.
+
+    On a tie the nomenclature's reference allele loses: where GRCh38 carries another allele (CYP2C19*38),
+    the reference allele's own variant (*1's 94842866A>G) is on nearly every haplotype, *17's included.
+    """
     best: StarAllele | None = None
+
+    def rank(allele: StarAllele) -> tuple[int, bool]:
+        return len(allele.core), allele.name != panel.reference_allele
+
     for allele in panel.alleles:
         if allele.structural or not allele.core:
             continue
-        keys = {v.key for v in allele.core}
-        if keys <= haplotype and (best is None or len(keys) > len(best.core)):
+        if {v.key for v in allele.core} <= haplotype and (best is None or rank(allele) > rank(best)):
             best = allele
     if best is None:
         return panel.default_allele, 0
+    background = _background(panel)
+    if best.name != panel.reference_allele:  # the reference allele's variants ride along with the named allele
+        return best.name, len(best.core) + len(background & haplotype)
     return best.name, len(best.core)
+
+
+def _background(panel: GenePanel) -> frozenset[str]:
+    """The reference allele's own variants where GRCh38 carries another allele (CYP2C19: *1's 94842866G)."""
+    if panel.reference_allele == panel.default_allele or panel.allele(panel.reference_allele) is None:
+        return frozenset()
+    return frozenset(v.key for v in panel.allele(panel.reference_allele).core)  # type: ignore[union-attr]
 
 
 def _diplotypes(panel: GenePanel, fixed: list[tuple[Copy, Copy]], open_: list[tuple[Copy, Copy]],
                 hemizygous_male: bool) -> list[tuple[tuple[str, str], int]]:
-    """Every phase assignment's diplotype with the variants it explains, likeliest first."""
+    """Every phase assignment's diplotype with the variants it explains, likeliest first.
+
+    Equal counts: the diplotype naming the reference allele less often comes first (where GRCh38 differs from
+    the reference allele, a named allele carries the reference's variant far more often than not).
+    """
     base_m = frozenset().union(*(m for m, _ in fixed)) if fixed else frozenset()
     base_p = frozenset().union(*(p for _, p in fixed)) if fixed else frozenset()
     order = {a.name: i for i, a in enumerate(panel.alleles)}
@@ -306,7 +327,9 @@ def _diplotypes(panel: GenePanel, fixed: list[tuple[Copy, Copy]], open_: list[tu
                 pair = (first, first)
         if pair not in outcomes or outcomes[pair] < explained:
             outcomes[pair] = explained  # type: ignore[index]
-    return sorted(outcomes.items(), key=lambda item: -item[1])  # type: ignore[arg-type]
+    has_background = bool(_background(panel))
+    return sorted(outcomes.items(), key=lambda item: (  # type: ignore[arg-type]
+        -item[1], item[0].count(panel.reference_allele) if has_background else 0))
 
 
 def _function(panel: GenePanel, name: str) -> str:
