@@ -225,3 +225,12 @@ def test_cyp2c19_star17_on_the_usual_star1_background_is_rapid(tmp_path):
     gene = panel_of(tmp_path, "chr10\t94761900\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\n"
                               "chr10\t94842866\t.\tA\tG\t50\tPASS\t.\tGT\t1/1\t1/1\t1/1\n").gene("CYP2C19")
     assert (gene.diplotype, gene.phenotype) == ("*1/*17", "Rapid Metabolizer")
+
+
+def test_an_indel_written_at_another_position_is_not_read_as_reference(tmp_path):
+    # UGT1A1*28 is defined as 2-233760233-C-CAT; a caller may left-align the TA insertion elsewhere in the repeat
+    header_chr2 = "##contig=<ID=chr2,length=242193529>\n"
+    vcf, ped = family(tmp_path, "chr2\t233760228\t.\tA\tAAT\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\n")
+    vcf.write_text(vcf.read_text().replace("##contig=<ID=chr1,", header_chr2 + "##contig=<ID=chr1,"))
+    gene = run_panel(vcf, read_pedigree(ped), "KID").gene("UGT1A1")
+    assert gene.status is CallStatus.NOT_ASSESSED and "bcftools norm" in gene.reason

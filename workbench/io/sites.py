@@ -47,6 +47,10 @@ class FamilySites:
     def at(self, chrom: str, pos: int) -> tuple[SiteRecord, ...]:
         return tuple(r for r in self.records if r.chrom == chrom and r.pos == pos)
 
+    def near(self, chrom: str, pos: int, window: int) -> tuple[SiteRecord, ...]:
+        """Records within ``window`` bases of ``pos`` but not at it (read only where those positions were asked)."""
+        return tuple(r for r in self.records if r.chrom == chrom and r.pos != pos and abs(r.pos - pos) <= window)
+
 
 def read_family_sites(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
                       positions: Iterable[tuple[str, int]], proband_id: str | None = None,

@@ -11,7 +11,7 @@ from typing import Sequence
 from workbench.io.ped import Pedigree
 from workbench.io.sites import read_family_sites
 from workbench.knowledge.pgx_tables import PgxTables, load_pgx_tables
-from workbench.pgx.caller import CALLABLE_GENES, NOT_CALLABLE, PgxOptions, call_panel
+from workbench.pgx.caller import CALLABLE_GENES, INDEL_WINDOW, NOT_CALLABLE, PgxOptions, call_panel
 from workbench.pgx.model import CallStatus, DrugGuidance, GeneResult, PgxPanel, SiteEvidence
 
 __all__ = ["CALLABLE_GENES", "NOT_CALLABLE", "CallStatus", "DrugGuidance", "GeneResult", "PgxOptions", "PgxPanel",
@@ -19,8 +19,14 @@ __all__ = ["CALLABLE_GENES", "NOT_CALLABLE", "CallStatus", "DrugGuidance", "Gene
 
 
 def panel_positions(tables: PgxTables) -> list[tuple[str, int]]:
-    """Every defining position of the callable genes (what the VCF must be read at)."""
-    return [(v.chrom, v.pos) for g in CALLABLE_GENES if g in tables.genes for v in tables.genes[g].defining_variants]
+    """Every defining position of the callable genes (what the VCF must be read at), and the bases around a
+    defining indel (where a caller may have written the same indel at another position)."""
+    out = []
+    for gene in CALLABLE_GENES:
+        for v in tables.genes[gene].defining_variants if gene in tables.genes else ():
+            around = INDEL_WINDOW if len(v.ref) != len(v.alt) else 0
+            out += [(v.chrom, p) for p in range(v.pos - around, v.pos + around + 1)]
+    return out
 
 
 def run_panel(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree, proband_id: str | None = None,

@@ -30,6 +30,7 @@ NOT_CALLABLE = {
     "HLA-B": "HLA alleles need HLA typing; small-variant calls cannot name them",
 }
 MAX_UNPHASED = 12  # 2**12 phase combinations at most per gene
+INDEL_WINDOW = 20  # bases around a defining indel searched for the same indel written elsewhere (repeats)
 LIMITATIONS = (
     "Star alleles are called from small-variant calls at the positions that define them in the pinned PharmVar/CPIC "
     "tables (pypgx 0.27.0); alleles defined by deletions, duplications or hybrids (e.g. CYP2C19*36/*37, CYP4F2*DEL) "
@@ -159,6 +160,12 @@ def call_gene(panel: GenePanel, sites: FamilySites, tables: PgxTables, options: 
             continue
         else:
             copies = site.copies(proband.id) or (None,)
+        if any(len(v.ref) != len(v.alt) for v in variants) and not any(copies) and None not in copies:
+            shifted = [r for r in sites.near(c, p, INDEL_WINDOW) if _carries_indel(r, proband.id)]
+            if shifted:
+                uncalled.append(label + f": the proband carries an indel at {c}:{shifted[0].pos} that may be this "
+                                "allele written elsewhere (normalise the VCF: bcftools norm -f GRCh38)")
+                continue
         if any(c_ is None for c_ in copies):
             uncalled.append(label + ": no call")
             continue
@@ -239,6 +246,11 @@ def call_gene(panel: GenePanel, sites: FamilySites, tables: PgxTables, options: 
         panel.gene, status, f"{first}/{second}", functions, phenotype, score, phased_any or not open_, reason,
         alternatives, tuple(dict.fromkeys(warnings)), tuple(evidence), len(positions), absent,
         drug_guidance(tables, panel.gene, phenotype, (first, second), score, genotypes))
+
+
+def _carries_indel(record: SiteRecord, sample: str) -> bool:
+    return any(a is not None and a != record.ref and len(a) != len(record.ref)
+               for a in record.genotypes.get(sample, ()))
 
 
 def _not_assessed(panel: GenePanel, tables: PgxTables, reason: str, total: int,
