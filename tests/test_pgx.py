@@ -234,3 +234,37 @@ def test_an_indel_written_at_another_position_is_not_read_as_reference(tmp_path)
     vcf.write_text(vcf.read_text().replace("##contig=<ID=chr1,", header_chr2 + "##contig=<ID=chr1,"))
     gene = run_panel(vcf, read_pedigree(ped), "KID").gene("UGT1A1")
     assert gene.status is CallStatus.NOT_ASSESSED and "bcftools norm" in gene.reason
+
+
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_pgx_page_shows_secondary_findings_only_after_consent_and_adds_them_to_the_draft(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from workbench.paths import REPO_ROOT
+    from workbench.store.casestore import Role, open_store
+    from workbench.store.consent import record_consent
+    from workbench.ui.state import DEMO_CASE, case_from_folder
+    monkeypatch.setenv("WORKBENCH_UPLOAD_DIR", str(tmp_path / "uploads"))
+    store = open_store(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    director = store.add_user("director", "director-password", Role.DIRECTOR, "Dr Director", None)
+    demo = case_from_folder(DEMO_CASE)
+    case = store.create_case(read_pedigree(demo.ped).trio(demo.proband_id), list(demo.vcfs), "k", director,
+                             case_id=demo.case_id, pedigree_path=demo.ped)
+    store.save_draft(case.case_id, director, case.row_version, interpretation="Pending.")
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at.session_state["store"] = store
+    at.session_state["user"] = director
+    at.run()
+    at.switch_page("workbench/ui/pages/pgx.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("No consent recorded" in i.value for i in at.info)
+    assert not any(b.key == "pgx_attach" for b in at.button)
+    record_consent(store, case.case_id, True, director, "parents signed the opt-in form")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Secondary findings" in h.value for h in at.header)
+    next(b for b in at.button if b.key == "pgx_attach").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    content = store.report(case.case_id).content
+    assert content.pharmacogenomics is not None and content.secondary_findings_result is not None
+    store.close()
