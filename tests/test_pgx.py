@@ -167,7 +167,7 @@ def test_report_exports_carry_pgx_and_consented_secondary_findings(tmp_path):
     (tmp_path / "r.pdf").write_bytes(render_pdf(content))
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
-    assert "Pharmacogenomic results" in text and "Gentamicin (MT-RNR1" in text and "not assessed" in text
+    assert "Pharmacogenomic results" in text and "Gentamicin, tobramycin" in text and "not assessed" in text
     assert "BRCA2" in text and "loss of function" in text
     bundle = json.loads(fhir_json(content))
     profiles = [e["resource"]["meta"]["profile"][0].rsplit("/", 1)[1] for e in bundle["entry"]

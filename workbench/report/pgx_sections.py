@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from workbench.pgx.guidance import NICU_DRUGS
 from workbench.pgx.model import CallStatus, GeneResult, PgxPanel
 from workbench.report.content import ReportContent
 
@@ -33,12 +34,18 @@ def pgx_rows(panel: PgxPanel) -> list[tuple[str, str, str, str]]:
 
 
 def actionable_lines(panel: PgxPanel) -> list[str]:
-    """One line per actionable (gene, drug), NICU drugs first."""
+    """One line per actionable gene result and recommendation (drugs sharing a text are listed together),
+    NICU drugs first in the order :data:`~workbench.pgx.guidance.NICU_DRUGS` gives."""
+    rank = {d: i for i, d in enumerate(NICU_DRUGS)}
     pairs = [(d, g) for g in panel.genes if g.status is not CallStatus.NOT_ASSESSED for d in g.drugs if d.actionable]
-    pairs.sort(key=lambda pair: (not pair[0].nicu, pair[0].drug))
-    return [f"{d.drug.capitalize()} ({g.gene} {g.diplotype}, {g.phenotype or g.function}): "
-            + (d.recommendation or f"CPIC level {d.cpic_level} guideline applies; its text is not in the pinned "
-                                   f"tables: see {d.guideline_url}") for d, g in pairs]
+    pairs.sort(key=lambda pair: (rank.get(pair[0].drug, len(rank)), pair[0].drug))
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for d, g in pairs:
+        text = d.recommendation or (f"CPIC level {d.cpic_level} guideline applies; its text is not in the pinned "
+                                    f"tables: see {d.guideline_url}")
+        grouped.setdefault((g.gene, text), []).append(d.drug)
+    results = {g.gene: f"{g.gene} {g.diplotype}, {g.phenotype or g.function}" for g in panel.genes}
+    return [f"{', '.join(drugs).capitalize()} ({results[gene]}): {text}" for (gene, text), drugs in grouped.items()]
 
 
 def write_pdf_sections(pdf: Any, content: ReportContent) -> None:
