@@ -157,10 +157,14 @@ def test_secondary_findings_need_recorded_consent(signed_store):
     record_consent(store, "CASE-1", True, director, "parents opted in at enrolment")
     assert consent(store, "CASE-1").consented
     attach_results(store, "CASE-1", director, version, secondary=empty)
+    assert store.report("CASE-1").content.secondary_findings_result == empty
     record_consent(store, "CASE-1", False, director, "withdrawn")
-    actions = [e.action for e in store.audit("CASE-1")]
-    assert actions.count("record secondary-findings consent") == 2
-    assert store.audit("CASE-1")[-1].before == {"consented": True, "note": "parents opted in at enrolment"}
+    assert store.report("CASE-1").content.secondary_findings_result is None  # out of the draft too
+    assert store.report("CASE-1").content.pharmacogenomics is not None
+    entries = store.audit("CASE-1")
+    assert [e.action for e in entries].count("record secondary-findings consent") == 2
+    assert entries[-2].before == {"consented": True, "note": "parents opted in at enrolment"}
+    assert entries[-1].action == "remove secondary findings from draft report v1 (consent withdrawn)"
 
 
 def test_consent_upsert_works_on_sqlite_and_postgresql(database_url, tmp_path):

@@ -1,17 +1,19 @@
 """The family's consent to secondary findings, one row per case; every change is audited.
 
-Secondary findings are analysed and shown only while the latest recorded decision is "yes". The
+Secondary findings are analysed and shown only while the latest recorded decision is "yes" (a "no" also
+takes them out of the unsigned draft; a signed report is never changed: amend it). The
 table is created on first use (``CREATE TABLE IF NOT EXISTS``: an additive change that needs no
 migration number). Recording consent is clinical information, so it takes the permission to edit the
 phenotype (clinicians, analysts, directors).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import Connection, text
 
+from workbench.report.content import ReportContent
 from workbench.store.casestore import CaseStore
 from workbench.store.users import Permission, User, require
 
@@ -49,7 +51,24 @@ def record_consent(store: CaseStore, case_id: str, consented: bool, actor: User,
         store._audit(conn, actor, case_id, "record secondary-findings consent",
                      None if before is None else {"consented": bool(before.consented), "note": before.note},
                      {"consented": consented, "note": note})
+        if not consented:
+            _withdraw_from_draft(store, conn, case_id, actor)
     return Consent(case_id, consented, actor.username, now, note)
+
+
+def _withdraw_from_draft(store: CaseStore, conn: Connection, case_id: str, actor: User) -> None:
+    """A "no" takes secondary findings out of the unsigned draft, so they cannot be signed by mistake."""
+    latest = store._latest_report_row(conn, case_id)
+    if latest is None or latest.signed_at:
+        return
+    content = ReportContent.from_json(latest.content_json)
+    if content.secondary_findings_result is None:
+        return
+    conn.execute(text("UPDATE report_versions SET content_json = :j WHERE case_id = :c AND version = :v "
+                      "AND signed_at IS NULL"),
+                 {"j": replace(content, secondary_findings_result=None).to_json(), "c": case_id, "v": latest.version})
+    store._audit(conn, actor, case_id, f"remove secondary findings from draft report v{latest.version} (consent "
+                 "withdrawn)", {"secondary_findings": len(content.secondary_findings_result.findings)}, None)
 
 
 def consent(store: CaseStore, case_id: str) -> Consent | None:
