@@ -259,6 +259,9 @@ def test_pgx_page_shows_secondary_findings_only_after_consent_and_adds_them_to_t
     assert not at.exception, [e.value for e in at.exception]
     assert any("No consent recorded" in i.value for i in at.info)
     assert not any(b.key == "pgx_attach" for b in at.button)
+    next(b for b in at.button if b.key == "pgx_attach_panel").click().run()
+    assert store.report(case.case_id).content.pharmacogenomics is not None
+    assert store.report(case.case_id).content.secondary_findings_result is None
     record_consent(store, case.case_id, True, director, "parents signed the opt-in form")
     at.run()
     assert not at.exception, [e.value for e in at.exception]

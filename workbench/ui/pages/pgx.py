@@ -68,15 +68,23 @@ for gene in panel.genes:
             st.dataframe(drugs, hide_index=True, width="stretch",
                          column_config={"guideline": st.column_config.LinkColumn("guideline")})
 st.caption(panel.limitations)
+stored = state.stored(case)
+if stored:
+    from workbench.store.pgx import attach_results
+    from workbench.store.users import Permission
+
+    if state.user().role.may(Permission.CURATE) and st.button("Add these pharmacogenomic results to the draft report",
+                                                             key="pgx_attach_panel"):
+        if state._write(lambda case_id, actor, expected_version: attach_results(
+                state.store(), case_id, actor, expected_version, pgx=panel)):
+            st.success("Added to the draft report: they are signed with it.")
 
 st.header("Secondary findings (ACMG SF v3.2)")
-if not state.stored(case):
+if not stored:
     st.info("Secondary findings are opt-in: log in and register the case to record the family's decision. "
             "Nothing is analysed or shown before consent is recorded.")
     st.stop()
 from workbench.store.consent import consent, record_consent  # noqa: E402  (only for stored cases)
-from workbench.store.pgx import attach_results  # noqa: E402
-from workbench.store.users import Permission  # noqa: E402
 
 decision = consent(state.store(), case.case_id)
 st.caption("Consent: " + ("not recorded" if decision is None else
@@ -105,8 +113,8 @@ if result.not_assessed:
         st.text("\n".join(result.not_assessed))
 st.caption(result.limitations)
 
-if state.user().role.may(Permission.CURATE) and st.button("Add PGx and secondary findings to the draft report",
+if state.user().role.may(Permission.CURATE) and st.button("Add the secondary findings to the draft report",
                                                          key="pgx_attach"):
     if state._write(lambda case_id, actor, expected_version: attach_results(
-            state.store(), case_id, actor, expected_version, pgx=panel, secondary=result)):
-        st.success("Added to the draft report; they are signed with it.")
+            state.store(), case_id, actor, expected_version, secondary=result)):
+        st.success("Added to the draft report: they are signed with it.")
