@@ -243,7 +243,7 @@ def call_gene(panel: GenePanel, sites: FamilySites, tables: PgxTables, options: 
     functions = " / ".join(_function(panel, n) for n in (first, second))
     genotypes = _rsid_genotypes(panel, sites, proband.id)
     return GeneResult(
-        panel.gene, status, f"{first}/{second}", functions, phenotype, score, phased_any or not open_, reason,
+        panel.gene, status, f"{first}/{second}", functions, phenotype, score, phased_any, reason,
         alternatives, tuple(dict.fromkeys(warnings)), tuple(evidence), len(positions), absent,
         drug_guidance(tables, panel.gene, phenotype, (first, second), score, genotypes))
 

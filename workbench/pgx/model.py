@@ -47,7 +47,7 @@ class GeneResult:
     function: str = ""  # per allele, e.g. "No Function / Normal Function"
     phenotype: str = ""  # the table's phenotype; "Indeterminate" when the tables cannot tell; "" for genotype-only genes
     activity_score: float | None = None
-    phased_by_trio: bool = False
+    phased_by_trio: bool = False  # the parents placed at least one heterozygous variant on its haplotype
     reason: str = ""  # why not assessed, or why ambiguous
     alternatives: tuple[str, ...] = ()  # other diplotypes that fit when ambiguous
     warnings: tuple[str, ...] = ()

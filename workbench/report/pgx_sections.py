@@ -44,7 +44,9 @@ def actionable_lines(panel: PgxPanel) -> list[str]:
         text = d.recommendation or (f"CPIC level {d.cpic_level} guideline applies; its text is not in the pinned "
                                     f"tables: see {d.guideline_url}")
         grouped.setdefault((g.gene, text), []).append(d.drug)
-    results = {g.gene: f"{g.gene} {g.diplotype}, {g.phenotype or g.function}" for g in panel.genes}
+    results = {g.gene: f"{g.gene} {g.diplotype}, {g.phenotype or g.function}"
+               + ("; no variant call: every defining position read as reference" if g.positions_total and
+                  g.positions_read_as_reference == g.positions_total else "") for g in panel.genes}
     return [f"{', '.join(drugs).capitalize()} ({results[gene]}): {text}" for (gene, text), drugs in grouped.items()]
 
 
