@@ -103,6 +103,9 @@ def card(gene: GeneResult, guidance: DrugGuidance, case_id: str, version: int) -
         "its text is not in the workbench's pinned tables: read the guideline before prescribing.")
     detail = (f"**{gene.gene} {gene.diplotype}** ({gene.function}); phenotype: **{result}**"
               + (f" (phase ambiguous: {gene.reason})" if gene.alternatives else "") + f"\n\n**CPIC:** {recommendation}"
+              + ("\n\nNo variant call supports this result: every defining position had no record in the VCF "
+                 "and was read as reference." if gene.positions_total and
+                 gene.positions_read_as_reference == gene.positions_total else "")
               + f"\n\nFrom the signed genome report of case {case_id}, version {version}.")
     return {"uuid": str(uuid.uuid4()), "summary": summary[:140],
             "indicator": "critical" if _CRITICAL.search(guidance.recommendation) else "warning",
