@@ -80,7 +80,8 @@ def timed(call, n: int) -> list[float]:
 
 def describe(name: str, ms: list[float]) -> str:
     ordered = sorted(ms)
-    return (f"  {name:<34} median {statistics.median(ordered):6.1f} ms   p95 {ordered[int(0.95 * len(ordered)) - 1]:6.1f} ms"
+    p95 = ordered[int(0.95 * len(ordered)) - 1]
+    return (f"  {name:<34} median {statistics.median(ordered):6.1f} ms   p95 {p95:6.1f} ms"
             f"   max {ordered[-1]:6.1f} ms   (n={len(ordered)})")
 
 

@@ -78,7 +78,8 @@ def simulate(tables: PgxTables, genes: list[str], rng: random.Random):
     return truth, sexes
 
 
-def write_trio(directory: Path, tables: PgxTables, genes: list[str], truth, sexes, missing: dict[str, str]) -> tuple[Path, Path]:
+def write_trio(directory: Path, tables: PgxTables, genes: list[str], truth, sexes,
+               missing: dict[str, str]) -> tuple[Path, Path]:
     """The trio VCF with every defining position (``missing``: gene -> variant key set to no call in the child)."""
     rows = []
     for gene in genes:
@@ -93,12 +94,14 @@ def write_trio(directory: Path, tables: PgxTables, genes: list[str], truth, sexe
                 alt = v.alt + ref[len(v.ref):]
                 if alt not in alts and alt != ref:
                     alts.append(alt)
-            index = {v.key: alts.index(v.alt + ref[len(v.ref):]) + 1 for v in variants if v.alt + ref[len(v.ref):] in alts}
+            index = {v.key: alts.index(v.alt + ref[len(v.ref):]) + 1 for v in variants
+                     if v.alt + ref[len(v.ref):] in alts}
             calls = []
             for sample in ("KID", "DAD", "MUM"):
                 copies = []
                 for name in truth[gene][sample]:
-                    carried = [index[k] for k in haplotype(panel, name) if k in index and k.startswith(f"{chrom}:{pos}:")]
+                    carried = [index[k] for k in haplotype(panel, name)
+                               if k in index and k.startswith(f"{chrom}:{pos}:")]
                     copies.append(str(carried[0]) if carried else "0")
                 if sample == "KID" and any(k in missing.get(gene, "") for k in index) and \
                         missing.get(gene, "").startswith(f"{chrom}:{pos}:"):
@@ -152,7 +155,8 @@ def main() -> int:
                 panel = tables.genes[gene]
                 total += 1
                 t, s = trio.gene(gene), solo.gene(gene)
-                ok = t.status is not CallStatus.NOT_ASSESSED and concordant(panel, t.diplotype, truth[gene]["KID"], gene)
+                ok = t.status is not CallStatus.NOT_ASSESSED and concordant(panel, t.diplotype, truth[gene]["KID"],
+                                                                            gene)
                 trio_ok += ok
                 ambiguous += t.status is CallStatus.AMBIGUOUS
                 if not ok:

@@ -194,7 +194,8 @@ def create_app(store: CaseStore, token: str, tables: PgxTables) -> FastAPI:
             return refuse(400, str(problem), service_id, request)
         details["milliseconds"] = round(1000 * (time.perf_counter() - started), 1)
         user = body.get("context", {}).get("userId")
-        record_event(store, details.get("case"), f"CDS hooks {details['hook']} answer: {len(response['cards'])} card(s)",
+        action = f"CDS hooks {details['hook']} answer: {len(response['cards'])} card(s)"
+        record_event(store, details.get("case"), action,
                      details, f"cds-hooks client ({str(user)[:60]})" if user else "cds-hooks client")
         return JSONResponse(response)
 

@@ -95,7 +95,8 @@ def read_family_sites(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree
                            name)
     counts = {(normalise_chrom(c), start, end): 0 for c, start, end in regions}
     records, contigs = _scan(lines(), header, trio, wanted, counts)
-    return FamilySites(trio, tuple(records), name, frozenset(contigs | indexed_contigs), tuple(f"{name}: {w}" for w in build.warnings),
+    return FamilySites(trio, tuple(records), name, frozenset(contigs | indexed_contigs),
+                       tuple(f"{name}: {w}" for w in build.warnings),
                        types.MappingProxyType(counts))
 
 

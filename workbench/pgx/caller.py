@@ -95,8 +95,8 @@ class _Position:
         for record in self.records:
             alleles = record.genotypes.get(sample, (None,))
             for i, allele in enumerate(alleles):
-                carried = None if allele is None else Copy(
-                    k for k in [self.wanted.get(_minimal(record.pos, record.ref, allele))] if k and allele != record.ref)
+                key = None if allele is None else self.wanted.get(_minimal(record.pos, record.ref, allele))
+                carried = None if allele is None else Copy([key] if key and allele != record.ref else [])
                 if i >= len(merged):
                     merged.append(carried)
                 elif merged[i] is not None:
@@ -219,7 +219,7 @@ def call_gene(panel: GenePanel, sites: FamilySites, tables: PgxTables, options: 
         warnings.append(f"{absent} of {len(positions)} defining positions have no record and were read as reference "
                         "(the VCF has other calls in the gene)")
     outcomes = _diplotypes(panel, fixed, open_, haploid and chrom != "chrM" and proband.sex is Sex.MALE)
-    (first, second), explained = outcomes[0]
+    (first, second), _ = outcomes[0]
     distinct = list(dict.fromkeys(d for d, _ in outcomes))
     phenotype, score = _phenotype(panel, tables, first, second)
     status = CallStatus.CALLED
@@ -367,7 +367,8 @@ def _unexplained(panel: GenePanel, fixed: list[tuple[Copy, Copy]], open_: list[t
                  first: str, second: str) -> list[str]:
     """Variants of reduced-function alleles the chosen alleles do not account for (a possible novel haplotype)."""
     carried = frozenset().union(*(a | b for a, b in fixed + open_)) if fixed or open_ else frozenset()
-    explained = {v.key for n in (first, second) if panel.allele(n) for v in panel.allele(n).core}  # type: ignore[union-attr]
+    named = [panel.allele(n) for n in (first, second)]
+    explained = {v.key for allele in named if allele is not None for v in allele.core}
     out = []
     for key in sorted(carried - explained):
         owners = [a for a in panel.alleles if any(v.key == key for v in a.core)]

@@ -45,7 +45,7 @@ class GeneResult:
     status: CallStatus
     diplotype: str = ""
     function: str = ""  # per allele, e.g. "No Function / Normal Function"
-    phenotype: str = ""  # the table's phenotype; "Indeterminate" when the tables cannot tell; "" for genotype-only genes
+    phenotype: str = ""  # the table's phenotype; "Indeterminate" if the tables cannot tell; "" for genotype-only genes
     activity_score: float | None = None
     phased_by_trio: bool = False  # the parents placed at least one heterozygous variant on its haplotype
     reason: str = ""  # why not assessed, or why ambiguous
