@@ -271,3 +271,17 @@ def test_pgx_page_shows_secondary_findings_only_after_consent_and_adds_them_to_t
     content = store.report(case.case_id).content
     assert content.pharmacogenomics is not None and content.secondary_findings_result is not None
     store.close()
+
+
+def test_pgx_command_prints_the_panel_and_names_a_bad_file(tmp_path, capsys):
+    import json
+
+    from workbench.cli import main
+    vcf, ped = family(tmp_path, "chrM\t1555\t.\tA\tG\t50\tPASS\t.\tGT\t1\t0\t1\n")
+    assert main(["pgx", str(vcf), "--ped", str(ped)]) == 0
+    out = capsys.readouterr().out
+    assert "MT-RNR1 m.1555A>G/m.1555A>G: Increased Risk" in out and "gentamicin: Avoid" in out
+    assert main(["pgx", str(vcf), "--ped", str(ped), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["genes"][0]["gene"] == "MT-RNR1"
+    assert main(["pgx", str(tmp_path / "missing.vcf"), "--ped", str(ped)]) == 1
+    assert "missing.vcf: no such file" in capsys.readouterr().err
