@@ -54,7 +54,7 @@ def signed_store(directory: Path):
     case = store.create_case(pedigree.trio("KID"), directory / "trio.vcf", "benchmark", director, case_id="CASE-1")
     version = store.save_draft("CASE-1", director, case.row_version, interpretation="No diagnosis.")
     version = attach_results(store, "CASE-1", director, version, pgx=run_panel(directory / "trio.vcf", pedigree, "KID"))
-    store.sign_out("CASE-1", director, version)
+    store.sign_out("CASE-1", director, version, password="director-password")
     return store
 
 

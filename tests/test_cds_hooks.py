@@ -64,7 +64,7 @@ def signed_store(tmp_path: Path):
 @pytest.fixture
 def service(signed_store):
     store, director, version = signed_store
-    store.sign_out("CASE-1", director, version)
+    store.sign_out("CASE-1", director, version, password="director-password")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

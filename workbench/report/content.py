@@ -195,6 +195,7 @@ class ReportContent:
     signature: Signature | None = None
     amendments: tuple[Amendment, ...] = ()
     laboratory: str = "Rapid Genome Laboratory"
+    input_warnings: tuple[str, ...] = ()  # the ranking's input issues in words (Ranking.warnings), printed as such
     pharmacogenomics: PgxPanel | None = None  # issue 18: report/pgx_sections.py renders it
     secondary_findings_result: SecondaryFindings | None = None  # only with the family's recorded consent
 

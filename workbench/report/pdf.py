@@ -126,6 +126,10 @@ def render_pdf(content: ReportContent) -> bytes:
                ("Annotation", method.annotation_source)])
     pdf.heading("Limitations")
     pdf.paragraph(content.limitations)
+    if content.input_warnings:
+        pdf.heading("Input warnings")
+        for warning in content.input_warnings:
+            pdf.paragraph(f"- {warning}")
     pgx_sections.write_pdf_sections(pdf, content)  # "Pharmacogenomic results" and "Secondary findings"
 
     pdf.heading("Signature")
