@@ -193,3 +193,14 @@ def test_serve_cds_refuses_to_start_without_a_token(tmp_path, monkeypatch, capsy
     assert read_token(tmp_path / "token") == TOKEN
     monkeypatch.setenv("WORKBENCH_CDS_TOKEN", "from-the-environment-123")
     assert read_token(None) == "from-the-environment-123"
+
+
+def test_cds_answers_keep_the_audit_chain_intact(service):
+    from workbench.store.integrity import verify
+    client, store = service
+    client.post("/cds-services/nicu-pgx-order-sign", json=request("order-sign"))
+    client.post("/cds-services/nicu-pgx-order-sign", json={"hook": "order-sign"})
+    with store._transaction() as conn:
+        result = verify(conn, store._audit_key)
+    assert result.ok, result.problems
+    assert result.signed_versions == 1
