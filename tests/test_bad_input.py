@@ -166,6 +166,14 @@ def test_unknown_ped_sex_uses_the_genetic_sex_and_a_girls_x_is_never_hemizygous(
     assert any("sex" in w and "female" in w and "chrX" in w for w in ranking.warnings)
 
 
+def test_a_ped_boy_whose_chrx_looks_female_is_analysed_as_female_with_both_warnings(tmp_path, knowledge):
+    vcf, ped_path = write(tmp_path, trio_vcf([DE_NOVO_SCN1A, OTC_MATERNAL] + _x_calls(kid_het=True)))
+    ranking = rank(vcf, ped_path, knowledge)
+    assert all(g.mode is not InheritanceMode.X_LINKED_HEMIZYGOUS for g in ranking.genes if g.gene_symbol == "OTC")
+    assert any("says male" in w and "analysed as female" in w for w in ranking.warnings)
+    assert any("Sex mismatch" in w for w in ranking.warnings)
+
+
 def test_unknown_sex_everywhere_is_said_in_the_ranking(tmp_path, knowledge):
     ped = TRIO_PED.replace("FAM\tkid\tdad\tmum\t1\t2", "FAM\tkid\tdad\tmum\t0\t2")
     vcf, ped_path = write(tmp_path, trio_vcf([DE_NOVO_SCN1A, OTC_MATERNAL]), ped=ped)
