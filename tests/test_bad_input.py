@@ -205,6 +205,14 @@ def test_a_conflict_after_mapping_obsolete_ids_is_a_loud_warning_with_a_defined_
     assert any("HP:0001250" in w and "both observed and excluded" in w for w in warnings)
 
 
+def test_a_term_both_observed_and_excluded_in_a_manifest_row_fails_that_case(tmp_path, capsys):
+    vcf, ped = write(tmp_path, trio_vcf([DE_NOVO_SCN1A]))
+    manifest = _manifest(tmp_path, [f"c1\t{vcf}\t{ped}\tkid\t{SEIZURES}\tHP:0001250"])
+    assert main(["rank", "--manifest", str(manifest), "--outdir", str(tmp_path / "out")]) == 1
+    assert "line 2: HP:0001250 is given both observed and excluded" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "c1.tsv").exists()
+
+
 def _manifest(tmp_path: Path, rows: list[str]) -> Path:
     path = tmp_path / "manifest.tsv"
     path.write_text("case_id\tvcf\tped\tproband\thpo\texcluded_hpo\n" + "".join(r + "\n" for r in rows))
