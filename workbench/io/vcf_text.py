@@ -200,8 +200,8 @@ def split_header(chunks: Iterator[tuple[bytes, int]], name: str) -> tuple[VcfHea
                 if line.startswith("#CHROM"):
                     return parse_header(header, name), chunk[position:], first + chunk.count(b"\n", 0, position)
             else:
-                raise InputError(f"{name} line {len(header) + 1}: expected a VCF header line (starting with '#'), "
-                                 f"found {line[:60]!r}")
+                raise InputError(f"{name} line {len(header) + 1}: expected a VCF header line (starting with '#'): "
+                                 "not a VCF file")  # the line is not quoted: the file may be anything
     if not any(line.strip() for line in header):
         raise InputError(f"{name}: the file is empty")
     raise InputError(f"{name}: no '#CHROM' column header line: not a VCF file")

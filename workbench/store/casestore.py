@@ -32,6 +32,7 @@ from workbench.model import PhenotypeProfile, Sample, Trio
 from workbench.paths import data_dir
 from workbench.report.content import (Amendment, Method, PhenotypeItem, ReportContent, ReportedVariant,
                                       Signature, from_plain, software_version, to_plain)
+from workbench.store.rankings import RankingHistory
 from workbench.store.schema import migrate
 from workbench.store.users import (DUMMY_HASH, AuthenticationError, Permission, PermissionDenied, Role, User,
                                    hash_password, needs_rehash, require, verify_password)
@@ -242,7 +243,7 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-class CaseStore:
+class CaseStore(RankingHistory):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         with self._transaction() as conn:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.ui import state
+from workbench.ui import milestones, state
 
 
 def reading_progress(what: str):
@@ -39,7 +39,9 @@ def ranked():
     """(case, analysis, ranking) for the open case and its current phenotype."""
     case = state.current_case()
     result = analysed_case()
-    return case, result, state.ranking(case, state.profile(case))
+    ranking = state.ranking(case, state.profile(case))
+    milestones.note_ranked(case, ranking)
+    return case, result, ranking
 
 
 def provenance(ranking) -> None:
