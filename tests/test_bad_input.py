@@ -128,6 +128,17 @@ def test_a_bgzf_file_cut_at_a_block_boundary_is_an_error_for_ranking(tmp_path, k
         rank(cut, ped, knowledge)  # ... but ranking half a genome is refused
 
 
+def test_a_plain_vcf_cut_mid_line_is_an_error_for_ranking(tmp_path, knowledge):
+    text = trio_vcf([DE_NOVO_SCN1A] + filler(20) + [MATERNAL_CFTR])
+    vcf, ped = write(tmp_path, text[:-40])  # the last record cut short, no newline at the end
+    calls = read(vcf, ped)
+    assert any(i.level is Level.ERROR and "cut short" in i.message for i in calls.issues)
+    with pytest.raises(InputError, match=r"trio\.vcf: the last line \(34\) .* cut short"):
+        rank(vcf, ped, knowledge)
+    vcf.write_text(text.rstrip("\n"))  # complete, only the final newline missing: fine
+    assert not read(vcf, ped).issues
+
+
 def test_reader_warnings_reach_the_ranking_the_cli_and_both_output_headers(tmp_path, knowledge, capsys):
     vcf, ped = write(tmp_path, trio_vcf([DE_NOVO_SCN1A, MATERNAL_CFTR], reference=False, contigs=None))
     ranking = rank(vcf, ped, knowledge)

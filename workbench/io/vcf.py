@@ -40,7 +40,8 @@ from workbench.io.errors import InputError, InputProblem, check_pedigree_samples
 from workbench.io.merge import merged_family_lines
 from workbench.io.ped import Pedigree
 from workbench.io.vcf_text import (CHUNK_BYTES, GRCH38_LENGTHS, GT_CODE, GT_TOP, VcfHeader, allele_beyond_alts,
-                                   bad_gt_message, decompressed_pieces, file_kind, gt_alleles, parse_position)
+                                   bad_gt_message, decompressed_pieces, file_kind, gt_alleles, parse_position,
+                                   unfinished_last_line)
 from workbench.io.vcf_text import chrom_class as classify_chrom
 from workbench.io.vcf_text import line_chunks, split_header
 from workbench.model import PAR_X, Call, Genotype, Sex, Trio, Variant, normalise_chrom, one_copy_in_males
@@ -514,11 +515,24 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
             chunks.close()
             return _read(header, name, trio, options, progress, parallel=(path, ranges), file_warnings=notes)
 
+    final = [(rest, rest_first)]  # the last batch: where a plain file's unfinished line is
+
     def all_chunks() -> Iterator[tuple[bytes, int]]:
         yield rest, rest_first
-        yield from chunks
+        for batch in chunks:
+            final[0] = batch
+            yield batch
 
-    return _read(header, name, trio, options, progress, batches=all_chunks(), file_warnings=notes)
+    calls = _read(header, name, trio, options, progress, batches=all_chunks(), file_warnings=notes)
+    last = unfinished_last_line(path) if kind == "plain" else None
+    if last is None or last.count(b"\t") == len(header.samples) + 8 or not last.strip():
+        return calls
+    chunk, first = final[0]
+    line_no, columns = first + chunk.count(b"\n") - 1, last.count(b"\t") + 1
+    cut = InputIssue(Level.ERROR, f"{name}: the last line ({line_no}) has no newline and {columns} of the "
+                     f"{len(header.samples) + 9} columns: the file looks cut short (the records present were read, "
+                     "for QC; ranking refuses it)", "copy the file again and check its size against the original", "vcf")
+    return replace(calls, issues=(cut,) + calls.issues)
 
 
 def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
