@@ -139,6 +139,23 @@ def test_a_plain_vcf_cut_mid_line_is_an_error_for_ranking(tmp_path, knowledge):
     assert not read(vcf, ped).issues
 
 
+def test_a_per_person_vcf_cut_short_is_an_error_too(tmp_path):
+    kid = trio_vcf([DE_NOVO_SCN1A] + filler(3000)).replace("\tdad\tkid\tmum", "\tkid")
+    kid = "\n".join(line.rsplit("\t", 2)[0] if line.startswith("chr") else line for line in kid.splitlines()) + "\n"
+    (tmp_path / "kid.vcf").write_text(kid)
+    whole = bgzip(tmp_path / "kid.vcf")
+    cut = tmp_path / "kid_cut.vcf.gz"
+    cut.write_bytes(whole.read_bytes()[:block_offsets(whole)[2]])
+    parent = tmp_path / "parents.vcf"
+    parent.write_text(trio_vcf([DE_NOVO_SCN1A]).replace("\tdad\tkid\tmum", "\tdad\tmum").replace(
+        f"\t{HET}\t{HOM_REF}", f"\t{HOM_REF}")[:-30])  # and this one is cut mid-line
+    (tmp_path / "trio.ped").write_text(TRIO_PED)
+    calls = read_family_vcf([cut, parent], read_pedigree(tmp_path / "trio.ped"))
+    errors = [i.message for i in calls.issues if i.level is Level.ERROR]
+    assert len(errors) == 2 and "kid_cut.vcf.gz: the BGZF end-of-file marker is missing" in errors[0]
+    assert "parents.vcf: the last line has no newline" in errors[1]
+
+
 def test_reader_warnings_reach_the_ranking_the_cli_and_both_output_headers(tmp_path, knowledge, capsys):
     vcf, ped = write(tmp_path, trio_vcf([DE_NOVO_SCN1A, MATERNAL_CFTR], reference=False, contigs=None))
     ranking = rank(vcf, ped, knowledge)
