@@ -371,6 +371,13 @@ def test_a_utf8_byte_order_mark_is_harmless(tmp_path):
     assert read_pedigree(ped).trio().proband.id == "kid"
 
 
+def test_a_phenopacket_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text("\ufeff" + json.dumps({"id": "p", "subject": {"id": "kid"},
+                                            "phenotypicFeatures": [{"type": {"id": "HP:0001250"}}]}), encoding="utf-8")
+    assert read_phenopacket(path).profile.observed == ("HP:0001250",)
+
+
 def test_a_trailing_tab_on_the_column_header_is_accepted(tmp_path):
     vcf, ped = write(tmp_path, trio_vcf([DE_NOVO_SCN1A], chrom_line_end="\t"))
     calls = read(vcf, ped)
