@@ -84,9 +84,20 @@ class Knowledge:
         self.disease_rows_by_gene: dict[str, tuple[int, ...]] = {h: tuple(rows) for h, rows in by_gene.items()}
         self.diseases: DiseaseMap = DiseaseMap(self.disease_table, [t.id for t in hpo.terms])
 
+    # Set by ``load_knowledge`` to the on-disk cache state this object came from; None when
+    # built directly (nothing derived from it is then saved).
+    cache_key: str | None = None
+
+    def derived_cache_path(self, name: str) -> Path | None:
+        """Where a structure derived from this knowledge (e.g. the phenotype index) is saved:
+        beside the knowledge cache, named by its state, so an update or a new format orphans it
+        and the loader deletes it with the old cache. None when the knowledge is not cached."""
+        return None if self.cache_key is None else _cache_path(self.cache_key).with_suffix(f".{name}")
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         del state["diseases"]  # a view: rebuilt on load, so Disease objects are never pickled
+        state.pop("cache_key", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -243,14 +254,16 @@ def _load(directory: Path, key: str) -> Knowledge:
             with open(path, "rb") as handle:
                 knowledge = pickle.load(handle)
             if isinstance(knowledge, Knowledge):
+                knowledge.cache_key = key
                 return knowledge
         except Exception as error:  # a damaged cache is rebuilt, never fatal
             log.warning("ignoring unreadable knowledge cache %s (%s)", path, error)
     knowledge = build_knowledge(directory)
     _write_atomically(path, knowledge)
+    knowledge.cache_key = key
     folder = key.split("-", 1)[0]
-    for stale in path.parent.glob(f"knowledge-{folder}-*.pickle"):  # older states of this folder
-        if stale != path:
+    for stale in path.parent.glob(f"knowledge-{folder}-*"):  # older states of this folder, derived files too
+        if not stale.name.startswith(path.stem + "."):
             stale.unlink(missing_ok=True)
     return knowledge
 

@@ -3,8 +3,9 @@
 ``analyse_case`` does the slow part (reading the VCF, inheritance analysis) once and keeps
 only the candidate genes; ``CaseAnalysis.rank(profile)`` then costs one phenotype scoring
 (well under a second), so a clinician editing terms sees the new ranking at once. The
-candidates are also cached on disk, keyed by the VCF and PED contents, the proband, the
-knowledge version and the code that produced them, so reopening a case skips the VCF.
+candidates are also cached on disk, keyed by the VCF and PED fingerprints (see
+``_file_digest``), the proband, the knowledge version and the code that produced them, so
+reopening a case skips the VCF.
 """
 from __future__ import annotations
 
@@ -230,11 +231,22 @@ def _producer_digest() -> bytes:
     return h.digest()
 
 
+_FINGERPRINT_HEAD = 1 << 20
+_FINGERPRINT_TAIL = 1 << 16
+
+
 def _file_digest(path: Path) -> bytes:
-    h = hashlib.sha256()
+    """A cheap fingerprint: size, modification time and a digest of the first MiB (the header,
+    sample names included) and the last 64 KiB; small files are hashed whole. Hashing a
+    whole genome VCF cost about a second of every cached run; a file edited in place changes
+    its modification time, and a copy (new time) is merely read again."""
+    stat = path.stat()
+    h = hashlib.sha256(f"{stat.st_size} {stat.st_mtime_ns}|".encode())
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
+        h.update(fh.read(_FINGERPRINT_HEAD))
+        if stat.st_size > _FINGERPRINT_HEAD:
+            fh.seek(max(_FINGERPRINT_HEAD, stat.st_size - _FINGERPRINT_TAIL))
+            h.update(fh.read())
     return h.digest()
 
 
