@@ -167,15 +167,17 @@ def resolve_profile(profile: PhenotypeProfile, hpo) -> tuple[PhenotypeProfile, t
 
 def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proband_id: str | None = None,
                  knowledge=None, progress: Callable[[float], None] | None = None, scorer=None,
-                 use_cache: bool = True) -> CaseAnalysis:
-    """Read the family VCF once and keep the candidate genes (cached on disk per content)."""
+                 use_cache: bool = True, workers: int = 0) -> CaseAnalysis:
+    """Read the family VCF once and keep the candidate genes (cached on disk per content).
+
+    ``workers``: processes for reading a genome-size VCF (0: as many as suit the machine)."""
     from workbench.knowledge import load_knowledge
 
     knowledge = knowledge or load_knowledge()
     key = _cache_key(vcf, ped, proband_id, knowledge.version) if use_cache else None
     candidates = _read_cache(key) if key else None
     if candidates is None:
-        candidates = find_candidates(vcf, ped, proband_id, knowledge, progress)
+        candidates = find_candidates(vcf, ped, proband_id, knowledge, progress, workers)
         if key:
             _write_cache(key, candidates)
     elif progress:
@@ -183,13 +185,14 @@ def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proban
     return CaseAnalysis(candidates, knowledge, scorer)
 
 
-def find_candidates(vcf, ped, proband_id, knowledge, progress=None) -> CaseCandidates:
+def find_candidates(vcf, ped, proband_id, knowledge, progress=None, workers: int = 0) -> CaseCandidates:
     """VCF -> prefiltered variants -> inheritance candidates, grouped per HGNC gene."""
     from workbench.inheritance import analyse_inheritance
-    from workbench.io import read_family_vcf, read_pedigree
+    from workbench.io import ReadOptions, read_family_vcf, read_pedigree
 
     pedigree = read_pedigree(ped)
-    calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress)
+    calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress,
+                            options=ReadOptions(workers=workers))
     result = analyse_inheritance(calls.variants, calls.trio, _ranking_options())
     genes, counts = group_candidates(result.candidates, knowledge.genes.lookup, knowledge.diseases_for_gene)
     warnings: list[str] = []

@@ -4,25 +4,24 @@
     workbench rank --vcf trio.vcf.gz --ped trio.ped --phenopacket proband.json --format json
     workbench rank --manifest cases.tsv --outdir ranked/
 
-A manifest (columns ``case_id, vcf, ped, proband, hpo, excluded_hpo``; others ignored) is run in
-one process so the knowledge loads once. A case that fails is reported on stderr and skipped;
-the others still run, and the exit status is 1 if any case failed (so scripts notice), 0 else.
-User errors are one line on stderr naming the file, never a traceback.
+A manifest (columns ``case_id, vcf, ped, proband, hpo, excluded_hpo``; others ignored) runs
+through :mod:`workbench.cohort`: the knowledge loads once, cases spread over all cores (forked
+workers, ``--workers``) or a Dask cluster (``--dask``, ``--dask tcp://HOST:PORT``), each
+``<case_id>.tsv`` is written atomically, ``status.jsonl`` records every case, and a rerun
+skips cases already ranked with the same inputs and knowledge. A case that fails is reported
+on stderr; the others still run, and the exit status is 1 if any case failed (so scripts
+notice), 0 else. User errors are one line on stderr naming the file, never a traceback.
 """
 from __future__ import annotations
 
 import argparse
-import csv
-import statistics
 import sys
-import time
 from pathlib import Path
 from typing import IO
 
+from workbench.cohort.manifest import ids, read_cases
 from workbench.io.errors import InputError
 from workbench.model import PhenotypeProfile
-
-MANIFEST_COLUMNS = ("case_id", "vcf", "ped")
 
 
 def register(subparsers) -> None:
@@ -42,21 +41,28 @@ def register(subparsers) -> None:
     one.add_argument("--top", type=int, default=5, help="genes in the phenopacket output (default 5)")
     many = p.add_argument_group("many cases")
     many.add_argument("--manifest", help="TSV with case_id, vcf, ped, proband, hpo, excluded_hpo")
-    many.add_argument("--outdir", help="folder for <case_id>.tsv (with --manifest)")
+    many.add_argument("--outdir", help="folder for <case_id>.tsv and status.jsonl (with --manifest)")
+    many.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
+                      help="run the cases on Dask: alone, a LocalCluster sized to this machine; "
+                           "with tcp://HOST:PORT, that running scheduler")
+    many.add_argument("--rerun-all", action="store_true",
+                      help="rank every case again, even those status.jsonl shows done with the same inputs")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes: with --manifest, cases ranked side by side (default: one per core); "
+                        "for one case, workers reading a genome VCF (default: suited to the file and machine)")
     p.add_argument("--no-cache", action="store_true", help="re-read VCFs even if their candidates are cached")
     p.set_defaults(run=run)
 
 
-def _ids(text: str | None) -> tuple[str, ...]:
-    return tuple(t.strip() for t in (text or "").replace(";", ",").split(",") if t.strip())
-
-
 def run(args: argparse.Namespace) -> int:
     try:
+        if args.workers is not None and args.workers < 1:
+            raise InputError("--workers must be 1 or more")
         if args.manifest:
             if not args.outdir:
                 raise InputError("--manifest needs --outdir for the per-case tables")
-            return run_manifest(Path(args.manifest), Path(args.outdir), use_cache=not args.no_cache)
+            return run_manifest(Path(args.manifest), Path(args.outdir), use_cache=not args.no_cache,
+                                workers=args.workers, dask=args.dask, resume=not args.rerun_all)
         return run_one(args)
     except InputError as error:
         print(f"workbench rank: {error}", file=sys.stderr)
@@ -68,7 +74,7 @@ def run_one(args: argparse.Namespace) -> int:
     from workbench.knowledge import load_knowledge
     from workbench.ranking.case import analyse_case
 
-    profile = PhenotypeProfile(observed=_ids(args.hpo), excluded=_ids(args.exclude_hpo))
+    profile = PhenotypeProfile(observed=ids(args.hpo), excluded=ids(args.exclude_hpo))
     vcf, proband = args.vcf, args.proband
     if args.phenopacket:
         packet = read_phenopacket(args.phenopacket)
@@ -82,7 +88,8 @@ def run_one(args: argparse.Namespace) -> int:
     if not vcf or not args.ped:
         raise InputError("give --vcf (or a phenopacket pointing to one) and --ped, or --manifest")
     kb = load_knowledge()
-    analysis = analyse_case(vcf, args.ped, proband, knowledge=kb, use_cache=not args.no_cache)
+    analysis = analyse_case(vcf, args.ped, proband, knowledge=kb, use_cache=not args.no_cache,
+                            workers=args.workers or 0)
     ranking = analysis.rank(profile)
     for warning in ranking.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -124,57 +131,12 @@ def write_candidate_phenopacket(ranking, analysis, profile: PhenotypeProfile, fh
     write_phenopacket(content, fh)
 
 
-def read_manifest(path: Path) -> list[dict[str, str]]:
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh, delimiter="\t")
-            missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or ())]
-            if missing:
-                raise InputError(f"{path}: manifest lacks column(s) {', '.join(missing)}")
-            return list(reader)
-    except OSError as error:
-        raise InputError(f"{path}: cannot read the manifest ({error.strerror or error})") from None
+def run_manifest(manifest: Path, outdir: Path, use_cache: bool = True, workers: int | None = None,
+                 dask: str | None = None, resume: bool = True) -> int:
+    """Rank every case of the manifest through :mod:`workbench.cohort`; 1 if any case failed."""
+    from workbench.cohort import run_cohort, summary
 
-
-def run_manifest(manifest: Path, outdir: Path, use_cache: bool = True) -> int:
-    from workbench.knowledge import load_knowledge
-    from workbench.phenotype import LikelihoodRatioScorer
-    from workbench.ranking.case import analyse_case
-
-    rows = read_manifest(manifest)
-    start = time.perf_counter()
-    kb = load_knowledge()
-    scorer = LikelihoodRatioScorer(kb)
-    loaded = time.perf_counter() - start
-    outdir.mkdir(parents=True, exist_ok=True)
-    failed, seconds = [], []
-    for line_no, row in enumerate(rows, start=2):
-        case_id = (row.get("case_id") or "").strip()
-        began = time.perf_counter()
-        try:
-            if not case_id or "/" in case_id:
-                raise InputError(f"{manifest} line {line_no}: bad case_id {case_id!r}")
-            profile = PhenotypeProfile(observed=_ids(row.get("hpo")), excluded=_ids(row.get("excluded_hpo")))
-            analysis = analyse_case(row["vcf"], row["ped"], (row.get("proband") or "").strip() or None,
-                                    knowledge=kb, scorer=scorer, use_cache=use_cache)
-            ranking = analysis.rank(profile)
-            with open(outdir / f"{case_id}.tsv", "w", encoding="utf-8") as fh:
-                ranking.write_tsv(fh)
-        except InputError as error:
-            failed.append(case_id)
-            print(f"case {case_id or '?'} (line {line_no}): {error}", file=sys.stderr)
-            continue
-        except Exception as error:  # one broken case must not stop a batch; say what broke
-            failed.append(case_id)
-            print(f"case {case_id or '?'} (line {line_no}): unexpected {type(error).__name__}: {error}",
-                  file=sys.stderr)
-            continue
-        seconds.append(time.perf_counter() - began)
-    if seconds:
-        print(f"ranked {len(seconds)} case(s) in {sum(seconds):.1f} s: median {statistics.median(seconds):.3f} s, "
-              f"max {max(seconds):.3f} s per case (knowledge and scorer loaded once in {loaded:.1f} s)",
-              file=sys.stderr)
-    if failed:
-        print(f"{len(failed)} of {len(rows)} case(s) failed: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
+    specs = read_cases(manifest)
+    result = run_cohort(specs, outdir, workers=workers, dask=dask, use_cache=use_cache, resume=resume)
+    print(summary(result), file=sys.stderr)
+    return 1 if result.failed else 0
