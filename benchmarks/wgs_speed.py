@@ -123,7 +123,7 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def run_process(cmd: list[str], stdout=subprocess.DEVNULL, env: dict | None = None) -> dict:
+def run_process(cmd: list[str], stdout=subprocess.DEVNULL, env: dict | None = None, check: bool = True) -> dict:
     """Wall, CPU (user + sys of the process and every child it reaped) and peak memory of one run."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, cwd=REPO, env=env)
@@ -143,7 +143,7 @@ def run_process(cmd: list[str], stdout=subprocess.DEVNULL, env: dict | None = No
     done.set()
     sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if check and proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode()[-2000:]}")
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "tree_mb": peak_tree[0] / 1024,
             "largest_mb": usage.ru_maxrss / 1024}

@@ -20,7 +20,6 @@ never from INFO/AF (the callset's own frequency).
 from __future__ import annotations
 
 import gc
-import os
 import types
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from workbench.io.annotation import DEFAULT_FREQUENCY_FIELDS, AnnotationParser
 from workbench.io.block_scan import first_entry_frequency, scan_block
 from workbench.io.bgzf import BgzfError, block_offsets, decompress_range, has_eof_marker, split_ranges
 from workbench.io.build import check_build
+from workbench.io.cores import idle_cores
 from workbench.io.errors import InputError, InputProblem, check_pedigree_samples
 from workbench.io.merge import merged_family_lines
 from workbench.io.ped import Pedigree
@@ -59,7 +59,7 @@ class ReadOptions:
     record instead of counting it. ``absent_as_ref``: when merging one VCF per person, a site
     missing from someone's file is HOM_REF rather than NO_CALL (only true for files that list
     every confidently-called site, e.g. gVCF-derived). ``workers``: processes for BGZF files
-    over 32 MB (0 = one per available core).
+    over 32 MB (0 = the cores idle right now, see :func:`workbench.io.cores.idle_cores`).
     """
 
     max_population_af: float = DEFAULT_MAX_POPULATION_AF
@@ -472,7 +472,7 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
     notes = () if kind != "bgzf" or has_eof_marker(path) else (
         f"{name}: the BGZF end-of-file marker is missing: the file may have been cut short (the records present "
         "were read)",)
-    workers = options.workers or len(os.sched_getaffinity(0))
+    workers = options.workers or idle_cores()  # 0: as many as the machine has idle right now
     if kind == "bgzf" and workers > 1 and size >= _PARALLEL_MIN_BYTES:
         try:
             ranges = split_ranges(block_offsets(path), workers)  # one pass over the block headers: check and cut
