@@ -100,3 +100,14 @@ def test_manifest_rows_become_specs_with_bad_ids_reported_not_fatal(tmp_path):
     result = run_cohort(specs, tmp_path / "out", workers=1, use_cache=False, log=io.StringIO())
     assert [s.case_id for s in result.failed] == ["../escape"] and "bad case_id" in result.failed[0].error
     assert not (tmp_path / "escape.tsv").exists() and (tmp_path / "out" / "ok.tsv").exists()
+
+
+def test_the_summary_warns_when_workers_held_different_knowledge():
+    from workbench.cohort import CaseStatus, CohortResult, summary
+
+    ran = (CaseStatus("a", "ok", knowledge_version="HPO 2025-01-16", wall_s=0.1, cpu_s=0.1, worker_peak_mb=150),
+           CaseStatus("b", "ok", knowledge_version="HPO 2025-06-01", wall_s=0.1, cpu_s=0.1, worker_peak_mb=160),
+           CaseStatus("c", "failed", error="boom"))
+    text = summary(CohortResult(ran, ("d",), 1.0, "this process"))
+    assert text.startswith("2 case(s) ranked, 1 failed, 1 skipped")
+    assert "2 different knowledge versions" in text and "failed: c" in text

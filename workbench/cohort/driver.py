@@ -135,6 +135,10 @@ def summary(result: CohortResult) -> str:
         lines.append(f"per case: median {statistics.median(s.wall_s for s in ran):.3f} s wall, "
                      f"{statistics.median(s.cpu_s for s in ran):.3f} s CPU; "
                      f"worker peak memory {max(s.worker_peak_mb for s in ran):.0f} MB")
+    versions = sorted({s.knowledge_version for s in ran})
+    if len(versions) > 1:  # a cluster whose workers hold different knowledge releases
+        lines.append(f"warning: the cases were ranked with {len(versions)} different knowledge versions "
+                     f"({'; '.join(versions)}): status.jsonl says which case got which")
     if result.failed:
         lines.append(f"failed: {', '.join(s.case_id for s in result.failed)}")
     return "\n".join(lines)
