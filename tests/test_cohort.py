@@ -54,9 +54,15 @@ def test_the_sequential_run_writes_every_good_case_and_records_the_failed_one(se
 
 def test_forked_workers_give_the_sequential_tables_and_report_the_failure(tmp_path, sequential):
     log = io.StringIO()
-    result = run_cohort(_specs(tmp_path), tmp_path / "out", workers=2, use_cache=False, log=log)
+    result = run_cohort(_specs(tmp_path), tmp_path / "out", workers=2, use_cache=False, log=log, parquet=True)
     assert result.backend == "2 forked workers"
     assert _tables(tmp_path / "out") == sequential[1]
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    table = pd.read_parquet(sorted((tmp_path / "out").glob("*.parquet")))
+    assert sorted(set(table["case_id"])) == sorted(PROFILES)
+    seizures = table[table["case_id"] == "seizures"].sort_values("rank")
+    assert seizures["gene"].iloc[0] == "SCN1A" and len(seizures) == sequential[1]["seizures.tsv"].count(b"\n") - 1
     assert [s.case_id for s in result.failed] == ["lost"]
     assert "case lost (line 9)" in log.getvalue() and "nope.vcf" in log.getvalue()
     assert len({s.worker for s in result.statuses}) >= 1

@@ -21,7 +21,7 @@ from workbench.cohort.runner import FAILED, CaseStatus, process_runner, run_batc
 MAX_PARTITION = 50
 
 
-def _preload_plugin(outdir: str, use_cache: bool):
+def _preload_plugin(outdir: str, use_cache: bool, parquet: bool):
     from distributed.diagnostics.plugin import WorkerPlugin
 
     class KnowledgePreload(WorkerPlugin):
@@ -30,7 +30,7 @@ def _preload_plugin(outdir: str, use_cache: bool):
         name = "workbench-knowledge"
 
         def setup(self, worker) -> None:
-            process_runner(outdir, use_cache)
+            process_runner(outdir, use_cache, parquet)
 
     return KnowledgePreload()
 
@@ -46,8 +46,8 @@ def partitions(items: Sequence, workers: int, size: int | None = None) -> list[l
 
 
 def run_dask(items: Sequence[tuple[CaseSpec, str]], outdir: str, use_cache: bool, address: str | None = None,
-             workers: int | None = None, processes: bool = True, partition_size: int | None = None
-             ) -> Iterator[CaseStatus]:
+             workers: int | None = None, processes: bool = True, partition_size: int | None = None,
+             parquet: bool = False) -> Iterator[CaseStatus]:
     """Each case's status as its partition finishes."""
     from distributed import Client, LocalCluster, as_completed
 
@@ -60,10 +60,10 @@ def run_dask(items: Sequence[tuple[CaseSpec, str]], outdir: str, use_cache: bool
                                silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
-        client.register_plugin(_preload_plugin(outdir, use_cache))
+        client.register_plugin(_preload_plugin(outdir, use_cache, parquet))
         n_workers = max(1, len(client.scheduler_info()["workers"]))
         parts = partitions(list(items), n_workers, partition_size)
-        futures = client.map(run_batch, parts, outdir=outdir, use_cache=use_cache, pure=False)
+        futures = client.map(run_batch, parts, outdir=outdir, use_cache=use_cache, parquet=parquet, pure=False)
         part_of = {f.key: part for f, part in zip(futures, parts)}
         for future in as_completed(futures):
             try:

@@ -59,12 +59,15 @@ def default_workers() -> int:
 
 def run_cohort(specs: Sequence[CaseSpec], outdir: Path, *, workers: int | None = None, dask: str | None = None,
                use_cache: bool = True, resume: bool = True, log: IO[str] | None = None,
-               dask_processes: bool = True) -> CohortResult:
+               dask_processes: bool = True, parquet: bool = False) -> CohortResult:
     """Rank every case into ``outdir/<case_id>.tsv``.
 
     ``workers``: processes on this machine (default: one per core; 1 runs in this process).
     ``dask``: ``"local"`` for a LocalCluster sized to the machine, or a scheduler address.
     ``log``: where failures and progress go (default: stderr at call time).
+    ``parquet``: also write ``<case_id>.parquet`` (the table with ``case_id`` and
+    ``knowledge_version`` columns), so the folder's ``*.parquet`` files read as one table
+    (``pandas.read_parquet(sorted(outdir.glob("*.parquet")))``, DuckDB ``'out/*.parquet'``).
     """
     from workbench.knowledge import load_knowledge
 
@@ -82,7 +85,7 @@ def run_cohort(specs: Sequence[CaseSpec], outdir: Path, *, workers: int | None =
         last = previous.get(spec.case_id)
         if (last is not None and last.status == OK and inputs and last.inputs == inputs
                 and last.knowledge_version == knowledge.version and last.code == code
-                and (outdir / spec.output_name).exists()):
+                and (outdir / spec.output_name).exists() and (not parquet or (outdir / spec.parquet_name).exists())):
             skipped.append(spec.case_id)
         else:
             todo.append((spec, inputs))
@@ -92,15 +95,15 @@ def run_cohort(specs: Sequence[CaseSpec], outdir: Path, *, workers: int | None =
 
         backend = f"dask ({'LocalCluster' if dask == 'local' else dask})"
         results = run_dask(todo, str(outdir), use_cache, address=None if dask == "local" else dask,
-                           workers=workers if dask == "local" else None, processes=dask_processes)
+                           workers=workers if dask == "local" else None, processes=dask_processes, parquet=parquet)
     elif workers > 1 and len(todo) > 1:
         from workbench.cohort.pool import run_pool
 
         backend = f"{min(workers, len(todo))} forked workers"
-        results = run_pool(todo, CaseRunner(outdir, use_cache, knowledge), min(workers, len(todo)))
+        results = run_pool(todo, CaseRunner(outdir, use_cache, knowledge, parquet=parquet), min(workers, len(todo)))
     else:
         backend = "this process"
-        runner = CaseRunner(outdir, use_cache, knowledge)
+        runner = CaseRunner(outdir, use_cache, knowledge, parquet=parquet)
         results = (runner(spec, inputs) for spec, inputs in todo)
     if skipped:
         print(f"skipping {len(skipped)} case(s) already ranked with these inputs and {knowledge.version}", file=log)

@@ -41,6 +41,10 @@ class CaseSpec:
     def output_name(self) -> str:
         return f"{self.case_id}.tsv"
 
+    @property
+    def parquet_name(self) -> str:
+        return f"{self.case_id}.parquet"
+
     def fingerprint(self) -> str:
         """What the case's output depends on besides knowledge and code: the files' cheap
         fingerprints (size, time, head and tail), the proband and the terms. '' when a file

@@ -65,7 +65,8 @@ class CaseRunner:
     keeps every core busy with whole cases.
     """
 
-    def __init__(self, outdir: Path, use_cache: bool = True, knowledge=None, scorer=None, scan_workers: int = 1) -> None:
+    def __init__(self, outdir: Path, use_cache: bool = True, knowledge=None, scorer=None, scan_workers: int = 1,
+                 parquet: bool = False) -> None:
         from workbench.knowledge import load_knowledge
         from workbench.phenotype import LikelihoodRatioScorer
 
@@ -74,6 +75,7 @@ class CaseRunner:
         self.knowledge = knowledge or load_knowledge()
         self.scorer = scorer or LikelihoodRatioScorer(self.knowledge)
         self.scan_workers = scan_workers
+        self.parquet = parquet
 
     def __call__(self, spec: CaseSpec, inputs: str = "") -> CaseStatus:
         from workbench.ranking.case import analyse_case
@@ -87,6 +89,12 @@ class CaseRunner:
                                     use_cache=self.use_cache, workers=self.scan_workers)
             ranking = analysis.rank(PhenotypeProfile(observed=spec.observed, excluded=spec.excluded))
             write_atomically(self.outdir / spec.output_name, ranking.write_tsv)
+            if self.parquet:
+                frame = ranking.to_frame()
+                frame.insert(0, "case_id", spec.case_id)
+                frame["knowledge_version"] = ranking.knowledge_version
+                write_atomically(self.outdir / spec.parquet_name, lambda fh: frame.to_parquet(fh, index=False),
+                                 binary=True)
             warnings = tuple(ranking.warnings)
         except InputError as problem:
             error = str(problem)
@@ -98,11 +106,11 @@ class CaseRunner:
                           worker=f"{socket.gethostname()}:{os.getpid()}", error=error, warnings=warnings)
 
 
-def write_atomically(path: Path, write) -> None:
+def write_atomically(path: Path, write, binary: bool = False) -> None:
     """``write(fh)`` into a temporary file beside ``path``, then rename: readers see all or nothing."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        with (open(tmp, "wb") if binary else open(tmp, "w", encoding="utf-8", newline="")) as fh:
             write(fh)
         os.replace(tmp, path)
     finally:
@@ -125,12 +133,12 @@ def code_digest() -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def process_runner(outdir: str, use_cache: bool) -> CaseRunner:
+def process_runner(outdir: str, use_cache: bool, parquet: bool = False) -> CaseRunner:
     """The runner of this process for ``outdir``: knowledge and scorer loaded on first use only."""
-    return CaseRunner(Path(outdir), use_cache)
+    return CaseRunner(Path(outdir), use_cache, parquet=parquet)
 
 
-def run_batch(specs: list[tuple[CaseSpec, str]], outdir: str, use_cache: bool) -> list[CaseStatus]:
+def run_batch(specs: list[tuple[CaseSpec, str]], outdir: str, use_cache: bool, parquet: bool = False) -> list[CaseStatus]:
     """Rank a partition of cases in this process (a Dask task runs one partition)."""
-    runner = process_runner(outdir, use_cache)
+    runner = process_runner(outdir, use_cache, parquet)
     return [runner(spec, inputs) for spec, inputs in specs]

@@ -45,6 +45,9 @@ def register(subparsers) -> None:
     many.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
                       help="run the cases on Dask: alone, a LocalCluster sized to this machine; "
                            "with tcp://HOST:PORT, that running scheduler")
+    many.add_argument("--parquet", action="store_true",
+                      help="also write <case_id>.parquet beside each table (case_id column added): "
+                           "the folder's *.parquet files read as one table")
     many.add_argument("--rerun-all", action="store_true",
                       help="rank every case again, even those status.jsonl shows done with the same inputs")
     p.add_argument("--workers", type=int, default=None,
@@ -62,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
             if not args.outdir:
                 raise InputError("--manifest needs --outdir for the per-case tables")
             return run_manifest(Path(args.manifest), Path(args.outdir), use_cache=not args.no_cache,
-                                workers=args.workers, dask=args.dask, resume=not args.rerun_all)
+                                workers=args.workers, dask=args.dask, resume=not args.rerun_all,
+                                parquet=args.parquet)
         return run_one(args)
     except InputError as error:
         print(f"workbench rank: {error}", file=sys.stderr)
@@ -132,11 +136,12 @@ def write_candidate_phenopacket(ranking, analysis, profile: PhenotypeProfile, fh
 
 
 def run_manifest(manifest: Path, outdir: Path, use_cache: bool = True, workers: int | None = None,
-                 dask: str | None = None, resume: bool = True) -> int:
+                 dask: str | None = None, resume: bool = True, parquet: bool = False) -> int:
     """Rank every case of the manifest through :mod:`workbench.cohort`; 1 if any case failed."""
     from workbench.cohort import run_cohort, summary
 
     specs = read_cases(manifest)
-    result = run_cohort(specs, outdir, workers=workers, dask=dask, use_cache=use_cache, resume=resume)
+    result = run_cohort(specs, outdir, workers=workers, dask=dask, use_cache=use_cache, resume=resume,
+                        parquet=parquet)
     print(summary(result), file=sys.stderr)
     return 1 if result.failed else 0
