@@ -100,6 +100,7 @@ class Knowledge:
         state = self.__dict__.copy()
         del state["diseases"]  # a view: rebuilt on load, so Disease objects are never pickled
         state.pop("cache_key", None)
+        state.pop("disease_genes", None)  # derived on first use
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -113,9 +114,10 @@ class Knowledge:
             hgnc_id = gene.hgnc_id if gene else hgnc_id
         return tuple(self.diseases.by_row(row) for row in self.disease_rows_by_gene.get(hgnc_id, ()))
 
-    @property
+    @functools.cached_property
     def disease_genes(self) -> tuple[Gene, ...]:
-        """Every gene with at least one HPO disease, sorted by symbol."""
+        """Every gene with at least one HPO disease, sorted by symbol (built once: every case's
+        ranking asks for it)."""
         found = (self.genes.by_hgnc_id(h) for h in self.disease_rows_by_gene)
         return tuple(sorted((g for g in found if g is not None), key=lambda g: g.symbol))
 
