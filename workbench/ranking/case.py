@@ -192,7 +192,7 @@ def find_candidates(vcf, ped, proband_id, knowledge, progress=None, workers: int
 
     pedigree = read_pedigree(ped)
     calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress,
-                            options=ReadOptions(workers=workers))
+                            options=ReadOptions(workers=workers, genic_only=True))
     result = analyse_inheritance(calls.variants, calls.trio, _ranking_options())
     genes, counts = group_candidates(result.candidates, knowledge.genes.lookup, knowledge.diseases_for_gene)
     warnings: list[str] = []
