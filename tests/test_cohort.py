@@ -117,3 +117,22 @@ def test_the_summary_warns_when_workers_held_different_knowledge():
     text = summary(CohortResult(ran, ("d",), 1.0, "this process"))
     assert text.startswith("2 case(s) ranked, 1 failed, 1 skipped")
     assert "2 different knowledge versions" in text and "failed: c" in text
+
+
+def test_a_worker_that_dies_fails_only_its_own_case(tmp_path):
+    import os
+
+    from workbench.cohort import CaseStatus
+    from workbench.cohort.pool import run_pool
+
+    def runner(spec, inputs):
+        if spec.case_id == "boom":
+            os._exit(9)  # as the kernel's OOM killer would end it
+        return CaseStatus(spec.case_id, "ok", line_no=spec.line_no, inputs=inputs)
+
+    items = [(CaseSpec(f"c{k}", VCF, PED, line_no=k), "") for k in range(6)]
+    items.insert(3, (CaseSpec("boom", VCF, PED, line_no=99), ""))
+    statuses = {s.case_id: s for s in run_pool(items, runner, workers=2)}
+    assert sorted(statuses) == sorted(spec.case_id for spec, _ in items)
+    assert statuses["boom"].status == "failed" and "worker process died" in statuses["boom"].error
+    assert all(s.status == "ok" for c, s in statuses.items() if c != "boom")
