@@ -19,6 +19,10 @@ from workbench.cohort.manifest import CaseSpec
 from workbench.cohort.runner import FAILED, CaseStatus, process_runner, run_batch
 
 MAX_PARTITION = 50
+# The worker's sampling profiler wakes every 10 ms in every worker: on a 2-core machine it cost
+# a third more CPU per exome case (0.32 s against 0.21 s in one process). Set the same in the
+# workers' own configuration when using an existing cluster.
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 def _preload_plugin(outdir: str, use_cache: bool, parquet: bool):
@@ -55,9 +59,12 @@ def run_dask(items: Sequence[tuple[CaseSpec, str]], outdir: str, use_cache: bool
     if address:
         client = Client(address)
     else:
+        import dask
+
         n = workers or len(os.sched_getaffinity(0))
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
-                               silence_logs=logging.ERROR)
+        with dask.config.set(LOCAL_WORKER_CONFIG):  # the nannies hand it to the workers they start
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
+                                   silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         client.register_plugin(_preload_plugin(outdir, use_cache, parquet))
