@@ -72,6 +72,7 @@ def run_dask(items: Sequence[tuple[CaseSpec, str]], outdir: str, use_cache: bool
         n = workers or len(os.sched_getaffinity(0))
         with dask.config.set(LOCAL_WORKER_CONFIG):  # the nannies hand it to the workers they start
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
+                                   worker_dashboard_address=None,
                                    silence_logs=logging.ERROR)
         client = Client(cluster)
     try:

@@ -2,8 +2,9 @@
 
 Columns ``case_id, vcf, ped`` are required; ``proband``, ``hpo`` and ``excluded_hpo`` (ids
 comma- or semicolon-separated) are optional, other columns are ignored. A row that cannot run
-(e.g. a bad case id) becomes a :class:`CaseSpec` carrying its ``problem``, so it is reported
-as failed beside the others instead of stopping the batch.
+(a bad or repeated case id, a short row, a term both observed and excluded) becomes a
+:class:`CaseSpec` carrying its ``problem``, so it is reported as failed beside the others
+instead of stopping the batch.
 
     >>> spec = case_spec({"case_id": "c1", "vcf": "a.vcf", "ped": "a.ped", "hpo": "HP:0001250; HP:0001263"}, 2)
     >>> spec.observed, spec.proband, spec.problem
@@ -14,12 +15,13 @@ as failed beside the others instead of stopping the batch.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from workbench.io.errors import InputError
+from workbench.io.errors import InputError, check_term_conflicts
 
 MANIFEST_COLUMNS = ("case_id", "vcf", "ped")
 
@@ -65,22 +67,28 @@ def ids(text: str | None) -> tuple[str, ...]:
     return tuple(t.strip() for t in (text or "").replace(";", ",").split(",") if t.strip())
 
 
-def case_spec(row: Mapping[str, str | None], line_no: int) -> CaseSpec:
-    """A manifest row as a case; a row that cannot run carries its ``problem``."""
+def case_spec(row: Mapping[str, str | None], line_no: int, where: str = "", refusal: str | None = None) -> CaseSpec:
+    """A manifest row as a case; a row that cannot run carries its ``problem`` (``refusal`` when
+    the manifest as a whole already refused it, see :func:`manifest_refusals`)."""
     case_id = (row.get("case_id") or "").strip()
-    problem = None
-    if not case_id or "/" in case_id or case_id.startswith("."):
-        problem = f"line {line_no}: bad case_id {case_id!r} (it names the output file: no '/')"
-    return CaseSpec(case_id=case_id or f"line-{line_no}", vcf=(row.get("vcf") or "").strip(),
+    spec = CaseSpec(case_id=case_id or f"line-{line_no}", vcf=(row.get("vcf") or "").strip(),
                     ped=(row.get("ped") or "").strip(), proband=(row.get("proband") or "").strip() or None,
-                    observed=ids(row.get("hpo")), excluded=ids(row.get("excluded_hpo")), line_no=line_no,
-                    problem=problem)
+                    observed=ids(row.get("hpo")), excluded=ids(row.get("excluded_hpo")), line_no=line_no)
+    problem = refusal
+    if problem is None and (not case_id or "/" in case_id or case_id.startswith(".")):
+        problem = f"{where}line {line_no}: bad case_id {case_id!r} (it names the output file: no '/')"
+    if problem is None:
+        try:
+            check_term_conflicts(spec.observed, spec.excluded, f"{where}line {line_no}")
+        except InputError as error:
+            problem = str(error)
+    return dataclasses.replace(spec, problem=problem) if problem else spec
 
 
 def read_manifest(path: Path) -> list[dict[str, str]]:
     """The manifest's rows as dicts (header names as keys); InputError for a missing file or column."""
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh, delimiter="\t")
             missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or ())]
             if missing:
@@ -90,6 +98,29 @@ def read_manifest(path: Path) -> list[dict[str, str]]:
         raise InputError(f"{path}: cannot read the manifest ({error.strerror or error})") from None
 
 
+def manifest_refusals(rows: list[dict[str, str]], manifest: Path) -> dict[int, str]:
+    """Why a row cannot run, by line: a short row (missing columns) or a repeated case_id."""
+    refused: dict[int, str] = {}
+    first_line: dict[str, int] = {}
+    for line_no, row in enumerate(rows, start=2):
+        missing = [column for column in MANIFEST_COLUMNS if not (row.get(column) or "").strip()]
+        if missing:
+            refused[line_no] = (f"{manifest} line {line_no}: no {', '.join(missing)} (the row has "
+                                f"{sum(v is not None for k, v in row.items() if k is not None)} of the header's "
+                                f"{len([k for k in row if k is not None])} columns)")
+            continue
+        case_id = row["case_id"].strip()
+        if case_id in first_line:
+            refused[line_no] = (f"{manifest} line {line_no}: case_id {case_id!r} is already used on line "
+                                f"{first_line[case_id]}; its table would overwrite that case's: give each case its "
+                                "own id")
+        else:
+            first_line[case_id] = line_no
+    return refused
+
+
 def read_cases(path: Path) -> list[CaseSpec]:
     """Every case of the manifest (line numbers as in the file: the header is line 1)."""
-    return [case_spec(row, line_no) for line_no, row in enumerate(read_manifest(path), start=2)]
+    rows = read_manifest(path)
+    refused = manifest_refusals(rows, path)
+    return [case_spec(row, line_no, f"{path} ", refused.get(line_no)) for line_no, row in enumerate(rows, start=2)]

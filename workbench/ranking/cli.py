@@ -10,7 +10,10 @@ workers, ``--workers``) or a Dask cluster (``--dask``, ``--dask tcp://HOST:PORT`
 ``<case_id>.tsv`` is written atomically, ``status.jsonl`` records every case, and a rerun
 skips cases already ranked with the same inputs and knowledge. A case that fails is reported
 on stderr; the others still run, and the exit status is 1 if any case failed (so scripts
-notice), 0 else. User errors are one line on stderr naming the file, never a traceback.
+notice), 0 else. A row lacking a column, or repeating an earlier row's case_id (its table would
+overwrite the first), is such a failed case. User errors are one line on stderr naming the
+file, never a traceback. The ranking's warnings go to stderr and head the output (``## warning``
+lines in a TSV, ``issues`` in JSON).
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from workbench.cohort.manifest import ids, read_cases
-from workbench.io.errors import InputError
+from workbench.io.errors import InputError, check_term_conflicts
 from workbench.model import PhenotypeProfile
 
 
@@ -89,6 +92,7 @@ def run_one(args: argparse.Namespace) -> int:
                 raise InputError(f"{packet.source}: no VCF under files; give --vcf")
             vcf = str(packet.vcf_paths[0])
         proband = proband or packet.sample_id
+    check_term_conflicts(profile.observed, profile.excluded, "the phenotype terms")
     if not vcf or not args.ped:
         raise InputError("give --vcf (or a phenopacket pointing to one) and --ped, or --manifest")
     kb = load_knowledge()
@@ -131,7 +135,8 @@ def write_candidate_phenopacket(ranking, analysis, profile: PhenotypeProfile, fh
     content = ReportContent(case_id=proband.id, family_id=proband.family_id, proband=proband,
                             method=Method(knowledge_version=ranking.knowledge_version, software=software_version()),
                             phenotype=tuple(items), results=results,
-                            interpretation=f"Ranked candidate genes (not reviewed): {summary}")
+                            interpretation=f"Ranked candidate genes (not reviewed): {summary}",
+                            input_warnings=ranking.warnings)
     write_phenopacket(content, fh)
 
 

@@ -193,6 +193,7 @@ class ReportContent:
     signature: Signature | None = None
     amendments: tuple[Amendment, ...] = ()
     laboratory: str = "Rapid Genome Laboratory"
+    input_warnings: tuple[str, ...] = ()  # the ranking's input issues in words (Ranking.warnings), printed as such
 
     @property
     def signed(self) -> bool:

@@ -125,6 +125,10 @@ def render_pdf(content: ReportContent) -> bytes:
                ("Annotation", method.annotation_source)])
     pdf.heading("Limitations")
     pdf.paragraph(content.limitations)
+    if content.input_warnings:
+        pdf.heading("Input warnings")
+        for warning in content.input_warnings:
+            pdf.paragraph(f"- {warning}")
     pdf.heading("Secondary findings")
     pdf.paragraph(content.secondary_findings)
 
