@@ -103,7 +103,8 @@ def run_cohort(specs: Sequence[CaseSpec], outdir: Path, *, workers: int | None =
         results = run_pool(todo, CaseRunner(outdir, use_cache, knowledge, parquet=parquet), min(workers, len(todo)))
     else:
         backend = "this process"
-        runner = CaseRunner(outdir, use_cache, knowledge, parquet=parquet)
+        # one case but several cores: let a genome's scan use them (0 = the cores idle now)
+        runner = CaseRunner(outdir, use_cache, knowledge, parquet=parquet, scan_workers=0 if workers > 1 else 1)
         results = (runner(spec, inputs) for spec, inputs in todo)
     if skipped:
         print(f"skipping {len(skipped)} case(s) already ranked with these inputs and {knowledge.version}", file=log)
