@@ -68,7 +68,7 @@ t4 = time.perf_counter()
 result = analyse_inheritance(calls.variants, calls.trio, C._ranking_options())
 genes, counts = group_candidates(result.candidates, kb.genes.lookup, kb.diseases_for_gene)
 t5 = time.perf_counter()
-analysis = CaseAnalysis(C.CaseCandidates(reading=calls, genes=tuple(genes), genes_per_mode=counts, warnings=()),
+analysis = CaseAnalysis(C.CaseCandidates(reading=calls, genes=tuple(genes), genes_per_mode=counts, issues=()),
                         kb, scorer)
 ranking = analysis.rank(PhenotypeProfile(observed=tuple(hpo.split(","))))
 with open(out, "w") as fh:
