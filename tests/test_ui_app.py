@@ -318,3 +318,12 @@ def test_a_note_refused_after_another_users_change_is_shown_not_dropped(start, s
     at.text_input(key=f"note_{demo_top_gene}").input("check parental mosaicism")
     next(b for b in at.button if "note_form_" + demo_top_gene in b.form_id).click().run()
     assert [n.text for n in store.notes("demo_nicu_trio", Target.gene(demo_top_gene))] == ["check parental mosaicism"]
+
+
+def test_candidates_show_none_of_these_genes_beside_the_top_gene(start, demo_top_gene):
+    """Issue 17: "none of these genes" is as prominent as the top gene, both said as 'of 100 cases'."""
+    at = start()
+    labels = [m.label for m in at.metric]
+    assert labels[:2] == [f"Top gene: {demo_top_gene}", "None of these genes"]
+    sentences = [c.value for c in at.caption if c.value.startswith("Of 100 cases like this")]
+    assert len(sentences) == 2 and demo_top_gene in sentences[0] and "none of these genes" in sentences[1]
