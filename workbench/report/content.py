@@ -26,7 +26,9 @@ from importlib import metadata
 from typing import Any
 
 from workbench.model import Disease, Genotype, InheritanceMode, Sample, Variant
+from workbench.pgx.model import PgxPanel
 from workbench.report.acmg import AcmgAssessment, Classification
+from workbench.secondary.analysis import SecondaryFindings
 
 DEFAULT_TEST_NAME = "Rapid trio genome sequencing"
 DEFAULT_LIMITATIONS = (
@@ -193,6 +195,9 @@ class ReportContent:
     signature: Signature | None = None
     amendments: tuple[Amendment, ...] = ()
     laboratory: str = "Rapid Genome Laboratory"
+    input_warnings: tuple[str, ...] = ()  # the ranking's input issues in words (Ranking.warnings), printed as such
+    pharmacogenomics: PgxPanel | None = None  # issue 18: report/pgx_sections.py renders it
+    secondary_findings_result: SecondaryFindings | None = None  # only with the family's recorded consent
 
     @property
     def signed(self) -> bool:

@@ -11,6 +11,7 @@ from typing import BinaryIO
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from workbench.report import pgx_sections
 from workbench.report.content import ReportContent
 
 _LATIN1 = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -125,8 +126,11 @@ def render_pdf(content: ReportContent) -> bytes:
                ("Annotation", method.annotation_source)])
     pdf.heading("Limitations")
     pdf.paragraph(content.limitations)
-    pdf.heading("Secondary findings")
-    pdf.paragraph(content.secondary_findings)
+    if content.input_warnings:
+        pdf.heading("Input warnings")
+        for warning in content.input_warnings:
+            pdf.paragraph(f"- {warning}")
+    pgx_sections.write_pdf_sections(pdf, content)  # "Pharmacogenomic results" and "Secondary findings"
 
     pdf.heading("Signature")
     if content.signature:

@@ -10,8 +10,9 @@ Session state:
 """
 import streamlit as st
 
-from workbench.store import AuthenticationError, ConflictError, Permission, PermissionDenied, StoreError
-from workbench.ui import layout, state
+from workbench.store import (AuthenticationError, ConflictError, LoginThrottled, Permission, PermissionDenied,
+                             StoreError)
+from workbench.ui import layout, milestones, state
 
 store = state.store()
 st.title("Sign-out")
@@ -64,13 +65,15 @@ reviewed = st.checkbox("I have reviewed the variants, their classification and t
 password = st.text_input("Your password, to sign", type="password", key="signout_password")
 if st.button(f"Sign out report version {report.version}", key="sign_out", type="primary", disabled=not reviewed):
     try:
-        store.confirm_signature(case.case_id, user, password)
-        signed = store.sign_out(case.case_id, user, seen)
+        signed = store.sign_out(case.case_id, user, seen, password=password)
+    except LoginThrottled as problem:
+        st.error(f"Not signed: {problem}.")
     except AuthenticationError:
         st.error("Password not accepted; the report was not signed.")
     except (ConflictError, StoreError, PermissionDenied) as problem:
         st.error(str(problem))
     else:
         state.saved_own_write(case.case_id, seen, store.case(case.case_id).row_version)
+        milestones.note_signed(case.case_id)
         st.session_state["signed_message"] = f"Report version {signed.version} signed."
         st.rerun()
