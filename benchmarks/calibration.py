@@ -67,7 +67,7 @@ def read_ranking(tsv: Path, gene_symbols: set[str]) -> tuple[int | None, float, 
     if not tsv.exists():
         return None, 0.0, 1.0, {}, None
     with open(tsv) as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+        rows = list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
     total = sum(float(r["probability"]) for r in rows)
     truth = next((r for r in rows if r["gene"] in gene_symbols), None)
     top = rows[0] if rows else {}
