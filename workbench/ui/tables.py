@@ -9,11 +9,13 @@ import pandas as pd
 from workbench.model import StructuralVariant, Trio, Variant
 from workbench.ranking.evidence import consequence_class
 from workbench.ranking.sv_evidence import structural_class, table_summary
+from workbench.ranking.score_evidence import short_summary
 
 if TYPE_CHECKING:
     from workbench.knowledge.constraint import GeneConstraint
 
 NOT_ANNOTATED = "not annotated"
+SCORES = "scores / ClinVar"
 
 
 def variant_class(variant: Variant, gene_symbol: str) -> str:
@@ -85,9 +87,14 @@ def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = N
         })
         if constraint is not None:
             rows[-1]["LOEUF"], rows[-1]["missense Z"] = constraint.metrics(gene.hgnc_id) or (None, None)
+        # in-silico scores / ClinVar the ranking counted (issue 17; only when the annotation has them)
+        rows[-1][SCORES] = "; ".join(filter(None, (short_summary(v, variant_class(v, gene.gene_symbol))
+                                                   for v in gene.variants)))
+    scored = any(row[SCORES] for row in rows)
     return pd.DataFrame(rows, columns=[
         "rank", "gene", "disease", "mode", "probability", "key variant", "HGVS", "frequency",
         "consequence", "class", "GQ", "variants", "tag", *(("LOEUF", "missense Z") if constraint is not None else ()),
+        *((SCORES,) if scored else ()),
     ])
 
 
