@@ -70,10 +70,10 @@ def test_content_round_trips_through_json():
 
 def test_pdf_text_holds_gene_hgvs_classification_signer_and_page_numbers():
     text, pages = pdf_text(content())
-    for expected in ("SCN2A", "NM_021007.3:c.2558G>A", "p.Arg853Gln", "Likely pathogenic", "PS2, PM2, PP3",
+    for expected in ("SCN2A", "NM_021007.3:c.2558G>A", "p.Arg853Gln", "Likely pathogenic", "PS2 (strong)", "PM2 (moderate)", "PP3 (supporting)",
                      "Dr Dora Director", "2026-11-26 18:05 UTC", "FAM-1-1", "Seizure (HP:0001250)", "GRCh38",
                      "HPO 2025-01-16", "workbench 0.1.0", "Secondary findings", "Limitations", "heterozygous",
-                     "de novo", "Refractory neonatal seizures - onset day 2", f"Page 1 of {pages}"):
+                     "de novo", "Refractory neonatal seizures – onset day 2", f"Page 1 of {pages}"):
         assert expected in text, expected
     assert "DRAFT" not in text
 

@@ -19,6 +19,7 @@ from fhir.resources.R4B.bundle import Bundle
 from workbench.model import Sex
 from workbench.report.acmg import Classification
 from workbench.report.content import Overall, ReportContent, ReportedVariant, Zygosity
+from workbench.report.text import clean_strings
 
 IG = "http://hl7.org/fhir/uv/genomics-reporting"
 LOINC = "http://loinc.org"
@@ -63,6 +64,7 @@ def _component(code: str, display: str, **value: Any) -> dict[str, Any]:
 
 def to_fhir_bundle(content: ReportContent, pdf: bytes | None = None) -> Bundle:
     """Build (and so validate) the bundle; ``pdf`` is attached as the report's presented form."""
+    content = clean_strings(content)  # FHIR strings forbid control characters
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:workbench:report:{content.case_id}:v{content.version}")
 
     def url(name: str) -> str:

@@ -15,6 +15,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from workbench.model import Sex
 from workbench.report.acmg import Classification
 from workbench.report.content import Overall, ReportContent, ReportedVariant, Zygosity
+from workbench.report.text import clean_strings
 
 ACMG = {
     Classification.PATHOGENIC: pps.PATHOGENIC, Classification.LIKELY_PATHOGENIC: pps.LIKELY_PATHOGENIC,
@@ -35,6 +36,7 @@ SEX = {Sex.MALE: pps.MALE, Sex.FEMALE: pps.FEMALE, Sex.UNKNOWN: pps.UNKNOWN_SEX}
 
 
 def to_phenopacket(content: ReportContent) -> pps.Phenopacket:
+    content = clean_strings(content)  # protobuf refuses lone surrogates
     proband = content.proband.id
     created = Timestamp()
     created.FromDatetime(content.signature.signed_at if content.signature else datetime.now(timezone.utc))

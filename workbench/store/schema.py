@@ -125,6 +125,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "cases record how variants were annotated (VEP, SnpEff, bcftools csq or position only)", (
         "ALTER TABLE cases ADD COLUMN annotation_source TEXT NOT NULL DEFAULT ''",
     )),
+    Migration(4, "case details the VCF cannot give (patient, specimen, ordering clinician), by revision "
+                 "(store.case_metadata)", (
+        """CREATE TABLE case_details (
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            revision INTEGER NOT NULL,
+            details_json TEXT NOT NULL,
+            set_by TEXT NOT NULL,
+            set_at TEXT NOT NULL,
+            PRIMARY KEY (case_id, revision))""",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
