@@ -292,7 +292,7 @@ class CaseDetails:
     received_on: str = ""
     ordering_clinician: str = ""
     institution: str = ""
-    data_type: str = "genome"  # genome | exome: sets the QC ranges
+    data_type: str = ""  # genome | exome: sets the QC ranges ("" = not recorded: inferred from the VCF)
     platform: str = ""
     pipeline: str = ""
     mean_coverage: str = ""

@@ -66,7 +66,7 @@ def checked_details(details: CaseDetails, today: date | None = None) -> CaseDeta
         if when > today:
             raise ValueError(f"{_LABELS[name]} {value} is in the future")
         cleaned[name] = when.isoformat()
-    if cleaned["data_type"] not in DATA_TYPES:
+    if cleaned["data_type"] not in ("", *DATA_TYPES):
         raise ValueError(f"Data type {cleaned['data_type']!r} is not one of {', '.join(DATA_TYPES)}")
     return replace(details, **cleaned)
 

@@ -88,3 +88,15 @@ def stored_case(store):
         st.info("No stored case is open: register the case on the Cases or Report page first.")
         st.stop()
     return case
+
+
+def recorded_data_type(case) -> str:
+    """The data type (genome/exome) in the stored case's details; "" when not stored or not recorded."""
+    from workbench.store import NotFoundError
+
+    if state.user() is None or not state.stored(case):
+        return ""
+    try:
+        return state.store().case_details(case.case_id).data_type
+    except NotFoundError:
+        return ""

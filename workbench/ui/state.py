@@ -378,8 +378,9 @@ def register(case: CaseFiles) -> str | None:
              for ids, excluded in ((current.observed, False), (current.excluded, True)) for t in ids]
     try:
         trio = read_pedigree(case.ped).trio(case.proband_id)
+        annotation = analysis(case).reading.annotation_source  # the report's "Annotation" line (issue 16)
         registered = store().create_case(trio, list(case.vcfs), knowledge().version, user(), case_id=case.case_id,
-                                         pedigree_path=case.ped, phenotype=terms)
+                                         pedigree_path=case.ped, phenotype=terms, annotation_source=annotation)
     except (InputError, StoreError, PermissionDenied) as problem:  # e.g. the PED changed since it was read
         return str(problem)
     st.session_state.setdefault("seen_versions", {})[case.case_id] = registered.row_version

@@ -20,12 +20,23 @@ import streamlit as st
 
 from workbench.report import AcmgAssessment, AcmgEvidence, AppliedCriterion, Criterion, ReportedVariant
 from workbench.report.acmg import Direction, suggest_criteria
-from workbench.report.content import DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS
+from workbench.report.content import (DATA_TYPES, DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS, DETAIL_FIELDS,
+                                      CaseDetails, QcFigure, default_recommendations)
 from workbench.store import CaseStatus, ConflictError, NotFoundError, Permission, PermissionDenied, StoreError
 from workbench.ui import layout, state
 
 store = state.store()
 st.title("Report draft")
+
+
+@st.cache_resource(show_spinner=False)
+def state_mane():
+    """The pinned MANE transcripts (RefSeq twins of Ensembl ids), loaded once per server."""
+    from workbench.knowledge import load_mane
+
+    return load_mane()
+
+
 user = layout.logged_in_user("to draft a report")
 
 triage_case = st.session_state.get("case")
@@ -88,6 +99,32 @@ if latest is not None and latest.signed:
 if latest is not None and latest.amendment_reason:
     st.info(f"Amending: draft version {latest.version} ({latest.amendment_reason}).")
 
+# -- case details the VCF cannot give (stored by store.case_metadata) ----------------------------
+details = store.case_details(case_id)
+with st.expander("Patient, specimen and test details" + (f" — missing: {', '.join(details.missing())}"
+                                                          if details.missing() else ""),
+                 expanded=bool(details.missing())):
+    with st.form(f"details_form_{case_id}"):
+        entered = {}
+        columns = st.columns(3)
+        for number, (name, label, kind) in enumerate(DETAIL_FIELDS):
+            column = columns[number % 3]
+            if kind == "choice":
+                options = ["", *DATA_TYPES]
+                entered[name] = column.selectbox(label, options, index=options.index(getattr(details, name)),
+                                                 format_func=lambda o: o or "not recorded",
+                                                 key=f"detail_{case_id}_{name}")
+            else:
+                entered[name] = column.text_input(label, value=getattr(details, name),
+                                                  placeholder="YYYY-MM-DD" if kind == "date" else "",
+                                                  key=f"detail_{case_id}_{name}")
+        if st.form_submit_button("Save details"):
+            if saved(store.set_case_details, case_id, CaseDetails(**entered)):
+                st.session_state["details_saved"] = True
+                st.rerun()
+if st.session_state.pop("details_saved", False):
+    st.success("Details saved.")
+
 # -- choose a variant and classify it -------------------------------------------------------
 st.header("Add a variant")
 
@@ -137,8 +174,10 @@ else:
     st.markdown(f"**{assessment.classification.value}** — {assessment.rule}")
     if st.button("Add to report", key="add_variant", disabled=not user.role.may(Permission.CURATE)):
         try:
-            chosen = ReportedVariant.from_variant(variant, case.proband_id, gene.gene_symbol, gene.mode, assessment,
-                                                  gene.disease)
+            chosen = ReportedVariant.from_variant(
+                variant, case.proband_id, gene.gene_symbol, gene.mode, assessment, gene.disease, mane=state_mane(),
+                father_id=case.proband.father_id, mother_id=case.proband.mother_id,
+                parentage_confirmed=facts["parentage_confirmed"])
         except ValueError as problem:
             st.error(str(problem))
         else:
@@ -172,19 +211,41 @@ for item in reported:
                 st.rerun()
 
 # -- the text -------------------------------------------------------------------------------------
+def qc_figures() -> list[QcFigure] | None:
+    """The trio QC of the open analysis against the data type's ranges; None when it is not analysed here."""
+    if triage_case is None or triage_case.case_id != case_id:
+        return None
+    from workbench.io import InputError
+    from workbench.qc.ranges import assess, infer_data_type
+
+    try:
+        reading = state.analysis(triage_case).reading
+    except (InputError, OSError, ValueError):
+        return None
+    data_type = details.data_type or infer_data_type(reading.records_read)
+    return [QcFigure(f"{a.measure} ({a.role} {a.sample_id})", a.value_text, a.expected_text, a.status)
+            for a in assess(reading.qc, data_type)]
+
+
 st.header("Interpretation")
 draft = latest.content if latest is not None else None
 indication = st.text_input("Clinical indication", value=case.indication, key=f"indication_{case_id}")
 interpretation = st.text_area("Interpretation", value=draft.interpretation if draft else "", height=160,
                               key=f"interpretation_{case_id}")
+recommendations = st.text_area(
+    "Recommendations (genetic counselling, recurrence risk, family testing)",
+    value=(draft.recommendations if draft and draft.recommendations else default_recommendations(reported)),
+    height=120, key=f"recommendations_{case_id}")
 with st.expander("Limitations and secondary findings"):
     limitations = st.text_area("Limitations", value=draft.limitations if draft else DEFAULT_LIMITATIONS,
                                key=f"limitations_{case_id}")
     secondary = st.text_area("Secondary findings", value=draft.secondary_findings if draft else DEFAULT_SECONDARY_FINDINGS,
                              key=f"secondary_{case_id}")
 if st.button("Save draft", key="save_draft", type="primary", disabled=not user.role.may(Permission.CURATE)):
+    mane = state_mane()
     if saved(store.save_draft, case_id, interpretation=interpretation, limitations=limitations,
-             secondary_findings=secondary, indication=indication):
+             secondary_findings=secondary, indication=indication, recommendations=recommendations,
+             qc=qc_figures(), transcripts=mane.version if mane else None):
         st.session_state["report_saved"] = True
         st.rerun()
 if st.session_state.pop("report_saved", False):
