@@ -102,3 +102,29 @@ def load_mane(directory: Path | None = None) -> ManeTranscripts | None:
     """The pinned MANE table of the knowledge folder; None when the folder has none (reports then
     print the annotated transcript only and say the RefSeq twin was not looked up)."""
     return _load(Path(directory or paths.knowledge_dir()).resolve())
+
+
+def nmd_prediction(chrom: str, pos: int, gene_symbol: str, table=None) -> str | None:
+    """Whether a truncation at ``pos`` is predicted to trigger nonsense-mediated decay, from the MANE exons
+    (the PVS1 decision tree's first question): "predicted", "escapes (last exon)", "escapes (last 50 nt of
+    the penultimate exon)", or None when the gene's MANE exons are not known here.
+
+    >>> nmd_prediction("chr2", 165392000, "SCN2A")  # in SCN2A's last exon (plus strand)
+    'escapes (last exon)'
+    >>> nmd_prediction("chr2", 165310406, "SCN2A")
+    'predicted'
+    """
+    from workbench.knowledge.gene_table import load_gene_table
+
+    table = table or load_gene_table()
+    gene = next((g for g in table._genes.get(chrom, ()) if g.symbol == gene_symbol and g.start <= pos <= g.end), None)
+    if gene is None or len(gene.exons) < 2:
+        return None
+    ordered = list(reversed(gene.exons)) if gene.minus_strand else list(gene.exons)  # transcript order
+    last, penultimate = ordered[-1], ordered[-2]
+    if last[0] <= pos <= last[1]:
+        return "escapes (last exon)"
+    three_prime_end = penultimate[0] if gene.minus_strand else penultimate[1]
+    if penultimate[0] <= pos <= penultimate[1] and abs(three_prime_end - pos) < 50:
+        return "escapes (last 50 nt of the penultimate exon)"
+    return "predicted"

@@ -19,7 +19,7 @@ from dataclasses import replace
 import streamlit as st
 
 from workbench.report import AcmgAssessment, AcmgEvidence, AppliedCriterion, Criterion, ReportedVariant
-from workbench.report.acmg import Direction, suggest_criteria
+from workbench.report.acmg import Direction, Strength, suggest_criteria
 from workbench.report.content import (DATA_TYPES, DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS, DETAIL_FIELDS,
                                       CaseDetails, QcFigure, default_recommendations)
 from workbench.store import CaseStatus, ConflictError, NotFoundError, Permission, PermissionDenied, StoreError
@@ -129,6 +129,16 @@ if st.session_state.pop("details_saved", False):
 st.header("Add a variant")
 
 
+def nmd_of(variant, gene_symbol: str) -> str | None:
+    """The PVS1 tree's NMD question from the pinned MANE exons (None when they do not cover the gene)."""
+    from workbench.knowledge.transcripts import nmd_prediction
+
+    try:
+        return nmd_prediction(variant.chrom, variant.pos, gene_symbol)
+    except OSError:
+        return None
+
+
 def triage_candidates() -> tuple:
     """The open triage case's tagged and top ranked genes (cached analysis), when it is this stored case."""
     if triage_case is None or triage_case.case_id != case_id:
@@ -159,7 +169,8 @@ else:
         "lof_mechanism": {"unknown": None, "yes": True, "no": False}[right.radio(
             "Loss of function is a disease mechanism", ["unknown", "yes", "no"], horizontal=True, key="fact_lof")],
     }
-    evidence = AcmgEvidence.from_variant(variant, gene.gene_symbol, gene.mode, **facts)
+    evidence = AcmgEvidence.from_variant(variant, gene.gene_symbol, gene.mode, nmd=nmd_of(variant, gene.gene_symbol),
+                                         **facts)
     suggested = {c.criterion: c for c in suggest_criteria(evidence)}
     st.caption("Criteria the data supports are ticked; tick or untick as your review finds. "
                + " · ".join(f"**{c.label}**: {c.reason}" for c in suggested.values()))
@@ -167,7 +178,8 @@ else:
     ticked = []
     for direction, column in zip(Direction, st.columns(2)):
         for criterion in (c for c in Criterion if c.direction is direction):
-            if column.checkbox(f"{criterion.code}: {criterion.meaning}", value=criterion in suggested,
+            shown_as = suggested[criterion].label if criterion in suggested else criterion.code
+            if column.checkbox(f"{shown_as}: {criterion.meaning}", value=criterion in suggested,
                                key=f"acmg_{variant.key}_{signature}_{criterion.code}"):
                 ticked.append(suggested.get(criterion) or AppliedCriterion(criterion, criterion.default_strength))
     assessment = AcmgAssessment(tuple(ticked))
@@ -199,6 +211,27 @@ for item in reported:
                                 default=current, key=f"criteria_{item.key}")
         edited = AcmgAssessment(tuple(AppliedCriterion.of(code) for code in labels))
         st.caption(f"{edited.classification.value} — {edited.rule}")
+        for c in item.assessment.criteria:
+            st.caption(f"{'✍ added by hand · ' if c.manual else ''}**{c.label}** ({c.strength.value}): "
+                       f"{c.reason or 'no reason recorded'}")
+        with st.form(f"evidence_form_{item.key}", clear_on_submit=True):
+            st.markdown("**Add evidence the data cannot see** (or change a criterion's strength)")
+            code_col, strength_col = st.columns(2)
+            code = code_col.selectbox("Criterion", [c.code for c in Criterion], key=f"evidence_code_{item.key}")
+            strength = strength_col.selectbox("Strength", ["default", *(s.value for s in Strength)],
+                                              key=f"evidence_strength_{item.key}")
+            why = st.text_input("Reason (required): what evidence, from where (e.g. PMID, functional study)",
+                                key=f"evidence_reason_{item.key}")
+            if st.form_submit_button("Add evidence"):
+                try:
+                    added = AppliedCriterion.of(code if strength == "default" else f"{code}_{strength}", why,
+                                                manual=True)
+                except ValueError as problem:
+                    st.error(str(problem))
+                else:
+                    if saved(store.save_reported_variant, case_id,
+                             replace(item, assessment=item.assessment.with_criterion(added))):
+                        st.rerun()
         update, remove = st.columns(2)
         if update.button("Save criteria", key=f"save_{item.key}"):
             kept = {c.label: c for c in item.assessment.criteria}
