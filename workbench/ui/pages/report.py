@@ -20,8 +20,8 @@ import streamlit as st
 
 from workbench.report import AcmgAssessment, AcmgEvidence, AppliedCriterion, Criterion, ReportedVariant
 from workbench.report.acmg import Direction, Strength, suggest_criteria
-from workbench.report.content import (DATA_TYPES, DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS, DETAIL_FIELDS,
-                                      CaseDetails, QcFigure, default_recommendations)
+from workbench.report.content import (DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS, QcFigure,
+                                      default_recommendations)
 from workbench.store import CaseStatus, ConflictError, NotFoundError, Permission, PermissionDenied, StoreError
 from workbench.ui import layout, state
 
@@ -105,21 +105,9 @@ with st.expander("Patient, specimen and test details" + (f" — missing: {', '.j
                                                           if details.missing() else ""),
                  expanded=bool(details.missing())):
     with st.form(f"details_form_{case_id}"):
-        entered = {}
-        columns = st.columns(3)
-        for number, (name, label, kind) in enumerate(DETAIL_FIELDS):
-            column = columns[number % 3]
-            if kind == "choice":
-                options = ["", *DATA_TYPES]
-                entered[name] = column.selectbox(label, options, index=options.index(getattr(details, name)),
-                                                 format_func=lambda o: o or "not recorded",
-                                                 key=f"detail_{case_id}_{name}")
-            else:
-                entered[name] = column.text_input(label, value=getattr(details, name),
-                                                  placeholder="YYYY-MM-DD" if kind == "date" else "",
-                                                  key=f"detail_{case_id}_{name}")
+        entered = layout.case_details_inputs(f"detail_{case_id}", details)
         if st.form_submit_button("Save details"):
-            if saved(store.set_case_details, case_id, CaseDetails(**entered)):
+            if saved(store.set_case_details, case_id, entered):
                 st.session_state["details_saved"] = True
                 st.rerun()
 if st.session_state.pop("details_saved", False):
