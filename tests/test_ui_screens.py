@@ -35,7 +35,7 @@ def test_candidates_and_gene_detail_read_numbers_in_words(start, demo_top_gene):
     at = start()
     frame = next(d.value for d in at.dataframe if "reading" in d.value.columns)
     assert not frame["gnomAD"].isin(["None", "nan", ""]).any()
-    assert set(frame["reading"]) <= {"likely explanation", "possible explanation", "unlikely", "very unlikely"}
+    assert set(frame["reading"]) <= {"likely", "possible", "unlikely", "very unlikely"}
     assert any("None of these genes: <abbr" in c.value for c in at.caption)
     at = goto(at, "gene")
     metrics = {m.label: m for m in at.metric}

@@ -46,9 +46,9 @@ def probability_reading(probability: float) -> str:
     if math.isnan(probability):
         return "not assessed"
     if probability >= 0.5:
-        return "likely explanation"
+        return "likely"
     if probability >= 0.1:
-        return "possible explanation"
+        return "possible"
     if probability >= 0.01:
         return "unlikely"
     return "very unlikely"
@@ -77,10 +77,10 @@ def constraint_reading(bin_number: int, bins: int) -> str:
 
 
 def loeuf_text(loeuf: float | None) -> str:
+    """gnomAD LOEUF in words (the figure is the LOEUF column): < 0.35 intolerant, < 0.6 constrained."""
     if loeuf is None or math.isnan(loeuf):
         return "no data"
-    word = "LoF-intolerant" if loeuf < 0.35 else "some LoF constraint" if loeuf < 0.6 else "LoF-tolerant"
-    return f"{word} ({loeuf:.2f})"
+    return "LoF-intolerant" if loeuf < 0.35 else "constrained" if loeuf < 0.6 else "LoF-tolerant"
 
 
 def tooltip(reading: str, figure: str) -> str:

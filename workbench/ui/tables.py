@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 NOT_ANNOTATED = "not annotated"
 # What the Candidates table shows at 1440 px without scrolling; the rest behind "All columns".
-CANDIDATE_MAIN_COLUMNS = ("rank", "gene", "reading", "probability", "disease", "mode", "HGVS", "gnomAD", "class", "GQ",
+CANDIDATE_MAIN_COLUMNS = ("rank", "gene", "reading", "probability", "disease", "mode", "HGVS", "gnomAD", "GQ",
                           "constraint", "tag")
 VARIANT_MAIN_COLUMNS = ("variant", "HGVS p.", "consequence", "proband GT", "proband GQ", "father GT", "mother GT",
                         "gnomAD", "ClinVar")

@@ -45,7 +45,7 @@ st.caption(
 )
 frame = candidate_frame(shown, trio, tags, analysis.knowledge.constraint)
 all_columns = st.toggle("All columns", key="candidate_all_columns",
-                        help="Also the key variant, consequence, numbers of variants, LOEUF and missense Z.")
+                        help="Also the key variant, consequence, class, numbers of variants, LOEUF and missense Z.")
 selection = st.dataframe(
     frame,
     hide_index=True,
@@ -55,24 +55,24 @@ selection = st.dataframe(
     key="candidate_table",
     column_order=None if all_columns else [c for c in CANDIDATE_MAIN_COLUMNS if c in frame.columns],
     column_config={
-        "rank": st.column_config.NumberColumn("#", width=36),
-        "gene": st.column_config.TextColumn("gene", width=76),
+        "rank": st.column_config.NumberColumn("#", width=32),
+        "gene": st.column_config.TextColumn("gene", width=70),
         "reading": st.column_config.TextColumn(
-            "reading", width=120, help="likely (probability ≥ 0.5), possible (≥ 0.1), unlikely (≥ 0.01), very unlikely"),
-        "disease": st.column_config.TextColumn("disease", width=170),
-        "mode": st.column_config.TextColumn("mode", width=110),
+            "reading", width=96, help="that this gene explains the case: likely (probability ≥ 0.5), possible (≥ 0.1), unlikely (≥ 0.01), very unlikely"),
+        "disease": st.column_config.TextColumn("disease", width=140),
+        "mode": st.column_config.TextColumn("mode", width=100),
         "probability": st.column_config.ProgressColumn("probability", format="%.3f", min_value=0.0, max_value=1.0,
-                                                       width=80),
-        "HGVS": st.column_config.TextColumn("HGVS", width=100),
+                                                       width=70),
+        "HGVS": st.column_config.TextColumn("HGVS", width=96),
         "gnomAD": st.column_config.TextColumn(
-            "gnomAD", width=110, help="gnomAD allele frequency: ultra-rare < 1e-5, rare < 1e-3, uncommon < 1%, "
+            "gnomAD", width=100, help="gnomAD allele frequency: ultra-rare < 1e-5, rare < 1e-3, uncommon < 1%, "
                                       "common; 'not in gnomAD' = never seen there"),
         "class": st.column_config.TextColumn("class", width=90),
-        "GQ": st.column_config.NumberColumn("GQ", width=40, help="the proband's genotype quality at the key variant"),
+        "GQ": st.column_config.NumberColumn("GQ", width=36, help="the proband's genotype quality at the key variant"),
         "constraint": st.column_config.TextColumn(
-            "constraint", width=120, help="gnomAD LOEUF (loss-of-function observed/expected, upper bound): "
-                                          "< 0.35 intolerant, < 0.6 some constraint, else tolerant"),
-        "tag": st.column_config.TextColumn("tag", width=70),
+            "constraint", width=100, help="gnomAD LOEUF (loss-of-function observed/expected, upper bound): "
+                                          "< 0.35 LoF-intolerant, < 0.6 constrained, else LoF-tolerant (figure: All columns)"),
+        "tag": st.column_config.TextColumn("tag", width=60),
         "frequency": st.column_config.NumberColumn("frequency", format="%.2e", help="gnomAD allele frequency; empty = not seen"),
         "LOEUF": st.column_config.NumberColumn(
             "LOEUF", format="%.2f", help="gnomAD loss-of-function observed/expected, upper bound: low (< 0.35) = "
