@@ -23,7 +23,7 @@ from workbench.report.acmg import Direction, Strength, suggest_criteria
 from workbench.report.content import (DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS, QcFigure,
                                       default_recommendations)
 from workbench.store import CaseStatus, ConflictError, NotFoundError, Permission, PermissionDenied, StoreError
-from workbench.ui import layout, state
+from workbench.ui import layout, report_view, state
 
 store = state.store()
 st.title("Report draft")
@@ -272,6 +272,8 @@ if st.button("Save draft", key="save_draft", type="primary", disabled=not user.r
 if st.session_state.pop("report_saved", False):
     st.success("Draft saved.")
 if latest is not None:
+    with st.expander("Preview the saved draft as it will be signed"):
+        report_view.show(latest.content)
     st.download_button(f"Draft PDF (version {latest.version})", state.report_download(latest.content, "pdf"),
                        file_name=f"{case_id}-v{latest.version}-DRAFT.pdf", mime="application/pdf",
                        key="draft_pdf")
