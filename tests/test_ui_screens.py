@@ -108,3 +108,23 @@ def test_history_download_reads_fhir(store):
     draft(store)
     at = page("history", store, "analyst", case_id="FAM-1-1")
     assert {b.label for b in at.download_button} >= {"PDF", "FHIR", "Phenopacket"}
+
+
+def test_new_case_saves_the_details_typed_with_the_upload(start, store):
+    from test_ui_app import REPO
+
+    at = goto(start(user=store.authenticate("analyst", "analyst-password")), "new_case")
+    demo = REPO / "case_data" / "demo_nicu_trio"
+    at.file_uploader(key="upload_vcfs").set_value(
+        [("case.vcf.gz", (demo / "case.vcf.gz").read_bytes(), "application/gzip"),
+         ("case.vcf.gz.tbi", (demo / "case.vcf.gz.tbi").read_bytes(), "application/octet-stream")])
+    at.file_uploader(key="upload_ped").set_value(("case.ped", (demo / "case.ped").read_bytes(), "text/plain"))
+    at.text_input(key="new_case_mrn").input("MRN-9")
+    at.text_input(key="new_case_specimen_id").input("SP-9")
+    at.run()
+    button(at, "analyse_upload").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    case_id = at.session_state["case"].case_id
+    details = store.case_details(case_id)
+    assert (details.mrn, details.specimen_id) == ("MRN-9", "SP-9")
+    assert store.case(case_id).annotation_source.startswith("VEP")
