@@ -107,6 +107,21 @@ def test_the_signed_pdf_read_back_with_pdftotext_holds_every_required_element(am
     assert "DRAFT" not in flat
 
 
+def test_an_orphanet_condition_is_printed_with_its_omim_twin():
+    from workbench.knowledge.xrefs import condition_xrefs
+    from test_report import content
+
+    orpha = Disease("ORPHA:1496", "Some Orphanet disease", inheritance=frozenset({DiseaseInheritance.AUTOSOMAL_RECESSIVE}))
+    variant = ReportedVariant.from_variant(VARIANT, "NB-7", "SCN2A", InheritanceMode.DE_NOVO, AcmgAssessment.of("PS2"),
+                                           orpha, condition_xrefs=condition_xrefs(orpha.id))
+    text = subprocess.run(["pdftotext", "-", "-"], input=render(content(results=(variant,)), "pdf"),
+                          capture_output=True, check=True).stdout.decode()
+    assert "Some Orphanet disease (ORPHA:1496; OMIM:218000); inheritance: autosomal recessive" in " ".join(text.split())
+    codes = [c["code"] for e in json.loads(render(content(results=(variant,)), "fhir"))["entry"]
+             for comp in e["resource"].get("component", []) for c in comp.get("valueCodeableConcept", {}).get("coding", [])]
+    assert "1496" in codes and "218000" in codes
+
+
 def test_fhir_and_phenopacket_carry_the_identifiers_specimen_and_both_hgvs(amended_report):
     bundle = json.loads(render(amended_report, "fhir"))
     resources = {e["resource"]["resourceType"]: e["resource"] for e in bundle["entry"]}

@@ -108,12 +108,14 @@ class ReportedVariant:
     parental_origin: str | None = None  # a ParentalOrigin value
     origin_confirmed: bool = False  # both parents tested (and parentage confirmed for de novo)
     condition_inheritance: str = ""  # the condition's mode(s) of inheritance, e.g. "autosomal dominant"
+    condition_xrefs: tuple[str, ...] = ()  # the condition's other ids (OMIM twin of an ORPHA entry, ...)
 
     @classmethod
     def from_variant(cls, variant: Variant, proband_id: str, gene_symbol: str,
                      mode: InheritanceMode | None = None, assessment: AcmgAssessment = AcmgAssessment(),
                      condition: Disease | None = None, *, mane: Any = None, father_id: str | None = None,
-                     mother_id: str | None = None, parentage_confirmed: bool = False) -> ReportedVariant:
+                     mother_id: str | None = None, parentage_confirmed: bool = False,
+                     condition_xrefs: tuple[str, ...] = ()) -> ReportedVariant:
         """Take the gene's reported consequence (:meth:`Variant.reported_consequence`) and the proband's zygosity.
 
         ``mane`` (a :class:`workbench.knowledge.ManeTranscripts`) adds the RefSeq/Ensembl MANE pair;
@@ -134,7 +136,7 @@ class ReportedVariant:
             hgvs_c=chosen.hgvs_c if chosen else None, hgvs_p=chosen.hgvs_p if chosen else None,
             inheritance=mode, assessment=assessment,
             condition_id=condition.id if condition else None, condition_label=condition.name if condition else None,
-            condition_inheritance=inheritance_text(condition),
+            condition_inheritance=inheritance_text(condition), condition_xrefs=tuple(condition_xrefs),
             **mane_fields(mane, chosen.transcript if chosen else None, gene_symbol),
             **parental_origin(variant, father_id, mother_id, parentage_confirmed),
         )
@@ -197,6 +199,11 @@ class ReportedVariant:
     def genomic(self) -> str:
         """GRCh38 position and alleles (long alleles shortened to their ends and length)."""
         return f"GRCh38 {self.chrom}:{self.pos} {short_allele(self.ref)}>{short_allele(self.alt)}"
+
+    @property
+    def condition_ids(self) -> str:
+        """``ORPHA:1496; OMIM:218000``: the annotated id first, then the same disease's other ids."""
+        return "; ".join(x for x in (self.condition_id, *self.condition_xrefs) if x)
 
     @property
     def inheritance_text(self) -> str:

@@ -213,11 +213,15 @@ def _variant_components(variant: ReportedVariant) -> list[dict[str, Any]]:
 
 
 def _condition(variant: ReportedVariant) -> dict[str, Any]:
-    prefix, _, code = (variant.condition_id or "").partition(":")
     concept: dict[str, Any] = {"text": variant.condition_label or variant.condition_id}
-    if prefix in CONDITION_SYSTEMS and code:
-        concept["coding"] = [{"system": CONDITION_SYSTEMS[prefix], "code": code,
-                              **({"display": variant.condition_label} if variant.condition_label else {})}]
+    codings = []
+    for condition_id in (variant.condition_id, *variant.condition_xrefs):
+        prefix, _, code = (condition_id or "").partition(":")
+        if prefix in CONDITION_SYSTEMS and code:
+            codings.append({"system": CONDITION_SYSTEMS[prefix], "code": code,
+                            **({"display": variant.condition_label} if variant.condition_label else {})})
+    if codings:
+        concept["coding"] = codings
     return concept
 
 

@@ -197,7 +197,7 @@ def _variant_lines(r: ReportedVariant) -> list[tuple[str, str]]:
         refseq = refseq or f"{r.hgvs_coding}{'; ' + r.hgvs_protein if r.hgvs_protein else ''} ({transcript_note})"
     condition = "-"
     if r.condition_label or r.condition_id:
-        condition = f"{r.condition_label or ''} ({r.condition_id})" if r.condition_id else r.condition_label or ""
+        condition = f"{r.condition_label or ''} ({r.condition_ids})" if r.condition_id else r.condition_label or ""
         condition += f"; inheritance: {r.condition_inheritance or 'not annotated'}"
     criteria = "; ".join(f"{c.label} ({c.strength.value.replace('VeryStrong', 'very strong').lower()})"
                          + (f": {c.reason}" if c.reason else "") for c in r.assessment.criteria)

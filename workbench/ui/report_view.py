@@ -60,7 +60,7 @@ def show(content: ReportContent) -> None:
                 f"- **Classification:** {r.classification.value} ({r.assessment.rule})\n"
                 f"- **Criteria:** " + ("; ".join(f"{c.label} ({c.strength.value}){': ' + c.reason if c.reason else ''}"
                                                  for c in r.assessment.criteria) or "none") + "\n"
-                f"- **Condition:** " + (f"{r.condition_label} ({r.condition_id}); inheritance: "
+                f"- **Condition:** " + (f"{r.condition_label} ({r.condition_ids}); inheritance: "
                                         f"{r.condition_inheritance or 'not annotated'}" if r.condition_id else "none"))
 
     for title, text in (("Interpretation", content.interpretation), ("Recommendations", content.recommendations),

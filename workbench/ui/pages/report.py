@@ -18,6 +18,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from workbench.knowledge.xrefs import condition_xrefs
 from workbench.report import AcmgAssessment, AcmgEvidence, AppliedCriterion, Criterion, ReportedVariant
 from workbench.report.acmg import Direction, Strength, suggest_criteria
 from workbench.report.content import (DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FINDINGS, QcFigure,
@@ -177,7 +178,8 @@ else:
             chosen = ReportedVariant.from_variant(
                 variant, case.proband_id, gene.gene_symbol, gene.mode, assessment, gene.disease, mane=state_mane(),
                 father_id=case.proband.father_id, mother_id=case.proband.mother_id,
-                parentage_confirmed=facts["parentage_confirmed"])
+                parentage_confirmed=facts["parentage_confirmed"],
+                condition_xrefs=condition_xrefs(gene.disease.id) if gene.disease else ())
         except ValueError as problem:
             st.error(str(problem))
         else:
