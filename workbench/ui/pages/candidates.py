@@ -82,7 +82,7 @@ selection = st.dataframe(
     },
 )
 rows = selection.selection.rows if selection is not None and hasattr(selection, "selection") else []
-if rows:
+if rows and rows[0] < len(frame):  # a selection kept from a longer, unfiltered table is stale: ignore it
     st.session_state["gene"] = frame.iloc[rows[0]]["gene"]
     st.switch_page("workbench/ui/pages/gene.py")
 
