@@ -21,7 +21,8 @@ sections = {
         page("gene", "Gene detail", ":material/search:"),
         page("qc", "QC", ":material/monitoring:"),
     ],
-    "Cases": [page("cases", "Cases", ":material/folder_open:"), page("new_case", "New case", ":material/add:")],
+    "Cases": [page("cases", "Cases", ":material/folder_open:"), page("new_case", "New case", ":material/add:"),
+              page("dashboard", "Dashboard", ":material/insights:")],
     "Report": [
         page("report", "Report draft", ":material/description:"),
         page("signout", "Sign-out", ":material/verified:"),

@@ -99,7 +99,7 @@ def rank_of(tsv: Path, gene_symbols: set[str]) -> int:
     if not tsv.exists():
         return NOT_FOUND
     with open(tsv) as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
+        for row in csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"):
             if row["gene"] in gene_symbols:
                 return int(row["rank"])
     return NOT_FOUND

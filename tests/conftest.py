@@ -40,7 +40,7 @@ def postgres_server() -> Iterator[str]:
     bindir = _postgres_bin()
     if bindir is None:
         pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin "
-                    "(apt-get install postgresql, as `make system-deps` does)")
+                    "(apt-get install postgresql, as `bash .ci/run` does)")
     as_root = os.geteuid() == 0
     prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
     home = Path(tempfile.mkdtemp(prefix="workbench-pg-"))

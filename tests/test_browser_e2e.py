@@ -91,7 +91,12 @@ def test_demo_case_phenotype_and_candidates_in_a_browser(app_url, browser, tmp_p
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Phenotype").click()
     expect(main.get_by_role("heading", name="Phenotype", exact=True)).to_be_visible(timeout=30_000)
-    search = main.get_by_label("Search HPO by label, synonym or id")
+    typed = main.get_by_role("combobox", name=re.compile("^Type a finding"))  # suggestions as you type
+    typed.click()
+    typed.press_sequentially("floppy", delay=50)
+    expect(page.get_by_role("option").first).to_contain_text("Hypotonia", timeout=30_000)
+    typed.press("Escape")
+    search = main.get_by_label("Or search HPO by several words, a description or an id (press Enter)")
     search.fill("Hypertrophic cardiomyopathy")
     search.press("Enter")
     expect(main.get_by_text("Matching terms")).to_be_visible(timeout=30_000)

@@ -250,9 +250,11 @@ def test_a_valid_upload_is_analysed_and_opened(start, tmp_path):
     assert (uploaded.parent / "trio.vcf.gz.tbi").exists() and uploaded.is_relative_to(tmp_path)
 
 
-def test_files_on_the_server_are_analysed_in_place_and_bad_paths_refused(start):
-    demo = REPO / "case_data/demo_nicu_trio"
-    at = goto(start(), "new_case")
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_files_on_the_server_are_analysed_in_place_and_bad_paths_refused(start, store):
+    demo = REPO / "case_data/demo_nicu_trio"  # case_data/ is a data folder by default
+    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
+    at = goto(start(user=analyst), "new_case")
     at.text_area(key="server_vcfs").set_value(str(demo / "missing.vcf.gz"))
     at.text_input(key="server_ped").set_value(str(demo / "case.ped"))
     button(at, "analyse_server_files").click().run()
@@ -318,3 +320,41 @@ def test_a_note_refused_after_another_users_change_is_shown_not_dropped(start, s
     at.text_input(key=f"note_{demo_top_gene}").input("check parental mosaicism")
     next(b for b in at.button if "note_form_" + demo_top_gene in b.form_id).click().run()
     assert [n.text for n in store.notes("demo_nicu_trio", Target.gene(demo_top_gene))] == ["check parental mosaicism"]
+
+
+@pytest.mark.usefixtures("fast_password_hashing")
+def test_dashboard_and_reanalysis_flags_read_stored_events(start, store, demo_top_gene):
+    from workbench.store.rankings import Change, SnapshotReason
+
+    analyst = store.add_user("ana", "analyst-password", Role.ANALYST, "Ana Analyst", None)
+    director = store.add_user("dora", "director-password", Role.DIRECTOR, "Dr Dora", None)
+    at = goto(start(user=analyst), "cases")
+    button(at, "register_open_case").click().run()
+    goto(at, "candidates")  # the first view of a stored case: QC done, ranked, first analyst view
+    actions = [e.action for e in store.audit("demo_nicu_trio")]
+    assert {"qc done", "ranking snapshot (ranked)", "first analyst view"} <= set(actions)
+    goto(at, "candidates")
+    assert [e.action for e in store.audit("demo_nicu_trio")] == actions  # recorded once, not per view
+
+    dash = goto(at, "dashboard")
+    stages = next(d for d in dash.dataframe if "stage" in d.value.columns).value.set_index("stage")
+    assert stages.loc["first analyst view", "cases"] == 1 and stages.loc["signed", "cases"] == 0
+    assert [m.value for m in dash.metric][:2] == ["1", "not assessed"]
+
+    baseline = store.baseline_snapshot("demo_nicu_trio")
+    store.record_snapshot(baseline.__class__(
+        "demo_nicu_trio", baseline.knowledge_version + " (next)", SnapshotReason.REANALYSIS, baseline.genes[::-1],
+        baseline.none_probability, (Change("new top-1", baseline.genes[-1].gene_symbol, "a new gene is first"),),
+        baseline_id=baseline.id), None)
+    cases = goto(at, "cases")
+    table = next(d for d in cases.dataframe if "new evidence" in d.value.columns).value
+    assert list(table["new evidence"]) == ["1 change(s)"]
+    assert any("a new gene is first" in m.value for m in cases.markdown)
+    assert not any(b.key == "reanalysis_run" for b in cases.button)  # a run is a director's
+    button(cases, "reanalysis_ack_demo_nicu_trio").click().run()
+    assert not cases.exception and store.baseline_snapshot("demo_nicu_trio").reason is SnapshotReason.REVIEWED
+
+    directed = goto(start(user=director), "cases")
+    button(directed, "reanalysis_run").click().run()
+    assert not directed.exception
+    assert any("1 case(s) reanalysed" in s.value for s in directed.success)

@@ -7,7 +7,7 @@ import sys
 
 # Modules that expose ``register(subparsers)``; each adds one subcommand.
 COMMAND_MODULES: tuple[str, ...] = ("workbench.ranking.cli", "workbench.store.cli", "workbench.knowledge.update",
-                                     "workbench.qc.cli")
+                                     "workbench.qc.cli", "workbench.reanalysis.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,10 +1,14 @@
 """Suggest HPO terms from a free-text clinical note, with simple negation ("no seizures").
 
 A neonatologist pastes a note; the app proposes terms to confirm or reject. The matcher is a
-dictionary lookup of HPO labels and synonyms (case-, punctuation- and plural-insensitive,
-longest match wins) plus NegEx-style cues within the same clause ("no", "without", "denies",
-"absent", "negative for", ...). It never decides anything itself: every suggestion carries the
-text it matched so the clinician can judge it.
+dictionary lookup of HPO labels, synonyms and common clinical phrasings, longest match wins,
+with the words folded as the search folds them (:func:`workbench.knowledge.term_search.words`:
+case, punctuation, plurals, British spellings, "of/the/was…" and the "circulating …
+concentration" wrapping of lab terms ignored, "elevated/raised/high" read as "increased" and
+"low/reduced" as "decreased"), so "elevated lactate" and "lactate was raised" both find
+Increased circulating lactate concentration. NegEx-style cues within the same clause ("no",
+"without", "denies", "absent", "negative for", ...) mark a finding excluded. It never decides
+anything itself: every suggestion carries the text it matched so the clinician can judge it.
 
 >>> from workbench.model import Term
 >>> matcher = NoteMatcher.from_terms([
@@ -14,9 +18,12 @@ text it matched so the clinician can judge it.
 ... ])
 >>> for s in matcher.suggest("Floppy baby with low muscle tone. No seizures; global developmental delay."):
 ...     print(s.term.id, s.excluded, repr(s.matched_text))
-HP:0001252 False 'low muscle tone'
+HP:0001252 False 'Floppy baby'
 HP:0001250 True 'seizures'
 HP:0001263 False 'global developmental delay'
+>>> matcher = NoteMatcher.from_terms([Term("HP:0002151", "Increased circulating lactate concentration")])
+>>> [(s.matched_text, s.excluded) for s in matcher.suggest("Lactate was raised. No elevated lactate; but high lactate.")]
+[('Lactate was raised', False)]
 """
 from __future__ import annotations
 
@@ -24,6 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from workbench.knowledge.term_search import CLINICAL_PHRASINGS, DIRECTION, STOP_WORDS, fold, words
 from workbench.model import Term
 
 # Cues that negate a finding named AFTER them in the same clause ("no seizures").
@@ -52,15 +60,15 @@ class Suggestion:
     end: int
 
 
-def _stem(token: str) -> str:
-    """Fold simple plurals so 'seizures' meets 'Seizure' (applied to both sides alike)."""
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
+_DIRECTIONS = frozenset(DIRECTION.values())
 
 
-def _normalise(text: str) -> tuple[str, ...]:
-    return tuple(_stem(t) for t in TOKEN.findall(text.lower()))
+def _keys(name: str) -> list[tuple[str, ...]]:
+    """The folded words of a name, and for "Increased X" also "X increased" ("lactate was raised")."""
+    key = words(name)
+    if len(key) > 1 and key[0] in _DIRECTIONS:
+        return [key, key[1:] + key[:1]]
+    return [key] if key else []
 
 
 class NoteMatcher:
@@ -79,18 +87,23 @@ class NoteMatcher:
         names: dict[tuple[str, ...], Term] = {}
         by_id: dict[str, Term] = {}
         synonyms: list[tuple[tuple[str, ...], Term]] = []
+        phrasings: dict[str, list[str]] = {}
+        for phrase, term_id in CLINICAL_PHRASINGS:
+            phrasings.setdefault(term_id, []).append(phrase)
         for term in terms:
             if term.obsolete or not keep(term):
                 continue
             by_id[term.id.upper()] = term
-            for name, is_label in [(term.label, True)] + [(s, False) for s in term.synonyms]:
-                key = _normalise(name)
-                if len(name) < MIN_NAME_CHARS or not key or len(key) > MAX_NAME_TOKENS:
+            for name, is_label in [(term.label, True)] + [(s, False) for s in (*term.synonyms, *phrasings.get(term.id, ()))]:
+                if len(name) < MIN_NAME_CHARS:
                     continue
-                if is_label:
-                    names[key] = term
-                else:
-                    synonyms.append((key, term))
+                for key in _keys(name):
+                    if len(key) > MAX_NAME_TOKENS:
+                        continue
+                    if is_label:
+                        names.setdefault(key, term)
+                    else:
+                        synonyms.append((key, term))
         for key, term in synonyms:
             names.setdefault(key, term)
         return cls(names, by_id)
@@ -107,7 +120,8 @@ class NoteMatcher:
         return found
 
     def _match_clause(self, clause: str, offset: int) -> list[Suggestion]:
-        tokens = [(m.start(), m.end(), _stem(m.group())) for m in TOKEN.finditer(clause.lower())]
+        tokens = [(m.start(), m.end(), fold(m.group())) for m in TOKEN.finditer(clause.lower())
+                  if m.group() not in STOP_WORDS]
         matches: list[tuple[int, int, Term]] = []  # token span [i, j) and term
         for m in HPO_ID.finditer(clause):
             term = self._terms_by_id.get(m.group().upper())
@@ -140,8 +154,8 @@ class NoteMatcher:
 
 
 def _padded(cue: str) -> str:
-    """A cue as normalised tokens between spaces, to find it whole in a normalised clause."""
-    return f" {' '.join(_normalise(cue))} "
+    """A cue as folded words between spaces, to find it whole in a folded clause."""
+    return f" {' '.join(words(cue))} "
 
 
 # Normalised once here, not for every match.

@@ -6,7 +6,8 @@
     (de_novo() | x_linked_hemizygous()).description
 """
 from workbench.inheritance.analysis import Candidate, DroppedVariant, InheritanceResult, analyse_inheritance
-from workbench.inheritance.family import FamilyVariant, ParentState, Region, family_variant, region_of
+from workbench.inheritance.family import (FamilyVariant, ParentState, Region, family_variant, region_of,
+                                          with_genetic_sex)
 from workbench.inheritance.options import DEFAULT_MAX_POPULATION_AF, InheritanceOptions
 from workbench.inheritance.predicates import (MODE_PREDICATES, Predicate, compound_het_member, de_novo,
                                               dominant_inherited, heterozygous_unphased, homozygous_recessive,
@@ -18,5 +19,5 @@ __all__ = [
     "Region", "family_variant", "region_of", "DEFAULT_MAX_POPULATION_AF", "InheritanceOptions", "MODE_PREDICATES",
     "Predicate", "compound_het_member", "de_novo", "dominant_inherited", "heterozygous_unphased",
     "homozygous_recessive", "impact_at_least", "mitochondrial", "rare", "reduced_penetrance", "x_linked_de_novo",
-    "x_linked_hemizygous",
+    "x_linked_hemizygous", "with_genetic_sex",
 ]

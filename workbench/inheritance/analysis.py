@@ -85,7 +85,11 @@ def analyse_inheritance(variants: Sequence[Variant], trio: Trio,
     pool: dict[str, list[tuple[FamilyVariant, GeneConsequence]]] = defaultdict(list)
     comp_het_af = options.max_af(InheritanceMode.COMPOUND_HETEROZYGOUS)
     pairable = compound_het_member()
+    first: dict[str, Variant] = {}
     for variant in variants:
+        first.setdefault(variant.key, variant)
+    unique = tuple(first.values())  # each allele once, in file order
+    for variant in unique:
         genes = _kept_consequences(variant, options)
         if not genes:
             dropped.append(DroppedVariant(variant, "not in a gene" if not variant.consequences else
@@ -122,6 +126,9 @@ def analyse_inheritance(variants: Sequence[Variant], trio: Trio,
                 dropped.append(DroppedVariant(variant, reason))
 
     notes = list(_family_notes(trio))
+    if len(unique) < len(variants):
+        notes.append(f"{len(variants) - len(unique)} repeated allele(s) analysed once (a duplicate never pairs "
+                     "with itself)")
     cis: list[str] = []
     paired: set[str] = set()
     for symbol, members in pool.items():

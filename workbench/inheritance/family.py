@@ -7,7 +7,7 @@ the mode predicates then reason on those states only.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from workbench.inheritance.options import InheritanceOptions
@@ -208,3 +208,30 @@ def _depth(call: Call) -> int | None:
 
 def _affected(sample: Sample | None) -> bool:
     return sample is not None and sample.affection is Affection.AFFECTED
+
+
+def with_genetic_sex(trio: Trio, genetic_sex: Sex) -> tuple[Trio, str | None]:
+    """The trio to analyse when the PED's proband sex is missing or contradicted by chrX, and why.
+
+    ``genetic_sex`` is what the proband's chrX heterozygosity says (trio QC). An unknown PED sex
+    takes the genetic sex, and a genetically female proband is analysed as female whatever the
+    PED says: reading her X as hemizygous would rank X-linked genes on a single heterozygous
+    allele. Returns the (possibly) changed trio and a sentence for the ranking's warnings.
+
+    >>> girl = Trio(Sample("KID", "F1", Sex.UNKNOWN))
+    >>> trio, why = with_genetic_sex(girl, Sex.FEMALE)
+    >>> trio.proband.sex, why.split(":")[0]
+    (<Sex.FEMALE: 'female'>, 'the PED gives no sex for proband KID')
+    """
+    ped_sex, proband = trio.proband.sex, trio.proband
+    if ped_sex is Sex.UNKNOWN and genetic_sex is Sex.UNKNOWN:
+        return trio, (f"proband sex unknown: the PED gives none for {proband.id} and its chrX calls are too few or "
+                      "too ambiguous to tell; X-linked modes considered for both sexes (record the sex in the PED)")
+    if ped_sex is Sex.UNKNOWN or (ped_sex is Sex.MALE and genetic_sex is Sex.FEMALE):
+        said = "gives no sex for" if ped_sex is Sex.UNKNOWN else "says male for"
+        changed = replace(trio, proband=replace(proband, sex=genetic_sex))
+        return changed, (f"the PED {said} proband {proband.id}: its chrX calls look {genetic_sex.value}, so it is "
+                         f"analysed as {genetic_sex.value}"
+                         + ("; its X is never read as hemizygous" if genetic_sex is Sex.FEMALE else "")
+                         + " (check the sample and record the sex in the PED)")
+    return trio, None

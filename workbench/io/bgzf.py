@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 try:  # Intel's ISA-L inflates about twice as fast as zlib; same raw-deflate interface
+    from isal.isal_zlib import crc32 as _crc32
     from isal.isal_zlib import decompress as _inflate
     from isal.isal_zlib import error as _InflateError
 except ImportError:  # pragma: no cover - isal is a declared dependency, zlib is the fallback
+    from zlib import crc32 as _crc32
     from zlib import decompress as _inflate
     from zlib import error as _InflateError
 
@@ -64,6 +66,13 @@ def block_offsets(path: str | Path) -> list[int]:
     return offsets
 
 
+def _check_block(piece: bytes, data: bytes, trailer: int, where: int) -> None:
+    """Compare the block's text with the CRC32 and size its trailer records: inflate alone misses flipped bits."""
+    crc, size = struct.unpack_from("<II", data, trailer)
+    if len(piece) != size or _crc32(piece) != crc:
+        raise BgzfError(f"damaged BGZF block at byte {where} (its text fails the block's CRC32 check)")
+
+
 def split_ranges(offsets: list[int], parts: int) -> list[tuple[int, int]]:
     """``parts`` contiguous (start, end) byte ranges of similar size, cut at block starts."""
     size = offsets[-1]
@@ -104,6 +113,7 @@ def decompress_range(path: str | Path, start: int, end: int, chunk_bytes: int = 
                     piece = _inflate(memoryview(data)[offset + _HEADER:offset + block_size - 8], -15)
                 except (_InflateError, zlib.error) as exc:
                     raise BgzfError(f"damaged BGZF block at byte {base + offset} ({exc})") from exc
+                _check_block(piece, data, offset + block_size - 8, base + offset)
                 offset += block_size
                 if piece:
                     pieces.append(piece)

@@ -4,8 +4,11 @@ Used for genome-size input, where a per-line Python loop would dominate the run 
 finds the newline and tab positions of a whole block at once; from them it reads each
 record's chromosome (once per run of equal names), REF/ALT shape, and the first characters
 of the family's GT fields, and turns them into the tally codes of :mod:`workbench.qc.tally`.
-Anything unusual (a header line, a wrong column count, a multi-digit allele, an odd GT) is
-marked ``odd`` and left to the exact per-line path, so the two paths always agree.
+Anything unusual (a header line, a wrong column count, a multi-digit allele, an odd GT, a GT
+allele beyond the record's ALT alleles, a POS not starting with 1-9) is marked ``odd`` and
+left to the exact per-line path, which reports the malformed ones, so the two paths agree on
+every well-formed record (a POS past the contig end is checked only on the exact path and for
+the records the proband carries).
 """
 from __future__ import annotations
 
@@ -21,16 +24,20 @@ _PAD = b"\n\n\n\n\n\n\n\n"
 
 
 def _code_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Tally code by the (first, third) byte of a diploid GT and by the byte of a haploid GT; -1 = odd."""
-    diploid = np.full((256, 256), -1, dtype=np.int64)
-    haploid = np.full(256, -1, dtype=np.int64)
+    """Tally code by the record's ALT count (capped at 9) and the (first, third) byte of a diploid GT or
+    the byte of a haploid GT; -1 = odd, including an allele the record does not have (``0/2`` with one ALT)."""
+    diploid = np.full((10, 256, 256), -1, dtype=np.int64)
+    haploid = np.full((10, 256), -1, dtype=np.int64)
     symbols = [ord("."), *range(ord("0"), ord("9") + 1)]
-    for a in symbols:
-        first = None if a == ord(".") else a - ord("0")
-        haploid[a] = T.genotype_code((first,))
-        for b in symbols:
-            second = None if b == ord(".") else b - ord("0")
-            diploid[a, b] = T.genotype_code((first, second))
+    for n_alts in range(1, 10):
+        for a in symbols:
+            first = None if a == ord(".") else a - ord("0")
+            if (first or 0) <= n_alts:
+                haploid[n_alts, a] = T.genotype_code((first,))
+            for b in symbols:
+                second = None if b == ord(".") else b - ord("0")
+                if max(first or 0, second or 0) <= n_alts:
+                    diploid[n_alts, a, b] = T.genotype_code((first, second))
     return diploid, haploid
 
 
@@ -98,13 +105,15 @@ def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
     snv = (ref_len == 1) & (alt_len == 1)
     transition = _TRANSITION[arr[tab[:, 2] + 1], arr[tab[:, 3] + 1]]
     commas = np.flatnonzero(arr[:size] == _COMMA)
-    multi = (alt_len >= 3) & (np.searchsorted(commas, tab[:, 4]) > np.searchsorted(commas, tab[:, 3]))
+    n_alts = np.minimum(np.searchsorted(commas, tab[:, 4]) - np.searchsorted(commas, tab[:, 3]) + 1, 9)
+    multi = (alt_len >= 3) & (n_alts > 1)
     variant_class = np.where(snv, np.where(transition, T.TRANSITION, T.TRANSVERSION),
                              np.where(multi, T.MULTIALLELIC, T.OTHER_BIALLELIC))
 
     fmt = tab[:, 7] + 1
     has_gt = (arr[fmt] == ord("G")) & (arr[fmt + 1] == ord("T")) & _ENDS_FIELD[arr[fmt + 2]]
-    odd = np.zeros(len(index), dtype=bool)
+    first_pos_digit = arr[tab[:, 0] + 1]
+    odd = (first_pos_digit < ord("1")) | (first_pos_digit > ord("9"))  # 0, negative or not a number
     codes = []
     for column in columns:
         if column < 0:
@@ -114,7 +123,7 @@ def scan_block(buf: bytes, n_columns: int, columns: tuple[int, int, int],
         c0, c1, c2, c3 = arr[s], arr[s + 1], arr[s + 2], arr[s + 3]
         diploid = _SEPARATOR[c1] & _ENDS_FIELD[c3]
         haploid = _ENDS_FIELD[c1]
-        code = np.where(diploid, _DIPLOID[c0, c2], np.where(haploid, _HAPLOID[c0], -1))
+        code = np.where(diploid, _DIPLOID[n_alts, c0, c2], np.where(haploid, _HAPLOID[n_alts, c0], -1))
         code = np.where(has_gt, code, T.NO_CALL)
         odd |= code < 0
         codes.append(code)
@@ -142,10 +151,14 @@ def _chrom_classes(arr: np.ndarray, start: np.ndarray, end: np.ndarray,
     length = end - start
     same = np.zeros(n, dtype=bool)
     same[1:] = length[1:] == length[:-1]
-    longest = int(length.max())
-    for k in range(longest):
-        check = same[1:] & (k < length[1:])
-        same[1:] &= ~check | (arr[start[1:] + k] == arr[start[:-1] + k])
+    last = len(arr) - 1
+    for k in range(int(length.max())):
+        check = same[1:] & (k < length[1:])  # equal lengths: both names have a byte k
+        if start[-1] + k <= last:
+            equal = arr[start[1:] + k] == arr[start[:-1] + k]
+        else:  # a name longer than the padding near the end: clip (the clipped lines are not checked)
+            equal = arr[np.minimum(start[1:] + k, last)] == arr[np.minimum(start[:-1] + k, last)]
+        same[1:] &= ~check | equal
     runs = np.flatnonzero(~same)
     bounds = np.append(runs, n)
     for lo, hi in zip(bounds[:-1], bounds[1:]):
@@ -246,7 +259,8 @@ def _parse_float(arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[n
         odd |= active & ~(is_digit | is_dot | is_e | is_sign)
         in_exp |= is_e
         after_e = is_e
-    value = mantissa * np.power(10.0, np.where(negative_exp, -exponent, exponent) - fraction)
+    with np.errstate(over="ignore"):  # 1e400 is infinite, as float() reads it
+        value = mantissa * np.power(10.0, np.where(negative_exp, -exponent, exponent) - fraction)
     empty = (length <= 0) | (digits == 0)
     odd |= (digits == 0) & (length > 0) & ~((length == 1) & (arr[start] == 46))
     return np.where(empty, np.nan, value), odd

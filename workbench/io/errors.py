@@ -39,3 +39,17 @@ def check_pedigree_samples(trio: Trio, present: Collection[str], where: str, fil
     if missing:
         raise InputError(f"{file + ': ' if file else ''}{', '.join(missing)} from the pedigree "
                          f"{'is' if len(missing) == 1 else 'are'} not a sample in {where}")
+
+
+def check_term_conflicts(observed: Collection[str], excluded: Collection[str], where: str) -> None:
+    """Refuse an HPO term given both observed and excluded: which one the clinician meant is unknown.
+
+    >>> check_term_conflicts(["HP:0001250"], ["HP:0001250", "HP:0001263"], "case.json")
+    Traceback (most recent call last):
+    workbench.io.errors.InputError: case.json: HP:0001250 is given both observed and excluded: keep it in one list only
+    """
+    seen = set(observed)
+    both = [term for term in dict.fromkeys(excluded) if term in seen]
+    if both:
+        raise InputError(f"{where}: {', '.join(both)} {'is' if len(both) == 1 else 'are'} given both observed and "
+                         "excluded: keep it in one list only")

@@ -18,8 +18,8 @@ from typing import Iterator, Sequence
 
 from workbench.io.build import check_build
 from workbench.io.errors import InputError, InputProblem, check_pedigree_samples
-from workbench.io.vcf_text import (VcfHeader, bad_gt_message, decompressed_pieces, file_kind, gt_alleles,
-                                   line_chunks, parse_header, read_header)
+from workbench.io.vcf_text import (VcfHeader, allele_beyond_alts, bad_gt_message, decompressed_pieces, file_kind,
+                                   gt_alleles, line_chunks, parse_header, read_header)
 from workbench.model import Trio, normalise_chrom
 
 _FORMAT = "GT:AD:DP:GQ"
@@ -143,17 +143,26 @@ def _collect(path: Path, header: VcfHeader, samples: list[str], rank: int,
             layout = {key: i for i, key in enumerate(f[8].split(":"))}
             values = {sample: f[column].split(":") for sample, column in columns.items()}
             genotypes = {}  # sample -> (alleles, phased), the GT read once
+            n_alts = f[4].count(",") + 1
             for sample, sample_values in values.items():  # checked before the site is touched
                 gt = _field(sample_values, layout, "GT")
                 try:
                     genotypes[sample] = gt_alleles(gt), "|" in gt
+                    beyond = allele_beyond_alts(gt, n_alts)
                 except ValueError:
-                    problem(line_no, bad_gt_message(gt))
-                    genotypes[sample] = (None, None), False  # a no-call, as the joint reader counts it
+                    beyond = bad_gt_message(gt)
+                if beyond:
+                    problem(line_no, beyond)
+                    genotypes[sample] = (None, None), False  # a no-call: this person's call is unknown
             chrom = normalise_chrom(f[0])
             chrom_rank.setdefault(chrom, len(chrom_rank))
             key = (chrom, int(f[1]), f[3])
             site = sites.get(key)
+            repeated = [sample for sample in values if site is not None and sample in site.people]
+            if repeated:  # merging would overwrite the first record's genotype (e.g. of a split multi-allelic site)
+                problem(line_no, f"a second record at {f[0]}:{f[1]} {f[3]} for {', '.join(repeated)}: only the "
+                        "first is read (join split multi-allelic records, e.g. bcftools norm -m+)")
+                continue
             if site is None:
                 site = sites[key] = _Site(f[0], int(f[1]), f[3], [], f[5], f[6], f[7], rank, line_no, {})
             elif rank < site.info_rank:

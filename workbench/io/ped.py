@@ -88,7 +88,7 @@ def read_pedigree(source: str | Path | IO[str]) -> Pedigree:
         fields = line.split()
         if len(fields) < 6:
             raise InputError(f"{name} line {number}: expected 6 columns (family, individual, father, mother, "
-                             f"sex, phenotype), found {len(fields)}: {line!r}")
+                             f"sex, phenotype), found {len(fields)}")  # never quoted: it may not be a PED at all
         family, sample_id, father, mother, sex, phenotype = fields[:6]
         if sample_id in samples:
             raise InputError(f"{name} line {number}: sample {sample_id!r} is listed twice "

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any, Sequence
 from urllib.parse import unquote, urlparse
 
-from workbench.io.errors import InputError
+from workbench.io.errors import InputError, check_term_conflicts
 from workbench.model import PhenotypeProfile, Sex
 
 _SEX = {"MALE": Sex.MALE, "FEMALE": Sex.FEMALE}
@@ -70,7 +70,10 @@ def read_phenopacket(path_or_handle: str | Path | IO[str]) -> Phenopacket:
     if not subject_id:
         raise InputError(f"{source}: the phenopacket has no subject.id")
     observed, excluded = _features(_list(data.get("phenotypicFeatures"), "phenotypicFeatures", source), source)
-    vcf_paths, sample_id = _files(_list(data.get("files"), "files", source), subject_id, base, source)
+    check_term_conflicts(observed, excluded, source)
+    files = _list(data.get("files"), "files", source) + [
+        _v1_file(entry) for entry in _list(data.get("htsFiles"), "htsFiles", source)]
+    vcf_paths, sample_id = _files(files, subject_id, base, source)
     return Phenopacket(id=str(data.get("id") or subject_id), subject_id=subject_id,
                        sex=_SEX.get(str(subject.get("sex", "")).upper(), Sex.UNKNOWN),
                        profile=PhenotypeProfile(observed=observed, excluded=excluded),
@@ -106,6 +109,14 @@ def _features(features: Sequence[Any], source: str) -> tuple[tuple[str, ...], tu
             raise InputError(f"{source}: phenotypicFeatures[{index}] has no HPO type.id (found {term_id!r})")
         (excluded if feature.get("excluded") else observed).append(term_id)
     return tuple(dict.fromkeys(observed)), tuple(dict.fromkeys(excluded))
+
+
+def _v1_file(entry: Any) -> Any:
+    """A phenopacket v1 ``htsFiles`` entry in the v2 ``files`` shape (other values are left to _files to refuse)."""
+    if not isinstance(entry, dict):
+        return entry
+    return {"uri": entry.get("uri"), "fileAttributes": {"fileFormat": str(entry.get("htsFormat") or "")},
+            "individualToFileIdentifiers": entry.get("individualToSampleIdentifiers")}
 
 
 def _files(files: Sequence[Any], subject_id: str, base: Path, source: str) -> tuple[tuple[Path, ...], str]:

@@ -20,6 +20,7 @@ never from INFO/AF (the callset's own frequency).
 from __future__ import annotations
 
 import gc
+import math
 import os
 import types
 from concurrent.futures import ProcessPoolExecutor
@@ -38,11 +39,12 @@ from workbench.io.build import check_build
 from workbench.io.errors import InputError, InputProblem, check_pedigree_samples
 from workbench.io.merge import merged_family_lines
 from workbench.io.ped import Pedigree
-from workbench.io.vcf_text import (CHUNK_BYTES, GT_CODE, VcfHeader, bad_gt_message, decompressed_pieces, file_kind,
-                                   gt_alleles)
+from workbench.io.vcf_text import (CHUNK_BYTES, GRCH38_LENGTHS, GT_CODE, GT_TOP, VcfHeader, allele_beyond_alts,
+                                   bad_gt_message, decompressed_pieces, file_kind, gt_alleles, parse_position)
 from workbench.io.vcf_text import chrom_class as classify_chrom
 from workbench.io.vcf_text import line_chunks, split_header
 from workbench.model import PAR_X, Call, Genotype, Sex, Trio, Variant, normalise_chrom, one_copy_in_males
+from workbench.notepad import InputIssue, Level
 from workbench.qc import TrioQC, summarise_trio
 from workbench.qc import tally as T
 
@@ -83,7 +85,12 @@ class FamilyCalls:
     source: str
     genome_build: str = "GRCh38"
     problem_count: int = 0  # all malformed records (``problems`` lists the first ones)
-    warnings: tuple[str, ...] = ()  # file-level doubts: build assumed, no annotation, no frequency field...
+    issues: tuple[InputIssue, ...] = ()  # file-level: cut short (an ERROR), build assumed, no annotation, duplicates...
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The issues in words, for pages and reports that list them."""
+        return tuple(str(issue) for issue in self.issues)
 
 
 # -- the scanner: one pass, tally everything, keep candidate lines --------------------------
@@ -125,6 +132,7 @@ class _Scanner:
         self.strict = options.strict
         self.max_problems = options.max_problems_listed
         self._chrom: dict[str, tuple[str, int]] = {}
+        self._lengths = {normalise_chrom(name): length for name, length in header.contig_lengths.items()}
         self.rarity = _RarityProbe(parser, header.info_ids, options.max_population_af)
         self._formats: dict[str, tuple[int, int, int, int]] = {}
         self._calls: dict[tuple[str, int, tuple[int, int, int, int]], Call] = {}  # Calls are immutable: share them
@@ -153,12 +161,19 @@ class _Scanner:
                 if line.strip():
                     self.problem(line_no, f"expected {self.n_columns} tab-separated columns, found {len(f)}")
                 continue
+            chrom, chrom_class = self._chrom_info(f[0])
+            try:
+                pos = parse_position(f[1], chrom, self.contig_length(chrom))
+            except ValueError as exc:
+                self.problem(line_no, str(exc))
+                continue
+            if chrom_class == T.X_NONPAR and any(low <= pos <= high for low, high in PAR_X):
+                chrom_class = T.X_PAR
+            n_alts = f[4].count(",") + 1
+            codes = [self._code(f, column, line_no, n_alts) for column in self.columns]
+            if -1 in codes:
+                continue  # a malformed genotype (reported): the record says nothing reliable about anyone
             self.result.records += 1
-            chrom_class = self._chrom_info(f[0])[1]
-            if chrom_class == T.X_NONPAR and f[1].isdigit():
-                if any(low <= int(f[1]) <= high for low, high in PAR_X):
-                    chrom_class = T.X_PAR
-            codes = [self._code(f, column, line_no) for column in self.columns]
             self.result.tally[T.tally_index(chrom_class, T.snv_class(f[3], f[4]), *codes)] += 1
             if codes[0] in T.CARRIES_ALT and self.rarity.may_be_rare(f[7].encode()):
                 try:
@@ -166,19 +181,27 @@ class _Scanner:
                 except (ValueError, IndexError) as exc:
                     self.problem(line_no, f"cannot read the record ({exc})")
 
-    def _code(self, f: list[str], column: int, line_no: int) -> int:
-        """Record-level genotype code of one sample column (-1 = not sequenced: NO_CALL)."""
+    def _code(self, f: list[str], column: int, line_no: int, n_alts: int) -> int:
+        """Record-level genotype code of one sample column (NO_CALL when not sequenced; -1: malformed, reported)."""
         if column < 0 or not (f[8] == "GT" or f[8].startswith("GT:")):
             return T.NO_CALL
         gt = f[column].split(":", 1)[0]
         code = GT_CODE.get(gt)
-        if code is None:
-            try:
+        try:
+            if code is None:
                 code = T.genotype_code(gt_alleles(gt))
-            except ValueError:
-                self.problem(line_no, bad_gt_message(gt))
-                code = T.NO_CALL
+            beyond = allele_beyond_alts(gt, n_alts) if GT_TOP.get(gt, 10) > n_alts else None
+        except ValueError:
+            self.problem(line_no, bad_gt_message(gt))
+            return -1
+        if beyond:
+            self.problem(line_no, beyond)
+            return -1
         return code
+
+    def contig_length(self, chrom: str) -> int | None:
+        """The header's ##contig length, else GRCh38's (None for contigs neither knows)."""
+        return self._lengths.get(chrom) or GRCH38_LENGTHS.get(chrom)
 
     def _chrom_info(self, name: str) -> tuple[str, int]:
         info = self._chrom.get(name)
@@ -226,7 +249,8 @@ class _Scanner:
         carried = [i for i in range(1, len(alts) + 1) if i in proband_gt and alts[i - 1] not in ("*", ".")]
         if not carried:
             return []
-        chrom, pos, ref = self._chrom_info(f[0])[0], int(f[1]), f[3]
+        chrom, ref = self._chrom_info(f[0])[0], f[3]
+        pos = parse_position(f[1], chrom, self.contig_length(chrom))
         annotations = self.parser.annotate(chrom, pos, ref, alts, f[7])
         quality = None if f[5] in (".", "") else float(f[5])
         filters = () if f[6] in ("PASS", ".", "") else tuple(f[6].split(";"))
@@ -335,15 +359,22 @@ def _numbers(text: bytes) -> list[float]:
 
 # -- building variants ------------------------------------------------------------------------
 def _int_or_none(text: str) -> int | None:
+    """A read count or quality; None for missing or unreadable text, ValueError for an impossible number."""
     if not text or text == ".":
         return None
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
         try:
-            return int(float(text))
+            real = float(text)
         except ValueError:
             return None
+        if not math.isfinite(real):
+            raise ValueError(f"the value {text[:40]!r} is not a read count or quality") from None
+        number = int(real)
+    if number < 0:
+        raise ValueError(f"the value {text[:40]!r} is not a read count or quality")
+    return number
 
 
 def _allele_call(values: list[str], layout: tuple[int, int, int, int], allele: int) -> Call:
@@ -469,9 +500,10 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
     report = (lambda offset: progress(min(0.99, offset / size))) if progress else None  # noqa: E731
     chunks = line_chunks(decompressed_pieces(path, kind, report), name)
     header, rest, rest_first = split_header(chunks, name)
-    notes = () if kind != "bgzf" or has_eof_marker(path) else (
-        f"{name}: the BGZF end-of-file marker is missing: the file may have been cut short (the records present "
-        "were read)",)
+    notes = () if kind != "bgzf" or has_eof_marker(path) else (InputIssue(
+        Level.ERROR, f"{name}: the BGZF end-of-file marker is missing: the file may have been cut short (the records "
+        "present were read, for QC; ranking refuses it)",
+        "copy or download the file again and check its size or checksum (bgzip always writes the marker)", "vcf"),)
     workers = options.workers or len(os.sched_getaffinity(0))
     if kind == "bgzf" and workers > 1 and size >= _PARALLEL_MIN_BYTES:
         try:
@@ -492,13 +524,16 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
 def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
           progress: Callable[[float], None] | None, batches: Iterable[tuple[bytes | list[str], int]] | None = None,
           parallel: tuple[Path, list[tuple[int, int]]] | None = None, earlier_problems: Sequence[InputProblem] = (),
-          file_warnings: Sequence[str] = ()) -> FamilyCalls:
+          file_warnings: Sequence[InputIssue] = ()) -> FamilyCalls:
     build = check_build(header.text, header.contig_lengths, name)
     check_pedigree_samples(trio, header.samples, f"the VCF (its samples: {', '.join(header.samples) or 'none'})", name)
     parser = AnnotationParser.from_header(header.text, options.frequency_fields)
     scanner = _Scanner(header, trio, parser, options, name)
     if parallel is not None:
-        scan = _scan_parallel(parallel[0], scanner, parallel[1], progress)
+        try:
+            scan = _scan_parallel(parallel[0], scanner, parallel[1], progress)
+        except BgzfError as exc:  # raised in a worker: the serial path words it through line_chunks
+            raise InputError(f"{name}: the compressed file is damaged or truncated ({exc})") from None
     else:
         for lines, first_line_no in batches or ():
             if isinstance(lines, bytes):
@@ -511,17 +546,43 @@ def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
     problems = list(earlier_problems)[:options.max_problems_listed]
     problems += [InputProblem(name, line_no, message) for line_no, message in scan.problems]
     problems = problems[:options.max_problems_listed]
-    warnings = list(file_warnings) + [f"{name}: {warning}" for warning in build.warnings]
+    variants, duplicates = _without_duplicates(scan.variants, name)
+    issues = list(file_warnings) + [InputIssue(Level.WARNING, f"{name}: {warning}", "", "vcf")
+                                    for warning in build.warnings]
     if not parser.kind:
-        warnings.append(f"{name}: no VEP/SnpEff/bcftools annotation in the header: genes are placed by position "
-                        "and consequences are unknown")
+        issues.append(InputIssue(Level.WARNING, f"{name}: no VEP/SnpEff/bcftools annotation in the header: genes are "
+                                 "placed by position and consequences are unknown", "annotate the VCF with VEP",
+                                 "vcf"))
     elif not scanner.rarity.active:
-        warnings.append(f"{name}: no population-frequency field found (looked for "
-                        f"{', '.join(options.frequency_fields)}): no frequency filter applied")
+        issues.append(InputIssue(Level.WARNING, f"{name}: no population-frequency field found (looked for "
+                                 f"{', '.join(options.frequency_fields)}): no frequency filter applied",
+                                 "annotate gnomAD frequencies (e.g. VEP --af_gnomadg)", "vcf"))
+    issues += duplicates
     qc = summarise_trio(T.as_array(scan.tally), trio)
     if progress:
         progress(1.0)
-    return FamilyCalls(trio=trio, variants=tuple(scan.variants), qc=qc, problems=tuple(problems),
+    return FamilyCalls(trio=trio, variants=variants, qc=qc, problems=tuple(problems),
                        records_read=scan.records, annotation_source=parser.source_label, source=name,
                        genome_build=build.name, problem_count=len(earlier_problems) + scan.problem_count,
-                       warnings=tuple(warnings))
+                       issues=tuple(issues))
+
+
+def _without_duplicates(variants: Sequence[Variant], name: str,
+                        listed: int = 5) -> tuple[tuple[Variant, ...], list[InputIssue]]:
+    """Each allele once: a repeated record would otherwise pair with itself as a "compound heterozygote"."""
+    first_line: dict[tuple[str, int, str, str], int | None] = {}
+    kept: list[Variant] = []
+    repeats: list[str] = []
+    for variant in variants:
+        allele = (variant.chrom, variant.pos, variant.ref, variant.alt)  # Variant.key, without formatting
+        if allele in first_line:
+            repeats.append(f"{variant.key} (line {first_line[allele]} and line {variant.source_line})")
+        else:
+            first_line[allele] = variant.source_line
+            kept.append(variant)
+    if not repeats:
+        return tuple(variants), []
+    more = f" and {len(repeats) - listed} more" if len(repeats) > listed else ""
+    return tuple(kept), [InputIssue(
+        Level.WARNING, f"{name}: {len(repeats)} allele(s) appear twice, read once: {'; '.join(repeats[:listed])}{more}",
+        "remove the duplicate records (e.g. bcftools norm -d exact)", "vcf")]

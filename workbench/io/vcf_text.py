@@ -30,6 +30,48 @@ def bad_gt_message(gt: str) -> str:
     return f"genotype {gt!r} is not a VCF GT value"
 
 
+def allele_beyond_alts(gt: str, n_alts: int) -> str | None:
+    """The problem text when a GT names an allele the record does not have (``0/2`` with one ALT), else None.
+
+    >>> allele_beyond_alts("0/2", 1), allele_beyond_alts("1|2", 2), allele_beyond_alts("./.", 1)
+    ("genotype '0/2' names allele 2 but the record has 1 ALT allele", None, None)
+    """
+    top = GT_TOP[gt] if gt in GT_TOP else max((a for a in gt_alleles(gt) if a is not None), default=0)
+    if top > n_alts:
+        return f"genotype {gt!r} names allele {top} but the record has {n_alts} ALT allele{'s' if n_alts > 1 else ''}"
+    return None
+
+
+# GRCh38 primary assembly lengths: positions past them are refused when the header gives no ##contig length
+GRCH38_LENGTHS = {
+    "chr1": 248956422, "chr2": 242193529, "chr3": 198295559, "chr4": 190214555, "chr5": 181538259,
+    "chr6": 170805979, "chr7": 159345973, "chr8": 145138636, "chr9": 138394717, "chr10": 133797422,
+    "chr11": 135086622, "chr12": 133275309, "chr13": 114364328, "chr14": 107043718, "chr15": 101991189,
+    "chr16": 90338345, "chr17": 83257441, "chr18": 80373285, "chr19": 58617616, "chr20": 64444167,
+    "chr21": 46709983, "chr22": 50818468, "chrX": 156040895, "chrY": 57227415, "chrM": 16569,
+}
+
+
+def parse_position(text: str, chrom: str, length: int | None) -> int:
+    """POS as a number, or ValueError naming what is wrong (not a number, below 1, past the contig end).
+
+    >>> parse_position("12", "chr1", 100)
+    12
+    >>> parse_position("0", "chr1", 100)
+    Traceback (most recent call last):
+    ValueError: position 0 is not a valid position (VCF positions start at 1)
+    """
+    try:
+        pos = int(text)
+    except ValueError:
+        raise ValueError(f"position {text[:40]!r} is not a whole number") from None
+    if pos < 1:
+        raise ValueError(f"position {pos} is not a valid position (VCF positions start at 1)")
+    if length is not None and pos > length:
+        raise ValueError(f"position {pos} is past the end of {chrom} ({length} bases)")
+    return pos
+
+
 def _gt_code_table() -> dict[str, int]:
     """Record-level code of every common GT string, computed once (faster than parsing)."""
     table: dict[str, int] = {".": T.NO_CALL, "": T.NO_CALL}
@@ -45,6 +87,7 @@ def _gt_code_table() -> dict[str, int]:
 
 
 GT_CODE = _gt_code_table()
+GT_TOP = {gt: max((a for a in gt_alleles(gt) if a is not None), default=0) for gt in GT_CODE}  # highest allele
 
 
 def chrom_class(chrom: str) -> int:
@@ -71,6 +114,8 @@ class VcfHeader:
 def parse_header(lines: list[str], name: str) -> VcfHeader:
     meta = [line for line in lines if line.startswith("##")]
     columns = lines[-1].rstrip("\r\n").split("\t")
+    while len(columns) > 8 and columns[-1] == "":
+        columns.pop()  # a trailing tab after the last sample name: harmless, and common from spreadsheets
     if columns[:8] != ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]:
         raise InputError(f"{name} line {len(lines)}: the column header should start with "
                          "#CHROM POS ID REF ALT QUAL FILTER INFO (tab-separated)")
@@ -83,6 +128,9 @@ def parse_header(lines: list[str], name: str) -> VcfHeader:
             if "ID" in attrs and attrs.get("length", "").isdigit():
                 lengths[attrs["ID"]] = int(attrs["length"])
     samples = tuple(columns[9:])
+    if "" in samples:
+        raise InputError(f"{name} line {len(lines)}: sample column {10 + samples.index('')} of the column header "
+                         "has no name")
     if len(samples) != len(set(samples)):
         dup = sorted({s for s in samples if samples.count(s) > 1})
         raise InputError(f"{name} line {len(lines)}: sample column(s) {', '.join(dup)} appear twice")
@@ -144,14 +192,16 @@ def split_header(chunks: Iterator[tuple[bytes, int]], name: str) -> tuple[VcfHea
         while position < len(chunk):
             end = chunk.index(b"\n", position)
             line = chunk[position:end].decode("utf-8", errors="replace").rstrip("\r")
+            if not header and line.startswith("\ufeff"):
+                line = line[1:]  # a UTF-8 byte order mark, as some Windows editors write: harmless
             position = end + 1
             if line.startswith("#") or not line.strip():
                 header.append(line)
                 if line.startswith("#CHROM"):
                     return parse_header(header, name), chunk[position:], first + chunk.count(b"\n", 0, position)
             else:
-                raise InputError(f"{name} line {len(header) + 1}: expected a VCF header line (starting with '#'), "
-                                 f"found {line[:60]!r}")
+                raise InputError(f"{name} line {len(header) + 1}: expected a VCF header line (starting with '#'): "
+                                 "not a VCF file")  # the line is not quoted: the file may be anything
     if not any(line.strip() for line in header):
         raise InputError(f"{name}: the file is empty")
     raise InputError(f"{name}: no '#CHROM' column header line: not a VCF file")

@@ -7,7 +7,6 @@ cache and the scoring core can use the index-level arrays (``index``, ``ancestor
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -20,6 +19,10 @@ from workbench.model import Term
 _HPO_ID = re.compile(r"^HP:\d{7}$")
 _BARE_DIGITS = re.compile(r"^\d{1,7}$")
 _WORD = re.compile(r"[a-z0-9]+")
+# Bounds on what one list of ids may cost (issue 21.8): a person or file giving hundreds of ids gets
+# the first MAX_TERMS and a warning; "did you mean" is worked out for the first few unknown ids only.
+MAX_TERMS = 300
+MAX_SUGGESTED_UNKNOWN = 5
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,26 @@ class TermResolution:
 
 def _normalise(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
+
+
+def _one_digit_edits(digits: str) -> set[str]:
+    """Every string one typing slip away from ``digits``: a digit changed, two neighbours swapped,
+    one dropped or one added.
+
+    >>> {"0007359", "0001250", "000125", "00012500"} <= _one_digit_edits("0001250") | _one_digit_edits("0007395")
+    True
+    """
+    edits = {digits}
+    for i in range(len(digits) + 1):
+        for d in "0123456789":
+            edits.add(digits[:i] + d + digits[i:])
+            if i < len(digits):
+                edits.add(digits[:i] + d + digits[i + 1:])
+        if i < len(digits):
+            edits.add(digits[:i] + digits[i + 1:])
+        if i + 1 < len(digits):
+            edits.add(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:])
+    return edits
 
 
 class Ontology:
@@ -134,13 +157,29 @@ class Ontology:
         return chosen, f"{term_id} ({term.label}) is {how} {chosen} ({self._terms[self.index[chosen]].label}); using {chosen}{others}"
 
     def resolve(self, ids: Iterable[str]) -> TermResolution:
-        """Map ids (also whole labels or synonyms typed by a person) to current terms; never raises."""
+        """Map ids (also whole labels or synonyms typed by a person) to current terms; never raises.
+
+        At most ``MAX_TERMS`` ids are read (a warning says how many were left out), and close
+        matches are suggested for the first ``MAX_SUGGESTED_UNKNOWN`` unknown ids only, so a long
+        list costs milliseconds, not minutes.
+        """
         terms: list[Term] = []
         seen: set[str] = set()
         replaced: list[tuple[str, str]] = []
         unknown: list[str] = []
         messages: list[str] = []
-        for raw in ids:
+        given = list(ids)
+        if len(given) > MAX_TERMS:
+            messages.append(f"{len(given)} terms given: only the first {MAX_TERMS} are used "
+                            f"({len(given) - MAX_TERMS} left out); no patient needs more, check the list")
+            given = given[:MAX_TERMS]
+
+        def not_found(raw: str) -> None:
+            unknown.append(raw)
+            if len(unknown) <= MAX_SUGGESTED_UNKNOWN:
+                messages.append(self._unknown_message(raw))
+
+        for raw in given:
             text = raw.strip()
             candidate = text.upper()
             if _BARE_DIGITS.match(candidate):
@@ -150,8 +189,7 @@ class Ontology:
             if not _HPO_ID.match(candidate):
                 exact = self._exact_text_match(text)
                 if exact is None:
-                    unknown.append(raw)
-                    messages.append(self._unknown_message(raw))
+                    not_found(raw)
                     continue
                 candidate = exact
             current, warning = self.current_id(candidate)
@@ -159,14 +197,20 @@ class Ontology:
                 messages.append(warning)
             if current is None:
                 if warning is None:
-                    messages.append(self._unknown_message(raw))
-                unknown.append(raw)
+                    not_found(raw)
+                else:
+                    unknown.append(raw)
                 continue
             if current != raw:
                 replaced.append((raw, current))
             if current not in seen:
                 seen.add(current)
                 terms.append(self._terms[self.index[current]])
+        if len(unknown) > MAX_SUGGESTED_UNKNOWN:
+            rest = unknown[MAX_SUGGESTED_UNKNOWN:]
+            shown = ", ".join(repr(r[:40]) for r in rest[:10])
+            messages.append(f"{len(rest)} more entries are not terms of HPO {self.version} and were left out: "
+                            f"{shown}{', …' if len(rest) > 10 else ''}")
         return TermResolution(tuple(terms), tuple(replaced), tuple(unknown), tuple(messages))
 
     def _exact_text_match(self, text: str) -> str | None:
@@ -182,14 +226,19 @@ class Ontology:
         return None
 
     def suggestions(self, text: str, limit: int = 3) -> list[Term]:
-        """Close matches for an unknown id (similar digits) or text (search)."""
+        """Close matches for an unknown id (one digit changed, swapped, missing or extra: at most
+        ~80 look-ups, commonest terms first) or text (search)."""
         candidate = text.strip().upper()
         if candidate.startswith("HP:") or _BARE_DIGITS.match(candidate):
             digits = candidate.removeprefix("HP:")
-            pool = [i for i in self.index if not self._terms[self.index[i]].obsolete]
-            close = difflib.get_close_matches(f"HP:{digits.zfill(7)}", pool, n=limit, cutoff=0.8)
-            return [self._terms[self.index[c]] for c in close]
-        return self.search(text, limit=limit)
+            if not digits.isdigit() or len(digits) > 8:
+                return []
+            close = {f"HP:{d}" for d in _one_digit_edits(digits.zfill(7) if len(digits) < 6 else digits)
+                     if len(d) == 7}
+            found = [self.index[c] for c in close if c in self.index and not self._terms[self.index[c]].obsolete]
+            found.sort(key=lambda i: (-int(self.disease_counts[i]), self._terms[i].id))
+            return [self._terms[i] for i in found[:limit]]
+        return self.search(text[:200], limit=limit)
 
     def _unknown_message(self, raw: str) -> str:
         close = self.suggestions(raw)
@@ -212,14 +261,9 @@ class Ontology:
         return keys
 
     def search(self, text: str, limit: int = 20) -> list[Term]:
-        """Terms for an autocomplete: by id, or by label/synonym prefix of the words typed.
-
-        Ranked exact label > exact synonym > label prefix > label word prefix > synonym
-        prefix > synonym word prefix > all typed words found in any order; ties go to terms
-        more diseases carry (the common one a clinician most likely means), then to shorter
-        labels. Labels outrank synonyms because synonyms are broad ("Heartburn" would
-        otherwise answer "heart").
-        """
+        """Terms for an autocomplete: by id, or by the words typed (:mod:`workbench.knowledge.term_search`:
+        labels, synonyms and common clinical phrasings, best coverage first, then the term more
+        diseases carry, the one a clinician most likely means)."""
         query = text.strip()
         if not query:
             return []
@@ -227,42 +271,35 @@ class Ontology:
         if _HPO_ID.match(as_id) or _BARE_DIGITS.match(as_id):
             current, _ = self.current_id(as_id if as_id.startswith("HP:") else f"HP:{int(as_id):07d}")
             return [self._terms[self.index[current]]] if current else []
-        key = _normalise(query)
-        if not key:
-            return []
-        best: dict[int, tuple[int, int, int]] = {}
-        start, end = self._prefix_range(key)
-        for entry, rank, term_index in self._search_keys[start:end]:
-            # exact label 0, exact synonym 1, label prefix 2, label word prefix 3, synonym prefix 4, synonym word prefix 5
-            order = rank if entry == key and rank <= 1 else {0: 2, 2: 3, 1: 4, 3: 5}[rank]
-            sort_key = (order, -int(self.disease_counts[term_index]), len(self._terms[term_index].label))
-            if term_index not in best or sort_key < best[term_index]:
-                best[term_index] = sort_key
-        words = key.split()
-        if len(best) < limit and len(words) > 1:
-            self._add_scattered_word_matches(words, best)
-        ranked = sorted(best, key=lambda i: (best[i], self._terms[i].id))
-        return [self._terms[i] for i in ranked[:limit]]
+        return self._term_search().search(query, limit)
 
-    def _prefix_range(self, prefix: str) -> tuple[int, int]:
-        """The slice of the sorted search keys whose text starts with ``prefix`` (two bisections)."""
-        return (bisect.bisect_left(self._search_keys, (prefix,)),
-                bisect.bisect_left(self._search_keys, (prefix + "\uffff",)))
+    def _term_search(self):
+        """The word index behind :meth:`search`, built on first use (about a second) and not pickled."""
+        index = self.__dict__.get("_word_index")
+        if index is None:
+            from workbench.knowledge.term_search import TermSearch
 
-    def _add_scattered_word_matches(self, words: list[str], best: dict[int, tuple[int, int, int]]) -> None:
-        """Ranks 6 (label) and 7 (synonym): every typed word starts some word of the text, in
-        any order ("resp distress", "seizure focal"). Candidates come from the typed word with
-        the fewest index keys, so a one-letter word ("a seizure") does not scan a 26th of HPO;
-        one-letter words alone ("h c", a query still being typed) say too little to scatter on."""
-        ranges = [self._prefix_range(w) for w in words if len(w) > 1]
-        if not ranges:
-            return
-        start, end = min(ranges, key=lambda r: r[1] - r[0])
-        candidates = {key[2] for key in self._search_keys[start:end]}
-        for term_index in candidates - set(best):
-            term = self._terms[term_index]
-            for order, text in ((6, term.label), *((7, s) for s in term.synonyms)):
-                text_words = _normalise(text).split()
-                if all(any(w.startswith(typed) for w in text_words) for typed in words):
-                    best[term_index] = (order, -int(self.disease_counts[term_index]), len(term.label))
-                    break
+            index = self.__dict__["_word_index"] = TermSearch(self._terms, self.disease_counts)
+        return index
+
+    def entry_options(self, root: str = "HP:0000118") -> list[tuple[str, str]]:
+        """(term id, "label · synonyms · phrasings" in lower case) for every current term under
+        ``root``, commonest first: the as-you-type list of the Phenotype page, whose substring
+        filter then keeps this order."""
+        cached = self.__dict__.setdefault("_entry_options", {})
+        if root not in cached:
+            from workbench.knowledge.term_search import CLINICAL_PHRASINGS
+
+            extra: dict[str, list[str]] = {}
+            for phrase, term_id in CLINICAL_PHRASINGS:
+                extra.setdefault(term_id, []).append(phrase)
+            order = sorted((i for i, t in enumerate(self._terms) if not t.obsolete and self.is_ancestor(root, t.id)),
+                           key=lambda i: (-int(self.disease_counts[i]), self._terms[i].label))
+            cached[root] = [(self._terms[i].id, " · ".join(dict.fromkeys(
+                n.lower() for n in (self._terms[i].label, *self._terms[i].synonyms, *extra.get(self._terms[i].id, ())))))
+                for i in order]
+        return cached[root]
+
+    def __getstate__(self) -> dict:
+        """Pickled without the indexes built on first use (rebuilt after loading)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_word_index", "_entry_options")}

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from workbench import paths
 from workbench.model import PhenotypeProfile, Trio
+from workbench.notepad import InputIssue, Level, as_issues
 from workbench.ranking import evidence
 from workbench.ranking import rank as model
 from workbench.ranking.rank import GeneCandidates, group_candidates, homozygous_af_counts, rank_genes
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from workbench.io import FamilyCalls
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 _PRODUCER_MODULES = ("workbench/io/vcf.py", "workbench/io/annotation.py", "workbench/inheritance")
 
 
@@ -61,11 +62,15 @@ class CaseCandidates:
     reading: FamilyCalls
     genes: tuple[GeneCandidates, ...]
     genes_per_mode: dict
-    warnings: tuple[str, ...]
+    issues: tuple[InputIssue, ...]
 
     @property
     def trio(self) -> Trio:
         return self.reading.trio
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(str(issue) for issue in self.issues)
 
 
 class _PhenotypeScores:
@@ -137,11 +142,13 @@ class CaseAnalysis:
     def rank(self, profile: PhenotypeProfile) -> Ranking:
         """Rank the candidate genes for ``profile``; obsolete/alternative ids are mapped, with warnings."""
         profile, term_warnings = resolve_profile(profile, self.knowledge.hpo)
-        warnings = list(term_warnings) + list(self.candidates.warnings)
+        warnings = list(as_issues(term_warnings, "phenotype")) + list(self.candidates.issues)
         if not profile.observed:
-            warnings.append("no observed phenotype terms: genes ranked on genotype evidence alone")
+            warnings.append(InputIssue(Level.WARNING, "no observed phenotype terms: genes ranked on genotype evidence "
+                                       "alone", "enter the proband's HPO terms", "phenotype"))
         if self.knowledge.constraint is None:
-            warnings.append("the knowledge folder has no gnomAD constraint table: genes ranked without constraint evidence")
+            warnings.append(InputIssue(Level.WARNING, "the knowledge folder has no gnomAD constraint table: genes "
+                                       "ranked without constraint evidence", "", "knowledge"))
         scores = _PhenotypeScores(self.scorer, profile, self.knowledge.disease_table.row)
         return rank_genes(self.candidates.genes, self.trio, self.background, scores, self._known_gene_count,
                           self.knowledge.version, warnings, self.knowledge.constraint)
@@ -160,6 +167,10 @@ def resolve_profile(profile: PhenotypeProfile, hpo) -> tuple[PhenotypeProfile, t
         lists.append(resolution.ids)
         warnings.extend(resolution.warnings)
     observed, excluded = lists
+    both = [t for t in excluded if t in observed]
+    if both:
+        warnings.append(f"{', '.join(both)} {'is' if len(both) == 1 else 'are'} given both observed and excluded: "
+                        "counted as observed, the exclusion is ignored (remove one of the two)")
     excluded = tuple(t for t in excluded if t not in observed)
     return PhenotypeProfile(observed=observed, excluded=excluded), tuple(dict.fromkeys(warnings))
 
@@ -184,27 +195,41 @@ def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proban
 
 def find_candidates(vcf, ped, proband_id, knowledge, progress=None) -> CaseCandidates:
     """VCF -> prefiltered variants -> inheritance candidates, grouped per HGNC gene."""
-    from workbench.inheritance import analyse_inheritance
-    from workbench.io import read_family_vcf, read_pedigree
+    from workbench.inheritance import analyse_inheritance, with_genetic_sex
+    from workbench.io import InputError, read_family_vcf, read_pedigree
 
     pedigree = read_pedigree(ped)
     calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress)
-    result = analyse_inheritance(calls.variants, calls.trio, _ranking_options())
+    fatal = [issue for issue in calls.issues if issue.level is Level.ERROR]
+    if fatal:  # e.g. a genome cut short: ranking what is left would be a silent wrong answer
+        raise InputError(f"{fatal[0]}")
+    issues = list(calls.issues)
+    trio, sex_note = with_genetic_sex(calls.trio, _genetic_sex(calls))
+    if sex_note:
+        issues.append(InputIssue(Level.WARNING, sex_note, "record the proband's sex in the PED (column 5)",
+                                 "pedigree"))
+    result = analyse_inheritance(calls.variants, trio, _ranking_options())
     genes, counts = group_candidates(result.candidates, knowledge.genes.lookup, knowledge.diseases_for_gene)
-    warnings: list[str] = []
     if calls.annotation_source.startswith("none"):
-        warnings.append(f"the VCF carries no consequence annotation ({calls.annotation_source}): "
-                        "variant evidence uses frequency and quality only")
-    kind = calls.trio.family_kind
+        issues.append(InputIssue(Level.WARNING, f"the VCF carries no consequence annotation "
+                                 f"({calls.annotation_source}): variant evidence uses frequency and quality only",
+                                 "annotate the VCF with VEP", "vcf"))
+    kind = trio.family_kind
     if kind != "trio":
-        warnings.append(f"{kind}: without both parents de novo and in-trans calls cannot be confirmed; "
-                        "inheritance evidence is limited")
-    warnings.extend(calls.qc.alarms)
+        issues.append(InputIssue(Level.WARNING, f"{kind}: without both parents de novo and in-trans calls cannot be "
+                                 "confirmed; inheritance evidence is limited", "", "pedigree"))
+    issues += as_issues(calls.qc.alarms, "qc")
     if calls.problem_count:
         first = f" (first: {calls.problems[0]})" if calls.problems else ""
-        warnings.append(f"{calls.problem_count} VCF records could not be used{first}")
-    return CaseCandidates(reading=dataclasses.replace(calls, variants=()), genes=tuple(genes), genes_per_mode=counts,
-                          warnings=tuple(warnings))
+        issues.append(InputIssue(Level.WARNING, f"{calls.problem_count} VCF records could not be used{first}",
+                                 "see the QC page for the list; fix or remove the malformed records", "vcf"))
+    return CaseCandidates(reading=dataclasses.replace(calls, variants=(), trio=trio), genes=tuple(genes),
+                          genes_per_mode=counts, issues=tuple(issues))
+
+
+def _genetic_sex(calls: FamilyCalls):
+    """The proband's sex as trio QC reads it from chrX heterozygosity."""
+    return next(s.inferred_sex for s in calls.qc.samples if s.role == "proband")
 
 
 def _cache_key(vcf, ped, proband_id, knowledge_version: str) -> str | None:

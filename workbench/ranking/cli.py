@@ -7,7 +7,10 @@
 A manifest (columns ``case_id, vcf, ped, proband, hpo, excluded_hpo``; others ignored) is run in
 one process so the knowledge loads once. A case that fails is reported on stderr and skipped;
 the others still run, and the exit status is 1 if any case failed (so scripts notice), 0 else.
-User errors are one line on stderr naming the file, never a traceback.
+A row lacking a column, or repeating an earlier row's case_id (its table would overwrite the
+first), is such a failed case. User errors are one line on stderr naming the file, never a
+traceback. The ranking's warnings go to stderr and head the output (``## warning`` lines in a
+TSV, ``issues`` in JSON).
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from workbench.io.errors import InputError
+from workbench.io.errors import InputError, check_term_conflicts
 from workbench.model import PhenotypeProfile
 
 MANIFEST_COLUMNS = ("case_id", "vcf", "ped")
@@ -79,6 +82,7 @@ def run_one(args: argparse.Namespace) -> int:
                 raise InputError(f"{packet.source}: no VCF under files; give --vcf")
             vcf = str(packet.vcf_paths[0])
         proband = proband or packet.sample_id
+    check_term_conflicts(profile.observed, profile.excluded, "the phenotype terms")
     if not vcf or not args.ped:
         raise InputError("give --vcf (or a phenopacket pointing to one) and --ped, or --manifest")
     kb = load_knowledge()
@@ -120,13 +124,14 @@ def write_candidate_phenopacket(ranking, analysis, profile: PhenotypeProfile, fh
     content = ReportContent(case_id=proband.id, family_id=proband.family_id, proband=proband,
                             method=Method(knowledge_version=ranking.knowledge_version, software=software_version()),
                             phenotype=tuple(items), results=results,
-                            interpretation=f"Ranked candidate genes (not reviewed): {summary}")
+                            interpretation=f"Ranked candidate genes (not reviewed): {summary}",
+                            input_warnings=ranking.warnings)
     write_phenopacket(content, fh)
 
 
 def read_manifest(path: Path) -> list[dict[str, str]]:
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh, delimiter="\t")
             missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or ())]
             if missing:
@@ -136,12 +141,36 @@ def read_manifest(path: Path) -> list[dict[str, str]]:
         raise InputError(f"{path}: cannot read the manifest ({error.strerror or error})") from None
 
 
+# -- manifest rows refused before any case runs (issue 21) --------------------------------------
+def manifest_refusals(rows: list[dict[str, str]], manifest: Path) -> dict[int, str]:
+    """Why a row cannot run, by line: a short row (missing columns) or a repeated case_id."""
+    refused: dict[int, str] = {}
+    first_line: dict[str, int] = {}
+    for line_no, row in enumerate(rows, start=2):
+        missing = [column for column in MANIFEST_COLUMNS if not (row.get(column) or "").strip()]
+        if missing:
+            refused[line_no] = (f"{manifest} line {line_no}: no {', '.join(missing)} (the row has "
+                                f"{sum(v is not None for k, v in row.items() if k is not None)} of the header's "
+                                f"{len([k for k in row if k is not None])} columns)")
+            continue
+        case_id = row["case_id"].strip()
+        if case_id in first_line:
+            refused[line_no] = (f"{manifest} line {line_no}: case_id {case_id!r} is already used on line "
+                                f"{first_line[case_id]}; its table would overwrite that case's: give each case its "
+                                "own id")
+        else:
+            first_line[case_id] = line_no
+    return refused
+# -- end of manifest refusals -------------------------------------------------------------------
+
+
 def run_manifest(manifest: Path, outdir: Path, use_cache: bool = True) -> int:
     from workbench.knowledge import load_knowledge
     from workbench.phenotype import LikelihoodRatioScorer
     from workbench.ranking.case import analyse_case
 
     rows = read_manifest(manifest)
+    refused = manifest_refusals(rows, manifest)
     start = time.perf_counter()
     kb = load_knowledge()
     scorer = LikelihoodRatioScorer(kb)
@@ -152,9 +181,12 @@ def run_manifest(manifest: Path, outdir: Path, use_cache: bool = True) -> int:
         case_id = (row.get("case_id") or "").strip()
         began = time.perf_counter()
         try:
+            if line_no in refused:
+                raise InputError(refused[line_no])
             if not case_id or "/" in case_id:
                 raise InputError(f"{manifest} line {line_no}: bad case_id {case_id!r}")
             profile = PhenotypeProfile(observed=_ids(row.get("hpo")), excluded=_ids(row.get("excluded_hpo")))
+            check_term_conflicts(profile.observed, profile.excluded, f"{manifest} line {line_no}")
             analysis = analyse_case(row["vcf"], row["ped"], (row.get("proband") or "").strip() or None,
                                     knowledge=kb, scorer=scorer, use_cache=use_cache)
             ranking = analysis.rank(profile)

@@ -75,6 +75,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 from workbench.model import Disease, Gene, InheritanceMode, Trio, Variant
+from workbench.notepad import InputIssue, as_issues
 from workbench.ranking import evidence
 from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
 
@@ -214,7 +215,7 @@ def variant_evidence(gene: GeneCandidates, mode: InheritanceMode, variants: Sequ
 
 def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence.ModeBackground,
                phenotype: PhenotypeScores, known_gene_count: int, knowledge_version: str,
-               warnings: Sequence[str] = (), constraint: GeneConstraint | None = None) -> Ranking:
+               warnings: Sequence[str | InputIssue] = (), constraint: GeneConstraint | None = None) -> Ranking:
     """The ranking of ``genes`` for one phenotype; pure computation, no I/O."""
     best: list[_Scored] = []
     for gene in genes:
@@ -245,7 +246,7 @@ def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence
                    explanation=_explain(s, background, phenotype, known_gene_count))
         for i, s in enumerate(best))
     return Ranking(genes=ranked, none_probability=10 ** (log_none - top) / denominator,
-                   knowledge_version=knowledge_version, warnings=tuple(warnings))
+                   knowledge_version=knowledge_version, issues=as_issues(warnings))
 
 
 def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: PhenotypeScores,

@@ -3,7 +3,10 @@
 Each ``RankedGene`` carries its evidence as log10 likelihood-ratio parts (prior, phenotype,
 variant, inheritance) that add up to its score, so a chart of the parts *is* the explanation,
 and one readable sentence per part. ``write_tsv`` is the flat table the CLI writes;
-``write_json`` carries everything, including the per-term phenotype matches.
+``write_json`` carries everything, including the per-term phenotype matches. Both start with the
+input issues (:mod:`workbench.notepad`: a reader's doubts, QC alarms, term mapping), so a table
+never travels without the warnings behind it: TSV as ``## warning [section]: ...`` lines above
+the header (skip lines starting with ``#`` when reading), JSON under ``issues``.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Callable
 
 from workbench.model import Disease, InheritanceMode, Variant
+from workbench.notepad import InputIssue
 
 TSV_COLUMNS = ("rank", "gene", "hgnc_id", "score", "probability", "disease_id", "disease_name", "mode",
                "variants", "phenotype_log10_lr", "variant_log10_lr", "inheritance_log10_lr", "prior_log10")
@@ -99,7 +103,12 @@ class Ranking:
     genes: tuple[RankedGene, ...]
     none_probability: float
     knowledge_version: str
-    warnings: tuple[str, ...] = ()
+    issues: tuple[InputIssue, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The issues in words, as every page, the CLI and the report list them."""
+        return tuple(str(issue) for issue in self.issues)
 
     def to_frame(self):
         import pandas as pd
@@ -107,6 +116,9 @@ class Ranking:
         return pd.DataFrame([g.row() for g in self.genes], columns=list(TSV_COLUMNS))
 
     def write_tsv(self, fh: IO[str]) -> None:
+        for issue in self.issues:
+            text = " ".join(str(issue).split())  # one line, whatever the message holds
+            fh.write(f"## {issue.level.value}{f' [{issue.section}]' if issue.section else ''}: {text}\n")
         writer = csv.DictWriter(fh, fieldnames=TSV_COLUMNS, delimiter="\t", lineterminator="\n")
         writer.writeheader()
         for gene in self.genes:
@@ -117,6 +129,7 @@ class Ranking:
         return {
             "knowledge_version": self.knowledge_version,
             "warnings": list(self.warnings),
+            "issues": [issue.to_dict() for issue in self.issues],
             "none_of_these_probability": self.none_probability,
             "genes": [_gene_dict(g) for g in genes],
         }

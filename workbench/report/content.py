@@ -371,6 +371,7 @@ class ReportContent:
     qc: tuple[QcFigure, ...] = ()
     recommendations: str = ""
     amendment_reason: str = ""  # what this version changes (amended versions only)
+    input_warnings: tuple[str, ...] = ()  # the ranking's input issues in words (Ranking.warnings), printed as such
 
     @property
     def signed(self) -> bool:

@@ -287,6 +287,10 @@ def render_pdf(content: ReportContent) -> bytes:
         pdf.paragraph("QC figures were not recorded with this draft.")
     pdf.heading("Limitations")
     pdf.paragraph(content.limitations)
+    if content.input_warnings:
+        pdf.heading("Input warnings")
+        for warning in content.input_warnings:
+            pdf.paragraph(f"- {warning}")
     pdf.heading("Secondary findings")
     pdf.paragraph(content.secondary_findings)
 

@@ -35,6 +35,7 @@ from workbench.report.content import (Amendment, Method, PhenotypeItem, ReportCo
 from workbench.report.content import CaseDetails, QcFigure
 from workbench.report.text import LONG_TEXT, SHORT_TEXT, TextError, clean_text
 from workbench.store import case_metadata
+from workbench.store.rankings import RankingHistory
 from workbench.store.schema import migrate
 from workbench.store.users import (DUMMY_HASH, AuthenticationError, Permission, PermissionDenied, Role, User,
                                    hash_password, needs_rehash, require, verify_password)
@@ -253,7 +254,7 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-class CaseStore:
+class CaseStore(RankingHistory):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         with self._transaction() as conn:

@@ -125,7 +125,27 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "cases record how variants were annotated (VEP, SnpEff, bcftools csq or position only)", (
         "ALTER TABLE cases ADD COLUMN annotation_source TEXT NOT NULL DEFAULT ''",
     )),
-    Migration(4, "case details the VCF cannot give (patient, specimen, ordering clinician), by revision "
+    Migration(4, "ranking snapshots: each case's top genes under each knowledge release (append-only)", (
+        """CREATE TABLE ranking_snapshots (
+            id {serial},
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            knowledge_version TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            snapshot_json TEXT NOT NULL,
+            baseline_id INTEGER,
+            taken_by TEXT NOT NULL,
+            taken_at TEXT NOT NULL)""",
+        "CREATE INDEX ranking_snapshots_case ON ranking_snapshots (case_id)",
+    ), sqlite_only=(
+        """CREATE TRIGGER ranking_snapshots_no_update BEFORE UPDATE ON ranking_snapshots
+           BEGIN SELECT RAISE(ABORT, 'workbench: ranking_snapshots rows cannot be changed'); END""",
+        """CREATE TRIGGER ranking_snapshots_no_delete BEFORE DELETE ON ranking_snapshots
+           BEGIN SELECT RAISE(ABORT, 'workbench: ranking_snapshots rows cannot be changed'); END""",
+    ), postgresql_only=(
+        """CREATE TRIGGER ranking_snapshots_append_only BEFORE UPDATE OR DELETE ON ranking_snapshots
+           FOR EACH ROW EXECUTE FUNCTION workbench_refuse_change()""",
+    )),
+    Migration(5, "case details the VCF cannot give (patient, specimen, ordering clinician), by revision "
                  "(store.case_metadata)", (
         """CREATE TABLE case_details (
             case_id TEXT NOT NULL REFERENCES cases(case_id),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.ui import state
+from workbench.ui import milestones, state
 
 
 def reading_progress(what: str):
@@ -39,14 +39,17 @@ def ranked():
     """(case, analysis, ranking) for the open case and its current phenotype."""
     case = state.current_case()
     result = analysed_case()
-    return case, result, state.ranking(case, state.profile(case))
+    ranking = state.ranking(case, state.profile(case))
+    milestones.note_ranked(case, ranking)
+    return case, result, ranking
 
 
 def provenance(ranking) -> None:
     """The data version behind the numbers on this page, and the ranking's warnings, visibly."""
+    from workbench.ui.issues import show_issues
+
     st.caption(f"Knowledge: {ranking.knowledge_version}")
-    for warning in ranking.warnings:
-        st.warning(warning, icon=":material/warning:")
+    show_issues(ranking.issues)
 
 
 def sidebar() -> None:

@@ -63,6 +63,10 @@ def show(content: ReportContent) -> None:
                 f"- **Condition:** " + (f"{r.condition_label} ({r.condition_ids}); inheritance: "
                                         f"{r.condition_inheritance or 'not annotated'}" if r.condition_id else "none"))
 
+    if content.input_warnings:
+        st.markdown("##### Input warnings")
+        for warning in content.input_warnings:
+            st.warning(warning, icon=":material/warning:")
     for title, text in (("Interpretation", content.interpretation), ("Recommendations", content.recommendations),
                         ("Limitations", content.limitations), ("Secondary findings", content.secondary_findings)):
         st.markdown(f"##### {title}")

@@ -185,10 +185,13 @@ def case_from_folder(folder: Path) -> CaseFiles:
     """A case_data/ folder: case.ped, phenopacket.json (proband, phenotype, VCF uri relative to it)."""
     from workbench.io.phenopacket import read_phenopacket
 
+    from workbench.io.server_files import allowed_paths, data_dirs
+
     packet = read_phenopacket(folder / "phenopacket.json")
+    vcfs = allowed_paths(packet.vcf_paths, [folder, *data_dirs()])  # a file uri may not lead elsewhere
     return CaseFiles(
         case_id=folder.name,
-        vcfs=tuple(str(p) for p in packet.vcf_paths) or (str(folder / "case.vcf.gz"),),
+        vcfs=tuple(str(p) for p in vcfs) or (str(folder / "case.vcf.gz"),),
         ped=str(folder / "case.ped"),
         proband_id=packet.subject_id,
         initial_profile=packet.profile,
@@ -206,13 +209,12 @@ def uploads_dir() -> Path:
     return Path(os.environ.get("WORKBENCH_UPLOAD_DIR", data_dir() / "uploads"))
 
 
-def save_uploads(files: list[tuple[str, bytes]]) -> Path:
-    """Write uploaded files, unmodified, into a fresh folder of the uploads directory."""
-    folder = uploads_dir() / uuid.uuid4().hex[:12]
-    folder.mkdir(parents=True)
-    for name, data in files:
-        (folder / Path(name).name).write_bytes(data)
-    return folder
+def save_uploads(files: list[tuple[str, object]]) -> Path:
+    """Stream uploaded files (name, file-like), unmodified, into a fresh folder of the uploads directory
+    (InputError: too large, or a bad name)."""
+    from workbench.io.uploads import save_uploads as stream_to_disk
+
+    return stream_to_disk(files, uploads_dir() / uuid.uuid4().hex[:12])
 
 
 def case_from_files(
@@ -241,9 +243,39 @@ def case_from_files(
         analysis(case, progress)
     except InputError as problem:
         return None, str(problem)
-    except (OSError, EOFError, UnicodeDecodeError, ValueError) as problem:  # e.g. a truncated gzip
-        return None, f"The files could not be read: {problem}"
+    except OSError as problem:  # e.g. a truncated gzip; the reason, never content of the file
+        return None, f"The files could not be read ({problem.strerror or type(problem).__name__})."
+    except (EOFError, UnicodeDecodeError, ValueError) as problem:  # their text may quote the file: not shown
+        return None, f"The files could not be read as a VCF, PED and phenopacket ({type(problem).__name__})."
     return case, None
+
+
+def server_data_dirs() -> tuple[Path, ...]:
+    """The folders "files already on this server" may read (``WORKBENCH_DATA_DIRS``)."""
+    from workbench.io.server_files import data_dirs
+
+    return data_dirs()
+
+
+def case_from_server_files(
+    vcf_paths: list[str], ped_path: str, phenopacket_path: str | None, proband_id: str | None,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[CaseFiles | None, str | None]:
+    """``case_from_files`` on files already on the server: only for a logged-in analyst or director,
+    and only inside the configured data folders (``workbench.io.server_files``)."""
+    from workbench.io.server_files import PathNotAllowed, allowed_path
+    from workbench.store import Permission, PermissionDenied, require
+
+    if user() is None:
+        return None, "Log in as an analyst or a director to analyse files on this server."
+    try:
+        require(user(), Permission.CREATE_CASE)
+        vcfs = [allowed_path(p) for p in vcf_paths]
+        ped = allowed_path(ped_path)
+        packet = allowed_path(phenopacket_path) if phenopacket_path else None
+    except (PermissionDenied, PathNotAllowed) as problem:
+        return None, str(problem)
+    return case_from_files(vcfs, ped, packet, proband_id, progress, origin="server files")
 
 
 def case_from_uploads(
@@ -255,6 +287,7 @@ def case_from_uploads(
                                     folder / phenopacket_name if phenopacket_name else None, proband_id, progress)
     if problem:
         shutil.rmtree(folder, ignore_errors=True)  # our copy of files we refused; the user keeps theirs
+        problem = problem.replace(f"{folder}{os.sep}", "").replace(str(folder), "the upload")  # no server paths
     return case, problem
 
 

@@ -1,7 +1,7 @@
 """Cases: the families in the case store and those opened in this session; open, register or create one."""
 import streamlit as st
 
-from workbench.ui import readings, state
+from workbench.ui import readings, reanalysis_view, state
 
 st.title("Cases")
 current = state.current_case()
@@ -27,9 +27,11 @@ if state.user() is not None:
         openable[case.case_id] = files
         rows.append({"case": case.case_id, "family": case.family_id, "status": case.status.value,
                      "created": f"{case.created_at:%Y-%m-%d %H:%M}", "by": case.created_by,
-                     "top gene": top_gene(files), "open now": "◀" if case.case_id == current.case_id else ""})
+                     "top gene": top_gene(files), "new evidence": reanalysis_view.new_evidence(case),
+                     "open now": "◀" if case.case_id == current.case_id else ""})
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
+        reanalysis_view.panel(registered)
     else:
         st.info("No case in the store yet.")
     if not state.stored(current):

@@ -1,8 +1,9 @@
 """New case: upload a trio (one multi-sample VCF or one VCF per person) and its PED, or open an example."""
-from pathlib import Path
-
 import streamlit as st
 
+from workbench.io import InputError
+from workbench.io.uploads import max_upload_bytes
+from workbench.store import Permission
 from workbench.ui import layout, state
 
 st.title("New case")
@@ -48,38 +49,49 @@ if st.button("Analyse", type="primary", key="analyse_upload"):
     elif ped is None:
         st.error("Add the pedigree (PED) file: it says who is the proband, the father and the mother.")
     else:
-        uploads = [(f.name, f.getvalue()) for f in (vcfs or [])] + [(ped.name, ped.getvalue())]
+        uploads = [(f.name, f) for f in (vcfs or [])] + [(ped.name, ped)]  # streamed to disk, not copied in memory
         if packet is not None:
-            uploads.append((packet.name, packet.getvalue()))
-        folder = state.save_uploads(uploads)
-        bar, progress = layout.reading_progress("the VCF")
-        progress(0.0)
-        case, problem = state.case_from_uploads(
-            folder, [f.name for f in data_files], ped.name, packet.name if packet else None, proband or None,
-            progress=progress,
-        )
-        bar.empty()
-        opened(case, problem)
+            uploads.append((packet.name, packet))
+        try:
+            folder = state.save_uploads(uploads)
+        except InputError as refusal:  # too large, or not a usable file name
+            st.error(str(refusal))
+        else:
+            bar, progress = layout.reading_progress("the VCF")
+            progress(0.0)
+            case, problem = state.case_from_uploads(
+                folder, [f.name for f in data_files], ped.name, packet.name if packet else None, proband or None,
+                progress=progress,
+            )
+            bar.empty()
+            opened(case, problem)
+st.caption(f"Uploads up to {max_upload_bytes() >> 20} MB per file. Genome-size VCFs: put them in a data folder "
+           "on the server and use the section below.")
 
 st.subheader("Or analyse files already on this server")
-st.caption("For genome-size VCFs: the files are read where they are and never modified or copied.")
-server_vcfs = st.text_area("VCF path(s), one per line", key="server_vcfs", height=68)
-server_ped = st.text_input("PED path", key="server_ped")
-server_packet = st.text_input("Phenopacket path (optional)", key="server_phenopacket")
-if st.button("Analyse these files", key="analyse_server_files"):
-    paths = [Path(line.strip()).expanduser() for line in server_vcfs.splitlines() if line.strip()]
-    if not paths or not server_ped.strip():
-        st.error("Give at least one VCF path and the PED path.")
-    else:
-        bar, progress = layout.reading_progress("the VCF")
-        progress(0.0)
-        case, problem = state.case_from_files(
-            paths, Path(server_ped.strip()).expanduser(),
-            Path(server_packet.strip()).expanduser() if server_packet.strip() else None, proband or None,
-            progress=progress, origin="server files",
-        )
-        bar.empty()
-        opened(case, problem)
+current = state.user()
+if current is None or not current.role.may(Permission.CREATE_CASE):
+    # The page hides the form; state.case_from_server_files refuses on the server side as well.
+    st.info("Log in as an analyst or a director to analyse files already on this server." if current is None else
+            f"Only analysts and directors can analyse files already on this server (you are logged in as a "
+            f"{current.role.value}).")
+else:
+    st.caption("For genome-size VCFs: the files are read where they are and never modified or copied. Only files "
+               "inside the server's data folders can be read: " + ", ".join(str(d) for d in state.server_data_dirs()))
+    server_vcfs = st.text_area("VCF path(s), one per line", key="server_vcfs", height=68)
+    server_ped = st.text_input("PED path", key="server_ped")
+    server_packet = st.text_input("Phenopacket path (optional)", key="server_phenopacket")
+    if st.button("Analyse these files", key="analyse_server_files"):
+        paths = [line.strip() for line in server_vcfs.splitlines() if line.strip()]
+        if not paths or not server_ped.strip():
+            st.error("Give at least one VCF path and the PED path.")
+        else:
+            bar, progress = layout.reading_progress("the VCF")
+            progress(0.0)
+            case, problem = state.case_from_server_files(paths, server_ped.strip(), server_packet.strip() or None,
+                                                         proband or None, progress=progress)
+            bar.empty()
+            opened(case, problem)
 
 st.subheader("Or open an example")
 examples = state.demo_cases()

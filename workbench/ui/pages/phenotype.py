@@ -33,11 +33,39 @@ def remove_term(term_id: str) -> None:
     update([t for t in current.observed if t != term_id], [t for t in current.excluded if t != term_id])
 
 
-def settle(suggestion, accepted: bool) -> None:
-    """Confirm (record) or reject a note suggestion; it leaves the list unless the store refused it."""
-    if accepted and not add(suggestion.term.id, suggestion.excluded):
+def settle(term_id: str, excluded: bool, accepted: bool) -> None:
+    """Confirm (record) or reject a note suggestion; it leaves the list unless the store refused it.
+
+    Safe to run twice or late: a quick second click runs the callback of a button drawn before the
+    first click was handled, for a suggestion that may be gone (adding a term twice is harmless).
+    """
+    waiting = st.session_state.get("note_suggestions") or []
+    if not any(s.term.id == term_id for s in waiting):
         return
-    st.session_state["note_suggestions"].remove(suggestion)
+    if accepted and not add(term_id, excluded):
+        return
+    st.session_state["note_suggestions"] = [s for s in waiting if s.term.id != term_id]
+
+
+@st.cache_resource(show_spinner=False)
+def entry_labels(version: str) -> dict[str, str]:
+    """Term id -> "Label — synonyms · phrasings" for the as-you-type list, commonest term first."""
+    return {term_id: text for term_id, text in _entry_labels()}
+
+
+def _entry_labels():
+    for term_id, names in kb.hpo.entry_options():
+        term = kb.hpo.term(term_id)
+        others = names.split(" · ")[1:]
+        yield term_id, term.label + (" — " + " · ".join(others) if others else "")
+
+
+def add_typed() -> None:
+    """The as-you-type choice: recorded as observed at once, and the box emptied for the next term."""
+    chosen = st.session_state.get("hpo_typed")
+    if chosen:
+        add(chosen, False)
+        st.session_state["hpo_typed"] = None
 
 
 st.title("Phenotype")
@@ -55,14 +83,22 @@ for status, ids in (("observed", profile.observed), ("excluded", profile.exclude
     st.subheader(f"{status.capitalize()} ({len(ids)})")
     for term_id in ids:
         text, flip, remove = st.columns([6, 2, 1])
-        text.markdown(f"{'' if status == 'observed' else '~~'}{label(term_id)}{'' if status == 'observed' else '~~'} `{term_id}`")
+        badge = ":green-badge[observed]" if status == "observed" else ":red-badge[excluded]"  # not struck through
+        text.markdown(f"{badge} {label(term_id)} `{term_id}`")
         other = "excluded" if status == "observed" else "observed"
         flip.button(f"Mark {other}", key=f"flip_{status}_{term_id}", on_click=add, args=(term_id, other == "excluded"))
         remove.button("Remove", key=f"remove_{status}_{term_id}", on_click=remove_term, args=(term_id,))
 
 # -- search --------------------------------------------------------------------------------
 st.subheader("Add a term")
-query = st.text_input("Search HPO by label, synonym or id", key="hpo_query", placeholder="e.g. seizure, floppy, HP:0001250")
+typed_labels = entry_labels(kb.version)
+st.selectbox(
+    "Type a finding: suggestions appear as you type, the most used terms first (added as observed)",
+    list(typed_labels), index=None, format_func=typed_labels.get, key="hpo_typed", on_change=add_typed,
+    filter_mode="contains", placeholder="e.g. floppy, seizure, poor feeding",
+)
+query = st.text_input("Or search HPO by several words, a description or an id (press Enter)", key="hpo_query",
+                      placeholder="e.g. floppy infant, elevated lactate, HP:0001250")
 results = kb.hpo.search(query, limit=20) if query else []
 if query and not results:
     st.info(f"No HPO term matches “{query}”.")
@@ -83,7 +119,7 @@ if results:
 # -- clinical note -------------------------------------------------------------------------
 st.subheader("Suggest terms from a clinical note")
 note = st.text_area(
-    "Clinical note", key="clinical_note", height=120,
+    "Clinical note", key="clinical_note", height=120, max_chars=20_000,  # bounds the parser's work per click
     placeholder="e.g. Term baby with hypotonia and poor feeding. Epileptic spasms from day 3. No cardiac anomaly.",
 )
 if st.button("Suggest terms", key="suggest_terms"):
@@ -97,9 +133,11 @@ for suggestion in list(suggestions):
     term = suggestion.term
     text, confirm, reject = st.columns([6, 2, 1])
     kind = "excluded" if suggestion.excluded else "observed"
-    text.markdown(f"**{term.label}** `{term.id}` — {kind}, from “{suggestion.matched_text}”")
-    confirm.button(f"Confirm as {kind}", key=f"confirm_{term.id}", on_click=settle, args=(suggestion, True))
-    reject.button("Reject", key=f"reject_{term.id}", on_click=settle, args=(suggestion, False))
+    badge = ":green-badge[observed]" if kind == "observed" else ":red-badge[excluded]"
+    text.markdown(f"{badge} **{term.label}** `{term.id}`, from “{suggestion.matched_text}”")
+    confirm.button(f"Confirm as {kind}", key=f"confirm_{term.id}", on_click=settle,
+                   args=(term.id, suggestion.excluded, True))
+    reject.button("Reject", key=f"reject_{term.id}", on_click=settle, args=(term.id, suggestion.excluded, False))
 
 # -- the effect ----------------------------------------------------------------------------
 st.subheader("Top candidates with this phenotype")

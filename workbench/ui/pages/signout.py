@@ -11,7 +11,7 @@ Session state:
 import streamlit as st
 
 from workbench.store import AuthenticationError, ConflictError, Permission, PermissionDenied, StoreError
-from workbench.ui import layout, report_view, state
+from workbench.ui import layout, milestones, report_view, state
 
 store = state.store()
 st.title("Sign-out")
@@ -72,5 +72,6 @@ if st.button(f"Sign out report version {report.version}", key="sign_out", type="
         st.error(str(problem))
     else:
         state.saved_own_write(case.case_id, seen, store.case(case.case_id).row_version)
+        milestones.note_signed(case.case_id)
         st.session_state["signed_message"] = f"Report version {signed.version} signed."
         st.rerun()
