@@ -138,3 +138,13 @@ def test_fhir_and_phenopacket_carry_the_identifiers_specimen_and_both_hgvs(amend
     packet = json.loads(render(amended_report, "phenopacket"))
     assert packet["subject"]["alternateIds"] == ["MRN:MRN-0042"] and packet["biosamples"][0]["id"] == "SP-77"
     assert "NM_001040142.2:c.2558G>A" in json.dumps(packet)
+
+
+def test_qc_figures_outside_their_range_are_stated_in_the_pdf():
+    from test_report import content
+
+    figures = (QcFigure("Ti/Tv (proband NB-1)", "0.49", "2.6–3.3 (exome)", "outside range"),
+               QcFigure("Call rate (proband NB-1)", "99.7%", "≥ 90% (exome)", "within range"))
+    text = subprocess.run(["pdftotext", "-", "-"], input=render(content(qc=figures), "pdf"),
+                          capture_output=True, check=True).stdout.decode()
+    assert "1 figure(s) outside the range expected for the data type" in " ".join(text.split())

@@ -283,6 +283,10 @@ def render_pdf(content: ReportContent) -> bytes:
     if content.qc:
         pdf.grid(("Measure", "Value", "Expected", "Assessment"),
                  [(q.name, q.value, q.expected, q.status) for q in content.qc], (62, 36, 42, 36))
+        outside = sum(q.status == "outside range" for q in content.qc)
+        if outside:
+            pdf.paragraph(f"{outside} figure(s) outside the range expected for the data type: results rest on "
+                          "calls whose quality is below the usual standard for this test.", bold=True)
     else:
         pdf.paragraph("QC figures were not recorded with this draft.")
     pdf.heading("Limitations")

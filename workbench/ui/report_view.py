@@ -81,6 +81,10 @@ def show(content: ReportContent) -> None:
     if content.qc:
         st.dataframe([{"measure": q.name, "value": q.value, "expected": q.expected, "assessment": q.status}
                       for q in content.qc], hide_index=True, width="stretch", key=f"view_qc_{content.version}")
+        outside = [q.name for q in content.qc if q.status == "outside range"]
+        if outside:
+            st.error(f"{len(outside)} QC figure(s) outside the expected range: {', '.join(outside)}. "
+                     "The report states this; check the QC page before signing.", icon=":material/error:")
     if content.amendments:
         st.markdown("##### Version history")
         for a in content.amendments:
