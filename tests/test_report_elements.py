@@ -15,7 +15,7 @@ from workbench.model import (Affection, Call, Disease, DiseaseInheritance, GeneC
                              InheritanceMode, PhenotypeProfile, Sample, Sex, Trio, Variant)
 from workbench.report import render
 from workbench.report.acmg import AcmgAssessment, AppliedCriterion
-from workbench.report.content import CaseDetails, QcFigure, ReportedVariant
+from workbench.report.content import CaseDetails, QcFigure, ReportContent, ReportedVariant
 from workbench.store import Role, open_store
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
@@ -148,3 +148,21 @@ def test_qc_figures_outside_their_range_are_stated_in_the_pdf():
     text = subprocess.run(["pdftotext", "-", "-"], input=render(content(qc=figures), "pdf"),
                           capture_output=True, check=True).stdout.decode()
     assert "1 figure(s) outside the range expected for the data type" in " ".join(text.split())
+
+
+def test_a_report_stored_before_these_elements_existed_still_loads_and_renders():
+    from test_report import content
+
+    plain = json.loads(content().to_json())
+    for key in ("details", "family", "qc", "recommendations", "amendment_reason"):
+        del plain[key]
+    for variant in plain["results"]:
+        for key in ("mane_status", "refseq_transcript", "parental_origin", "condition_xrefs"):
+            del variant[key]
+        for criterion in variant["assessment"]["criteria"]:
+            del criterion["manual"]
+    old = ReportContent.from_json(json.dumps(plain))
+    assert old.details == CaseDetails() and old.results[0].parental_origin is None
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=render(old, "pdf"), capture_output=True,
+                          check=True).stdout.decode()
+    assert "Patient name not recorded" in " ".join(text.split())
