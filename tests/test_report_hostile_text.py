@@ -88,3 +88,18 @@ def test_text_at_entry_is_cleaned_or_refused_with_the_field_named():
         clean_text("x" * 201, field="patient name", limit=200)
     with pytest.raises(TextError, match="MRN must be text"):
         clean_text(None, field="MRN")  # type: ignore[arg-type]
+
+
+def test_without_a_unicode_font_the_pdf_says_so_instead_of_silently_printing_question_marks(monkeypatch, caplog):
+    from workbench.report import fonts, pdf
+
+    monkeypatch.setattr(fonts, "_index", lambda: {})
+    fonts.find_fonts.cache_clear()
+    try:
+        monkeypatch.setattr(pdf, "find_fonts", fonts.find_fonts)
+        report = content(details=replace(content().details, patient_name=NAMES["hebrew"]))
+        text = " ".join(pdf_text(report).split())
+    finally:
+        fonts.find_fonts.cache_clear()
+    assert "No Unicode font (DejaVu Sans) is installed on this server" in text
+    assert "fonts-dejavu-core" in caplog.text
