@@ -88,11 +88,11 @@ def amended_report(tmp_path):
                                "the seizures.", qc=[QcFigure("Ti/Tv (proband NB-7)", "2.05", "1.9–2.2 (genome)",
                                                              "within range")],
                                transcripts=load_mane().version)
-    store.sign_out(case.case_id, director, version)
-    version = store.start_amendment(case.case_id, "functional evidence added", analyst, store.case(case.case_id).row_version)
+    store.sign_out(case.case_id, director, version, password="director-password")
+    version = store.start_amendment(case.case_id, "functional evidence added", director, store.case(case.case_id).row_version)
     version = store.save_draft(case.case_id, analyst, version, interpretation="The de novo SCN2A variant explains "
                                "the seizures; functional data confirm loss of function.")
-    store.sign_out(case.case_id, director, version)
+    store.sign_out(case.case_id, director, version, password="director-password")
     yield store.report(case.case_id).content
     store.close()
 

@@ -131,11 +131,11 @@ def test_role_rules(store, people, case):
     version = store.save_reported_variant(case.case_id, SCN2A, analyst, case.row_version)
     version = store.save_draft(case.case_id, analyst, version, interpretation="De novo SCN2A variant.")
     with pytest.raises(PermissionDenied, match="only a director may"):
-        store.sign_out(case.case_id, analyst, version)
+        store.sign_out(case.case_id, analyst, version, password="analyst-password")
     with pytest.raises(PermissionDenied):
-        store.sign_out(case.case_id, admin, version)
+        store.sign_out(case.case_id, admin, version, password="admin-password")
     assert not store.report(case.case_id).signed
-    signed = store.sign_out(case.case_id, director, version)
+    signed = store.sign_out(case.case_id, director, version, password="director-password")
     assert signed.signed and signed.signed_by == "director"
     assert signed.content.signature.name == "Dr Director"
     store.set_user_active("analyst", False, admin)
@@ -170,7 +170,7 @@ def test_case_changes_recheck_the_actors_role_in_the_database(store, people, cas
         conn.execute(text("UPDATE users SET role = 'analyst' WHERE username = 'director'"))
         conn.execute(text("UPDATE users SET role = 'clinician' WHERE username = 'analyst'"))
     with pytest.raises(PermissionDenied, match="'director' \\(analyst\\) may not sign out a report"):
-        store.sign_out(case.case_id, director, version)
+        store.sign_out(case.case_id, director, version, password="director-password")
     with pytest.raises(PermissionDenied, match="'analyst' \\(clinician\\) may not tag, annotate"):
         store.add_note(case.case_id, Target.gene("SCN2A"), "still allowed?", analyst, version)
     with pytest.raises(PermissionDenied, match="'analyst' \\(clinician\\) may not create a case"):
@@ -183,20 +183,20 @@ def test_signed_report_is_immutable_and_an_amendment_keeps_both(store, people, c
     analyst, director = people[Role.ANALYST], people[Role.DIRECTOR]
     version = store.save_reported_variant(case.case_id, SCN2A, analyst, case.row_version)
     version = store.save_draft(case.case_id, analyst, version, interpretation="First reading.")
-    store.sign_out(case.case_id, director, version)
+    store.sign_out(case.case_id, director, version, password="director-password")
     version = store.case(case.case_id).row_version
     assert store.case(case.case_id).status is CaseStatus.SIGNED_OUT
     with pytest.raises(ImmutableReportError, match="signed and cannot change; start an amendment"):
         store.save_draft(case.case_id, analyst, version, interpretation="Changed my mind.")
     with pytest.raises(ImmutableReportError, match="already signed"):
-        store.sign_out(case.case_id, director, version)
+        store.sign_out(case.case_id, director, version, password="director-password")
 
     upgraded = ReportedVariant(**{**SCN2A.__dict__, "assessment": AcmgAssessment.of("PS2", "PM2", "PP3", "PS3")})
-    version = store.start_amendment(case.case_id, "functional study published", analyst, version)
+    version = store.start_amendment(case.case_id, "functional study published", director, version)
     version = store.save_reported_variant(case.case_id, upgraded, analyst, version)
     version = store.save_draft(case.case_id, analyst, version, interpretation="Second reading.",
                                indication="refractory neonatal seizures")
-    amended = store.sign_out(case.case_id, director, version)
+    amended = store.sign_out(case.case_id, director, version, password="director-password")
 
     first, second = store.reports(case.case_id)
     method = first.content.method
@@ -335,7 +335,7 @@ def test_application_logs_carry_no_patient_data(store, people, case, caplog):
     version = store.add_phenotype_term(case.case_id, "HP:0001250", "Seizure", analyst, case.row_version)
     version = store.save_reported_variant(case.case_id, SCN2A, analyst, version)
     version = store.save_draft(case.case_id, analyst, version, interpretation="De novo SCN2A.")
-    store.sign_out(case.case_id, director, version)
+    store.sign_out(case.case_id, director, version, password="director-password")
     logged = caplog.text
     assert "sign out report v1" in logged
     for private in ("NB-0042", "FAM-7 ", "HP:0001250", "Seizure", "SCN2A", "c.2558G>A", "165310406"):

@@ -42,7 +42,7 @@ def test_add_user_then_export_signed_report(tmp_path: Path, monkeypatch, capsys)
     assert run("report", case.case_id, "--draft", "--output", str(tmp_path / "draft.pdf"), "--database", url) == 0
     assert "DRAFT" in PdfReader(tmp_path / "draft.pdf").pages[0].extract_text()
 
-    store.sign_out(case.case_id, director, version)
+    store.sign_out(case.case_id, director, version, password="a-long-password")
     monkeypatch.chdir(tmp_path)
     assert run("report", case.case_id, "--database", url) == 0
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "FAM-1-1-v1.pdf").pages)  # signature: last page

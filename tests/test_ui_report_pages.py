@@ -167,9 +167,14 @@ def test_only_a_director_signs_and_needs_the_password(store):
 def test_signed_report_is_amended_from_the_report_page_and_history_shows_both(store):
     draft(store)
     director = store.authenticate("director", "director-password")
-    store.sign_out("FAM-1-1", director, store.case("FAM-1-1").row_version)
+    store.sign_out("FAM-1-1", director, store.case("FAM-1-1").row_version, password="director-password")
 
-    at = page("report", store, "analyst", case_id="FAM-1-1")
+    at = page("report", store, "analyst", case_id="FAM-1-1")  # only a director may reopen a signed report
+    at.text_input(key="amendment_reason").input("parental sample re-tested").run()
+    at.button(key="start_amendment").click().run()
+    assert "only a director may" in at.error[0].value and store.report("FAM-1-1").version == 1
+
+    at = page("report", store, "director", case_id="FAM-1-1")
     assert "can no longer change" in at.success[0].value
     at.text_input(key="amendment_reason").input("parental sample re-tested").run()
     at.button(key="start_amendment").click().run()
@@ -227,10 +232,9 @@ def test_history_offers_every_download_and_builds_each_version_pdf_once(store, m
 
     draft(store)
     director = store.authenticate("director", "director-password")
-    analyst = store.authenticate("analyst", "analyst-password")
     for reason in ("parental sample re-tested", "phenotype revised"):
-        store.sign_out("FAM-1-1", director, store.case("FAM-1-1").row_version)
-        store.start_amendment("FAM-1-1", reason, analyst, store.case("FAM-1-1").row_version)
+        store.sign_out("FAM-1-1", director, store.case("FAM-1-1").row_version, password="director-password")
+        store.start_amendment("FAM-1-1", reason, director, store.case("FAM-1-1").row_version)
     exported_report.clear()  # another test may have exported the same content
     built = []
     real_pdf = workbench.report.pdf.render_pdf

@@ -9,9 +9,12 @@ from workbench.store.casestore import (LOCAL_OPERATOR, AuditEntry, Case, CaseSta
                                        ImmutableReportError, Note, NotFoundError, PhenotypeEntry, ReportVersion,
                                        StoreError, Tag, TagEntry, Target, VcfFile, default_database_url, file_sha256,
                                        open_store, shared_store)
+from workbench.store.accounts import LoginThrottled, ServerBusy, WeakPasswordError
+from workbench.store.integrity import Verification
 from workbench.store.users import AuthenticationError, Permission, PermissionDenied, Role, User, require
 
 __all__ = ["AuditEntry", "AuthenticationError", "Case", "CaseStatus", "CaseStore", "ConflictError",
-           "ImmutableReportError", "LOCAL_OPERATOR", "Note", "NotFoundError", "Permission", "PermissionDenied",
-           "PhenotypeEntry", "ReportVersion", "Role", "StoreError", "Tag", "TagEntry", "Target", "User", "VcfFile",
-           "default_database_url", "file_sha256", "open_store", "require", "shared_store"]
+           "ImmutableReportError", "LOCAL_OPERATOR", "LoginThrottled", "Note", "NotFoundError", "Permission",
+           "PermissionDenied", "PhenotypeEntry", "ReportVersion", "Role", "ServerBusy", "StoreError", "Tag", "TagEntry",
+           "Target", "User", "VcfFile", "Verification", "WeakPasswordError", "default_database_url", "file_sha256",
+           "open_store", "require", "shared_store"]

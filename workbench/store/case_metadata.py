@@ -1,6 +1,7 @@
 """Case details the VCF cannot give (patient, specimen, ordering clinician, platform), versioned and audited.
 
-The table ``case_details`` (schema migration 5) holds one row per revision. Each change appends a revision (never updates one), bumps the case's version like every other
+The table ``case_details`` (schema migration 6, append-only) holds one row per revision. Each
+change appends a revision (never updates one), bumps the case's version like every other
 edit (optimistic locking) and writes an audit entry with the fields before and after, so the
 report of any date can say who entered which identifier when. Text is cleaned and checked at
 entry (:func:`workbench.report.text.clean_text`); dates must be ISO ``YYYY-MM-DD`` and not in the future.

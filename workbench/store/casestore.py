@@ -1,4 +1,5 @@
-"""The case store: cases, phenotype, tags, notes, ACMG classifications, report versions, audit log.
+"""The case store: cases, phenotype, tags, notes, ACMG classifications, report versions, audit log
+(users and passwords: userstore.py).
 
 One :class:`CaseStore` wraps a SQLAlchemy engine (SQLite file by default, PostgreSQL when the
 URL says so). Every change to a case runs in one transaction that
@@ -16,17 +17,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, Sequence
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from workbench.model import PhenotypeProfile, Sample, Trio
 from workbench.paths import data_dir
@@ -34,24 +37,21 @@ from workbench.report.content import (Amendment, Method, PhenotypeItem, ReportCo
                                       Signature, default_recommendations, from_plain, software_version, to_plain)
 from workbench.report.content import CaseDetails, QcFigure
 from workbench.report.text import LONG_TEXT, SHORT_TEXT, TextError, clean_text
-from workbench.store import case_metadata
+from workbench.store import accounts, audit, case_metadata, integrity
+from workbench.store.errors import NotFoundError, StoreError
+from workbench.store.errors import utc_now as _now
 from workbench.store.rankings import RankingHistory
-from workbench.store.schema import migrate
-from workbench.store.users import (DUMMY_HASH, AuthenticationError, Permission, PermissionDenied, Role, User,
-                                   hash_password, needs_rehash, require, verify_password)
+from workbench.store.schema import AUDIT_CHAIN_VERSION, migrate
+from workbench.store.users import Permission, User, require
+# Importable from here as before the user half moved to userstore.py:
+from workbench.store.users import AuthenticationError, PermissionDenied, Role  # noqa: F401
+from workbench.store.userstore import UserAccounts
 
 log = logging.getLogger(__name__)
 
 # Who the audit log names when the command line acts without a logged-in user.
 LOCAL_OPERATOR = "local-operator (command line)"
-
-
-class StoreError(Exception):
-    """Base of the store's user-facing errors; messages are meant to be shown as they are."""
-
-
-class NotFoundError(StoreError):
-    pass
+_CREATE_ATTEMPTS = 5  # create_case retries on an id race (PostgreSQL)
 
 
 class ConflictError(StoreError):
@@ -61,6 +61,10 @@ class ConflictError(StoreError):
         self.case_id, self.changed_by, self.changed_at = case_id, changed_by, changed_at
         super().__init__(f"case {case_id} was changed by {changed_by} at "
                          f"{changed_at:%Y-%m-%d %H:%M:%S} UTC since it was read; this change was not saved.")
+
+
+class _NumberTaken(Exception):
+    """A numbered case id was taken by a concurrent registration: count again (create_case)."""
 
 
 class ImmutableReportError(StoreError):
@@ -163,6 +167,7 @@ class ReportVersion:
     created_at: datetime
     signed_by: str | None
     signed_at: datetime | None
+    content_sha256: str | None = None  # SHA-256 of the signed content (workbench.store.audit.signed_content_hash)
 
     @property
     def signed(self) -> bool:
@@ -190,9 +195,12 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir() / 'cases.sqlite3'}"
 
 
-def open_store(url: str | None = None) -> CaseStore:
-    """Connect (creating a SQLite file if needed) and apply pending schema migrations."""
-    return CaseStore(_engine(url or default_database_url()))
+def open_store(url: str | None = None, audit_key: audit.AuditKey | None = None) -> CaseStore:
+    """Connect (creating a SQLite file if needed) and apply pending schema migrations.
+
+    ``audit_key`` signs the audit chain (default: :func:`workbench.store.audit.load_key`).
+    """
+    return CaseStore(_engine(url or default_database_url()), audit_key)
 
 
 @functools.lru_cache(maxsize=4)
@@ -229,10 +237,6 @@ def _engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True)
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -254,11 +258,18 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-class CaseStore(RankingHistory):
-    def __init__(self, engine: Engine) -> None:
+class CaseStore(UserAccounts, RankingHistory):
+    """Cases, curation, report versions and the audit log; users and passwords come from
+    :class:`~workbench.store.userstore.UserAccounts`."""
+
+    def __init__(self, engine: Engine, audit_key: audit.AuditKey | None = None,
+                 throttle: accounts.ThrottlePolicy = accounts.ThrottlePolicy()) -> None:
         self._engine = engine
+        self._audit_key = audit_key or audit.load_key()
+        self._throttle = throttle
         with self._transaction() as conn:
-            migrate(conn)
+            if AUDIT_CHAIN_VERSION in migrate(conn):  # the upgrade that chained the log: vouch for what came before
+                audit.seal_earlier(conn, self._audit_key, _now().isoformat())
 
     def close(self) -> None:
         self._engine.dispose()
@@ -271,95 +282,10 @@ class CaseStore(RankingHistory):
         with self._transaction() as conn:
             return int(conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() or 0)
 
-    # ----------------------------------------------------------------------------------- users
-    def has_users(self) -> bool:
+    def verify(self) -> integrity.Verification:
+        """Check the audit chain and every signed report version (``workbench verify``)."""
         with self._transaction() as conn:
-            return conn.execute(text("SELECT 1 FROM users LIMIT 1")).first() is not None
-
-    def add_user(self, username: str, password: str, role: Role, display_name: str,
-                 actor: User | None) -> User:
-        """Create a user. ``actor`` must be an admin; None means the local operator (command line)."""
-        if actor is not None:
-            require(actor, Permission.MANAGE_USERS)  # fails fast; re-checked against the database below
-        username = username.strip()
-        if not username or not display_name.strip():
-            raise StoreError("a user needs a username and a display name")
-        password_hash = hash_password(password)
-        user = User(username, display_name.strip(), role)
-        with self._transaction() as conn:
-            if actor is not None:
-                self._require_current(conn, actor, Permission.MANAGE_USERS)
-            if conn.execute(text("SELECT 1 FROM users WHERE username = :u"), {"u": username}).first():
-                raise StoreError(f"user {username!r} already exists")
-            conn.execute(text("INSERT INTO users (username, display_name, role, password_hash, active, created_at) "
-                              "VALUES (:u, :n, :r, :h, :a, :t)"),
-                         {"u": username, "n": user.display_name, "r": role.value, "h": password_hash,
-                          "a": True, "t": _now().isoformat()})
-            self._audit(conn, actor, None, "add user", None, {"username": username, "role": role.value,
-                                                               "display_name": user.display_name})
-        return user
-
-    def set_user_active(self, username: str, active: bool, actor: User) -> None:
-        require(actor, Permission.MANAGE_USERS)
-        with self._transaction() as conn:
-            self._require_current(conn, actor, Permission.MANAGE_USERS)
-            before = self._user_row(conn, username)
-            conn.execute(text("UPDATE users SET active = :a WHERE username = :u"), {"a": active, "u": username})
-            self._audit(conn, actor, None, "activate user" if active else "deactivate user",
-                        {"username": username, "active": bool(before.active)}, {"username": username, "active": active})
-
-    def users(self) -> tuple[User, ...]:
-        with self._transaction() as conn:
-            rows = conn.execute(text("SELECT * FROM users ORDER BY username")).all()
-        return tuple(User(r.username, r.display_name, Role(r.role), bool(r.active)) for r in rows)
-
-    def authenticate(self, username: str, password: str) -> User:
-        """The user if the password matches; otherwise AuthenticationError (audited, no password kept)."""
-        return self._check_password(username, password, None, "log-in", "failed log-in")
-
-    def confirm_signature(self, case_id: str, actor: User, password: str) -> None:
-        """A signer re-enters their password before :meth:`sign_out`; AuthenticationError if it is wrong.
-
-        Not a log-in: a wrong password is audited on the case as a failed signature, and a right
-        one writes nothing (the sign-out entry that follows says what happened).
-        """
-        self._check_password(actor.username, password, case_id, None, "failed signature password")
-
-    def _check_password(self, username: str, password: str, case_id: str | None, ok_action: str | None,
-                        failed_action: str) -> User:
-        """Verify a password, audit the outcome under the caller's action names (None: no entry).
-
-        The slow hash check runs between two short transactions, so it never holds a lock.
-        """
-        with self._transaction() as conn:
-            row = conn.execute(text("SELECT * FROM users WHERE username = :u"), {"u": username}).first()
-        ok = verify_password(row.password_hash if row else DUMMY_HASH, password) and row is not None and row.active
-        rehashed = hash_password(password) if ok and needs_rehash(row.password_hash) else None
-        with self._transaction() as conn:
-            if rehashed:
-                conn.execute(text("UPDATE users SET password_hash = :h WHERE username = :u"),
-                             {"h": rehashed, "u": username})
-            if ok and ok_action:
-                self._audit(conn, None, case_id, ok_action, None, None, actor_name=username)
-            elif not ok:
-                self._audit(conn, None, case_id, failed_action, None, {"username": username}, actor_name=username)
-        if not ok:
-            raise AuthenticationError("unknown user, wrong password or deactivated account")
-        return User(row.username, row.display_name, Role(row.role), True)
-
-    def _require_current(self, conn: Connection, actor: User, permission: Permission) -> None:
-        """:func:`require` on the account as the database has it now, not on the session's copy of it
-        (an admin may have deactivated or demoted the account since it logged in)."""
-        row = conn.execute(text("SELECT role, active FROM users WHERE username = :u"), {"u": actor.username}).first()
-        if row is None or not row.active:
-            raise PermissionDenied(f"user {actor.username!r} is deactivated or unknown")
-        require(replace(actor, role=Role(row.role), active=True), permission)
-
-    def _user_row(self, conn: Connection, username: str) -> Any:
-        row = conn.execute(text("SELECT * FROM users WHERE username = :u"), {"u": username}).first()
-        if row is None:
-            raise NotFoundError(f"no user {username!r}")
-        return row
+            return integrity.verify(conn, self._audit_key)
 
     # ----------------------------------------------------------------------------------- cases
     def create_case(self, trio: Trio, vcf_paths: str | Path | Sequence[str | Path], knowledge_version: str,
@@ -379,14 +305,33 @@ class CaseStore(RankingHistory):
         if missing or not paths:
             raise StoreError(f"VCF not found: {', '.join(missing) or 'none given'}")
         vcfs = [VcfFile(str(Path(p).resolve()), file_sha256(p)) for p in paths]
+        for attempt in itertools.count(1):
+            try:
+                return self._insert_case(trio, vcfs, knowledge_version, actor, indication, pedigree_path, case_id,
+                                         phenotype, annotation_source)
+            except (IntegrityError, _NumberTaken):
+                # PostgreSQL: another session took the same id between our count and our insert
+                # (SQLite's BEGIN IMMEDIATE serialises the two). A chosen id is taken; a numbered
+                # one is counted again.
+                if case_id is not None or attempt == _CREATE_ATTEMPTS:
+                    raise StoreError(f"case {case_id or trio.proband.family_id + '-<n>'} could not be created: "
+                                     "another case was registered with the same id at the same moment; "
+                                     "try again") from None
+
+    def _insert_case(self, trio: Trio, vcfs: list[VcfFile], knowledge_version: str, actor: User, indication: str,
+                     pedigree_path: str | Path | None, case_id: str | None, phenotype: Sequence[PhenotypeItem],
+                     annotation_source: str) -> Case:
         family_id = trio.proband.family_id
         now = _now()
         with self._transaction() as conn:
             self._require_current(conn, actor, Permission.CREATE_CASE)
-            if case_id is None:
+            numbered = case_id is None
+            if numbered:
                 count = conn.execute(text("SELECT COUNT(*) FROM cases WHERE family_id = :f"), {"f": family_id}).scalar()
                 case_id = f"{family_id}-{int(count or 0) + 1}"
             if conn.execute(text("SELECT 1 FROM cases WHERE case_id = :c"), {"c": case_id}).first():
+                if numbered:
+                    raise _NumberTaken(case_id)
                 raise StoreError(f"case {case_id} already exists")
             values = {
                 "case_id": case_id, "family_id": family_id, "proband_id": trio.proband.id,
@@ -663,13 +608,16 @@ class CaseStore(RankingHistory):
         )
 
     def start_amendment(self, case_id: str, reason: str, actor: User, expected_version: int) -> int:
-        """Open a new draft version copied from the signed one; the signed version stays as it was."""
-        require(actor, Permission.CURATE)
+        """Open a new draft version copied from the signed one; the signed version stays as it was.
+
+        Only a director may: it reopens a signed-out case (back to "report drafted").
+        """
+        require(actor, Permission.SIGN_OUT)
         reason = _entry_text(reason, "the amendment reason")
         if not reason.strip():
             raise StoreError("an amendment needs a reason")
         with self._transaction() as conn:
-            version = self._bump(conn, case_id, expected_version, actor, Permission.CURATE,
+            version = self._bump(conn, case_id, expected_version, actor, Permission.SIGN_OUT,
                                  status=CaseStatus.REPORT_DRAFTED)
             latest = self._latest_report_row(conn, case_id)
             if latest is None or not latest.signed_at:
@@ -687,9 +635,11 @@ class CaseStore(RankingHistory):
                         {"version": draft.version, "reason": reason.strip()})
         return version
 
-    def sign_out(self, case_id: str, actor: User, expected_version: int) -> ReportVersion:
-        """A director signs the current draft exactly as saved; from then on it never changes."""
+    def sign_out(self, case_id: str, actor: User, expected_version: int, *, password: str) -> ReportVersion:
+        """A director signs the current draft exactly as saved, re-entering their password; from then
+        on it never changes. The signed content's SHA-256 goes into the row and the audit chain."""
         require(actor, Permission.SIGN_OUT)
+        self._check_password(actor.username, password, case_id, None, "failed signature password")
         with self._transaction() as conn:
             self._bump(conn, case_id, expected_version, actor, Permission.SIGN_OUT)
             latest = self._latest_report_row(conn, case_id)
@@ -707,15 +657,19 @@ class CaseStore(RankingHistory):
             signer = Signature(actor.display_name, actor.username, now)
             if latest.version > 1:
                 history.append(Amendment(latest.version, latest.amendment_reason or "", actor.display_name, now))
-            content = replace(ReportContent.from_json(latest.content_json), signature=signer,
-                              amendments=tuple(history))
+            content_json = replace(ReportContent.from_json(latest.content_json), signature=signer,
+                                   amendments=tuple(history)).to_json()
+            content_sha256 = audit.signed_content_hash(case_id, latest.version, content_json,
+                                                       latest.amendment_reason, actor.username, now.isoformat())
             conn.execute(text("UPDATE report_versions SET content_json = :j, signed_by = :u, signed_at = :at, "
-                              "updated_by = :u, updated_at = :at WHERE case_id = :c AND version = :v"),
-                         {"j": content.to_json(), "u": actor.username, "at": now.isoformat(), "c": case_id,
-                          "v": latest.version})
+                              "updated_by = :u, updated_at = :at, content_sha256 = :h "
+                              "WHERE case_id = :c AND version = :v"),
+                         {"j": content_json, "u": actor.username, "at": now.isoformat(), "c": case_id,
+                          "v": latest.version, "h": content_sha256})
             self._audit(conn, actor, case_id, f"sign out report v{latest.version}",
                         {"version": latest.version, "signed": False},
-                        {"version": latest.version, "signed": True, "signed_by": actor.username})
+                        {"version": latest.version, "signed": True, "signed_by": actor.username,
+                         "content_sha256": content_sha256})
             return self._report_from_row(self._report_row(conn, case_id, latest.version))
 
     def report(self, case_id: str, version: int | None = None) -> ReportVersion | None:
@@ -748,11 +702,9 @@ class CaseStore(RankingHistory):
     def _audit(self, conn: Connection, actor: User | None, case_id: str | None, action: str,
                before: Any, after: Any, *, actor_name: str | None = None) -> None:
         name = actor_name or (actor.username if actor else LOCAL_OPERATOR)
-        conn.execute(text("INSERT INTO audit_log (at, actor, case_id, action, before_json, after_json) "
-                          "VALUES (:at, :a, :c, :action, :b, :af)"),
-                     {"at": _now().isoformat(), "a": name, "c": case_id, "action": action,
-                      "b": None if before is None else json.dumps(before, sort_keys=True),
-                      "af": None if after is None else json.dumps(after, sort_keys=True)})
+        audit.append(conn, self._audit_key, at=_now().isoformat(), actor=name, case_id=case_id, action=action,
+                     before_json=None if before is None else json.dumps(before, sort_keys=True),
+                     after_json=None if after is None else json.dumps(after, sort_keys=True))
         log.info("audit: %s%s by %s", action, f" on case {case_id}" if case_id else "", name)
 
     # --------------------------------------------------------------------------------- helpers
@@ -806,7 +758,7 @@ class CaseStore(RankingHistory):
     def _report_from_row(self, row: Any) -> ReportVersion:
         return ReportVersion(row.case_id, row.version, ReportContent.from_json(row.content_json),
                              row.amendment_reason, row.created_by, _time(row.created_at), row.signed_by,
-                             _time(row.signed_at))
+                             _time(row.signed_at), row.content_sha256)
 
     def _display_name(self, conn: Connection, username: str | None) -> str | None:
         if username is None:

@@ -1,6 +1,7 @@
-"""``workbench report`` (export a signed report) and ``workbench add-user`` (create a log-in).
+"""``workbench report`` (export a signed report), ``workbench add-user`` (create a log-in) and
+``workbench verify`` (is the audit chain whole and every signed report what was signed?).
 
-Both act as the local operator: whoever can run them can already read the database file or
+All act as the local operator: whoever can run them can already read the database file or
 connect to its server. They use ``--database`` or ``WORKBENCH_DATABASE_URL`` or the default store.
 """
 from __future__ import annotations
@@ -10,8 +11,11 @@ import getpass
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from workbench.report import FORMATS, render
-from workbench.store import Role, StoreError, open_store
+from workbench.store import Role, StoreError, default_database_url, open_store
+from workbench.store.audit import load_key
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +37,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     user.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     user.add_argument("--database", help="SQLAlchemy URL (default: WORKBENCH_DATABASE_URL or the local SQLite store)")
     user.set_defaults(run=run_add_user)
+
+    verify = subparsers.add_parser("verify", help="check the audit chain and every signed report version",
+                                   description="Check that no audit entry was changed, removed, inserted or "
+                                               "reordered and that every signed report version is what was "
+                                               "signed. Exits 1 and lists each problem when something is wrong.")
+    verify.add_argument("--database", help="SQLAlchemy URL (default: WORKBENCH_DATABASE_URL or the local SQLite store)")
+    verify.add_argument("--key-file", help="the audit key file (default: WORKBENCH_AUDIT_KEY_FILE or audit.key in "
+                                           "the workbench data folder)")
+    verify.set_defaults(run=run_verify)
 
 
 def _fail(message: str) -> int:
@@ -68,14 +81,40 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_add_user(args: argparse.Namespace) -> int:
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            return _fail("no password on standard input (--password-stdin reads its first line)")
+    elif not sys.stdin or not sys.stdin.isatty():
+        return _fail("no terminal to ask for the password: give it on standard input with --password-stdin, "
+                     "e.g. `printf '%s\\n' \"$PASSWORD\" | workbench add-user ... --password-stdin`")
     else:
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Repeat password: ") != password:
-            return _fail("the passwords differ")
+        try:
+            password = getpass.getpass("Password: ")
+            if getpass.getpass("Repeat password: ") != password:
+                return _fail("the passwords differ")
+        except EOFError:
+            return _fail("the password prompt was closed before a password was given")
     try:
         user = open_store(args.database).add_user(args.username, password, Role(args.role), args.name, actor=None)
     except (StoreError, ValueError) as error:
         return _fail(str(error))
     print(f"added {user.role.value} {user.username!r} ({user.display_name})", file=sys.stderr)
     return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    url = make_url(args.database or default_database_url())
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).is_file():
+        return _fail(f"no database at {url.database}")
+    try:
+        key = load_key(args.key_file, create=False)
+    except (OSError, ValueError) as error:
+        return _fail(str(error))
+    try:
+        result = open_store(args.database, audit_key=key).verify()
+    except StoreError as error:
+        return _fail(str(error))
+    for problem in result.problems:
+        print(f"PROBLEM {problem}")
+    print(result.summary())
+    return 0 if result.ok else 1

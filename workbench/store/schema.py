@@ -125,7 +125,50 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "cases record how variants were annotated (VEP, SnpEff, bcftools csq or position only)", (
         "ALTER TABLE cases ADD COLUMN annotation_source TEXT NOT NULL DEFAULT ''",
     )),
-    Migration(4, "ranking snapshots: each case's top genes under each knowledge release (append-only)", (
+    # -- tamper evidence and log-in throttling (workbench.store.audit, .integrity, .accounts) ----------
+    Migration(4, "tamper evidence: content hash of each signature, hash-chained audit log, guards for the "
+                 "statements the update/delete triggers miss; log-in throttling", (
+        "ALTER TABLE report_versions ADD COLUMN content_sha256 TEXT",
+        "ALTER TABLE audit_log ADD COLUMN prev_hash TEXT",
+        "ALTER TABLE audit_log ADD COLUMN entry_hash TEXT",
+        "ALTER TABLE audit_log ADD COLUMN key_id TEXT",
+        """CREATE TABLE login_throttle (
+            subject TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failure_at TEXT NOT NULL,
+            locked_until TEXT)""",
+    ), sqlite_only=(
+        # INSERT OR REPLACE deletes the old row without firing delete triggers: refuse the insert instead.
+        """CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+           WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+           BEGIN SELECT RAISE(ABORT, 'workbench: audit_log rows cannot be changed'); END""",
+        """CREATE TRIGGER report_no_replace BEFORE INSERT ON report_versions
+           WHEN EXISTS (SELECT 1 FROM report_versions WHERE case_id = NEW.case_id AND version = NEW.version)
+           BEGIN SELECT RAISE(ABORT, 'workbench: report_versions rows cannot be replaced'); END""",
+        # The workbench inserts drafts and signs them by UPDATE; a row born signed was not signed here.
+        """CREATE TRIGGER report_not_born_signed BEFORE INSERT ON report_versions
+           WHEN NEW.signed_at IS NOT NULL OR NEW.signed_by IS NOT NULL
+           BEGIN SELECT RAISE(ABORT, 'workbench: a report version is signed only by signing its draft'); END""",
+        """CREATE TRIGGER report_key_fixed BEFORE UPDATE OF case_id, version ON report_versions
+           WHEN NEW.case_id IS NOT OLD.case_id OR NEW.version IS NOT OLD.version
+           BEGIN SELECT RAISE(ABORT, 'workbench: report_versions rows cannot be renumbered'); END""",
+    ), postgresql_only=(
+        """CREATE FUNCTION workbench_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN RAISE EXCEPTION USING MESSAGE = 'workbench: ' || TG_TABLE_NAME || ' cannot be truncated'; END $$""",
+        """CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+           FOR EACH STATEMENT EXECUTE FUNCTION workbench_refuse_truncate()""",
+        """CREATE TRIGGER report_versions_no_truncate BEFORE TRUNCATE ON report_versions
+           FOR EACH STATEMENT EXECUTE FUNCTION workbench_refuse_truncate()""",
+        """CREATE TRIGGER cases_no_truncate BEFORE TRUNCATE ON cases
+           FOR EACH STATEMENT EXECUTE FUNCTION workbench_refuse_truncate()""",
+        """CREATE FUNCTION workbench_refuse_born_signed() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN RAISE EXCEPTION USING MESSAGE = 'workbench: a report version is signed only by signing its draft';
+           END $$""",
+        """CREATE TRIGGER report_not_born_signed BEFORE INSERT ON report_versions
+           FOR EACH ROW WHEN (NEW.signed_at IS NOT NULL OR NEW.signed_by IS NOT NULL)
+           EXECUTE FUNCTION workbench_refuse_born_signed()""",
+    )),
+    Migration(5, "ranking snapshots: each case's top genes under each knowledge release (append-only)", (
         """CREATE TABLE ranking_snapshots (
             id {serial},
             case_id TEXT NOT NULL REFERENCES cases(case_id),
@@ -141,12 +184,17 @@ MIGRATIONS: tuple[Migration, ...] = (
            BEGIN SELECT RAISE(ABORT, 'workbench: ranking_snapshots rows cannot be changed'); END""",
         """CREATE TRIGGER ranking_snapshots_no_delete BEFORE DELETE ON ranking_snapshots
            BEGIN SELECT RAISE(ABORT, 'workbench: ranking_snapshots rows cannot be changed'); END""",
+        """CREATE TRIGGER ranking_snapshots_no_replace BEFORE INSERT ON ranking_snapshots
+           WHEN EXISTS (SELECT 1 FROM ranking_snapshots WHERE id = NEW.id)
+           BEGIN SELECT RAISE(ABORT, 'workbench: ranking_snapshots rows cannot be changed'); END""",
     ), postgresql_only=(
         """CREATE TRIGGER ranking_snapshots_append_only BEFORE UPDATE OR DELETE ON ranking_snapshots
            FOR EACH ROW EXECUTE FUNCTION workbench_refuse_change()""",
+        """CREATE TRIGGER ranking_snapshots_no_truncate BEFORE TRUNCATE ON ranking_snapshots
+           FOR EACH STATEMENT EXECUTE FUNCTION workbench_refuse_truncate()""",
     )),
-    Migration(5, "case details the VCF cannot give (patient, specimen, ordering clinician), by revision "
-                 "(store.case_metadata)", (
+    Migration(6, "case details the VCF cannot give (patient, specimen, ordering clinician), by revision "
+                 "(store.case_metadata; append-only like the audit log)", (
         """CREATE TABLE case_details (
             case_id TEXT NOT NULL REFERENCES cases(case_id),
             revision INTEGER NOT NULL,
@@ -154,10 +202,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             set_by TEXT NOT NULL,
             set_at TEXT NOT NULL,
             PRIMARY KEY (case_id, revision))""",
+    ), sqlite_only=(
+        """CREATE TRIGGER case_details_no_update BEFORE UPDATE ON case_details
+           BEGIN SELECT RAISE(ABORT, 'workbench: case_details rows cannot be changed'); END""",
+        """CREATE TRIGGER case_details_no_delete BEFORE DELETE ON case_details
+           BEGIN SELECT RAISE(ABORT, 'workbench: case_details rows cannot be changed'); END""",
+        """CREATE TRIGGER case_details_no_replace BEFORE INSERT ON case_details
+           WHEN EXISTS (SELECT 1 FROM case_details WHERE case_id = NEW.case_id AND revision = NEW.revision)
+           BEGIN SELECT RAISE(ABORT, 'workbench: case_details rows cannot be changed'); END""",
+    ), postgresql_only=(
+        """CREATE TRIGGER case_details_append_only BEFORE UPDATE OR DELETE ON case_details
+           FOR EACH ROW EXECUTE FUNCTION workbench_refuse_change()""",
+        """CREATE TRIGGER case_details_no_truncate BEFORE TRUNCATE ON case_details
+           FOR EACH STATEMENT EXECUTE FUNCTION workbench_refuse_truncate()""",
     )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
+# The migration that chained the audit log: a store applying it vouches for the entries and signed
+# versions from before (workbench.store.audit.seal_earlier). Keep in step if migrations are renumbered.
+AUDIT_CHAIN_VERSION = 4
 
 _SERIAL = {"sqlite": "INTEGER PRIMARY KEY AUTOINCREMENT",
            "postgresql": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"}

@@ -41,6 +41,8 @@ SESSION_KEYS = {
                      "sent with each write (optimistic locking); a conflict adopts the stored version",
     "report_seen_versions": "dict case_id -> case version the Report/Sign-out view shows (warns when stale until Reload)",
     "user": "workbench.store.User logged in (Log in page); None = not logged in",
+    "last_activity": "time.monotonic() of this session's last page load (idle time-out, guard_session)",
+    "logout_reason": "why guard_session logged the user out, shown once by the Log in page",
     "store": "optional CaseStore override (tests); default shared_store()",
     "report_candidates": "optional override (tests) of the genes the Report page offers; default report_candidates()",
     "note_suggestions": "list of textmining.Suggestion awaiting confirm/reject",
@@ -322,6 +324,44 @@ def start_run() -> None:
     """Called by the router at the top of every run: what this run learns of the store starts afresh
     (another session may register a case or edit it between two runs)."""
     st.session_state["stored_this_run"] = {}
+    guard_session()
+
+
+# -- session guard: idle time-out and accounts deactivated since log-in (issue 21) ------------
+IDLE_MINUTES_ENV = "WORKBENCH_SESSION_IDLE_MINUTES"
+DEFAULT_IDLE_MINUTES = 15.0
+
+
+def idle_limit_seconds() -> float:
+    """``WORKBENCH_SESSION_IDLE_MINUTES`` (default 15) in seconds."""
+    try:
+        minutes = float(os.environ.get(IDLE_MINUTES_ENV) or DEFAULT_IDLE_MINUTES)
+    except ValueError:
+        minutes = DEFAULT_IDLE_MINUTES
+    return max(minutes, 1.0) * 60
+
+
+def guard_session() -> None:
+    """On every page load: log out a user idle for longer than the limit, or whose account was
+    deactivated since log-in; a changed role or name takes effect at once."""
+    import time
+
+    now = time.monotonic()
+    last = st.session_state.get("last_activity")
+    st.session_state["last_activity"] = now
+    current = st.session_state.get("user")
+    if current is None:
+        return
+    if last is not None and now - last > idle_limit_seconds():
+        reason = f"You were logged out after {idle_limit_seconds() / 60:.0f} minutes without activity."
+    elif (fresh := store().active_user(current.username)) is None:
+        reason = "Your account was deactivated; you were logged out."
+    else:
+        st.session_state["user"] = fresh
+        return
+    st.session_state["user"] = None
+    st.session_state["logout_reason"] = reason
+# -- end of session guard ----------------------------------------------------------------------
 
 
 def _once_per_run(what: str, case_id: str, ask: Callable[[], object]):

@@ -4,6 +4,10 @@ Session state:
     "user"   workbench.store.User of whoever is logged in (set here; None or absent = logged out)
     "store"  optional workbench.store.CaseStore to use (default: shared_store(), i.e.
              WORKBENCH_DATABASE_URL or the local SQLite file)
+    "logout_reason"  why the session guard (ui/state.py) logged the user out, shown once
+
+Failed log-ins are throttled per account and per browser address by the store; a locked
+account's message says when to try again.
 """
 import streamlit as st
 
@@ -14,6 +18,8 @@ store = state.store()
 user = st.session_state.get("user")
 
 st.title("Log in")
+if reason := st.session_state.pop("logout_reason", None):
+    st.warning(reason)
 if user is not None:
     st.success(f"Logged in as **{user.display_name}** ({user.username}, {user.role.value}).")
     if st.button("Log out", key="logout"):
@@ -29,7 +35,9 @@ else:
         submitted = st.form_submit_button("Log in")
     if submitted:
         try:
-            st.session_state["user"] = store.authenticate(username.strip(), password)
+            client = st.context.ip_address  # the browser's address, for throttling (None when unknown)
+            st.session_state["user"] = store.authenticate(username.strip(), password,
+                                                          client=client if isinstance(client, str) else None)
         except AuthenticationError as problem:
             st.error(f"Log-in failed: {problem}.")
         else:
@@ -44,7 +52,9 @@ if user is not None and user.role.may(Permission.MANAGE_USERS):
         new_username = st.text_input("Username", key="new_username")
         new_name = st.text_input("Full name (printed in signature blocks)", key="new_name")
         new_role = st.selectbox("Role", [r.value for r in Role], key="new_role")
-        new_password = st.text_input("Initial password", type="password", key="new_password")
+        new_password = st.text_input("Initial password", type="password", key="new_password",
+                                     help="At least 10 characters (12 for directors and administrators), hard to "
+                                          "guess and not built on the username: a few unrelated words work well.")
         add = st.form_submit_button("Add user")
     if add:
         try:

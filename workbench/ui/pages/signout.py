@@ -10,7 +10,8 @@ Session state:
 """
 import streamlit as st
 
-from workbench.store import AuthenticationError, ConflictError, Permission, PermissionDenied, StoreError
+from workbench.store import (AuthenticationError, ConflictError, LoginThrottled, Permission, PermissionDenied,
+                             StoreError)
 from workbench.ui import layout, milestones, report_view, state
 
 store = state.store()
@@ -64,8 +65,9 @@ reviewed = st.checkbox("I have reviewed the whole report above: identifiers, ind
 password = st.text_input("Your password, to sign", type="password", key="signout_password")
 if st.button(f"Sign out report version {report.version}", key="sign_out", type="primary", disabled=not reviewed):
     try:
-        store.confirm_signature(case.case_id, user, password)
-        signed = store.sign_out(case.case_id, user, seen)
+        signed = store.sign_out(case.case_id, user, seen, password=password)
+    except LoginThrottled as problem:
+        st.error(f"Not signed: {problem}.")
     except AuthenticationError:
         st.error("Password not accepted; the report was not signed.")
     except (ConflictError, StoreError, PermissionDenied) as problem:
