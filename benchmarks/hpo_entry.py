@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,6 +90,7 @@ def baseline(ref: str) -> dict | None:
                        check=True, capture_output=True)
     except subprocess.CalledProcessError as error:
         print(f"baseline {ref}: cannot make a worktree ({error.stderr.decode().strip()})", file=sys.stderr)
+        shutil.rmtree(folder, ignore_errors=True)
         return None
     try:
         env = dict(os.environ, PYTHONPATH=str(folder / "tree"), WORKBENCH_ONTOLOGY_DIR=str(REPO / "ontology"))
@@ -102,6 +104,7 @@ def baseline(ref: str) -> dict | None:
     finally:
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(folder / "tree")],
                        capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def summary(result: dict) -> dict[str, str]:
