@@ -89,7 +89,8 @@ def amended_report(tmp_path):
                                                              "within range")],
                                transcripts=load_mane().version)
     store.sign_out(case.case_id, director, version, password="director-password")
-    version = store.start_amendment(case.case_id, "functional evidence added", director, store.case(case.case_id).row_version)
+    version = store.start_amendment(case.case_id, "functional evidence added", director,
+                                    store.case(case.case_id).row_version)
     version = store.save_draft(case.case_id, analyst, version, interpretation="The de novo SCN2A variant explains "
                                "the seizures; functional data confirm loss of function.")
     store.sign_out(case.case_id, director, version, password="director-password")
@@ -111,14 +112,16 @@ def test_an_orphanet_condition_is_printed_with_its_omim_twin():
     from workbench.knowledge.xrefs import condition_xrefs
     from test_report import content
 
-    orpha = Disease("ORPHA:1496", "Some Orphanet disease", inheritance=frozenset({DiseaseInheritance.AUTOSOMAL_RECESSIVE}))
+    orpha = Disease("ORPHA:1496", "Some Orphanet disease",
+                    inheritance=frozenset({DiseaseInheritance.AUTOSOMAL_RECESSIVE}))
     variant = ReportedVariant.from_variant(VARIANT, "NB-7", "SCN2A", InheritanceMode.DE_NOVO, AcmgAssessment.of("PS2"),
                                            orpha, condition_xrefs=condition_xrefs(orpha.id))
     text = subprocess.run(["pdftotext", "-", "-"], input=render(content(results=(variant,)), "pdf"),
                           capture_output=True, check=True).stdout.decode()
     assert "Some Orphanet disease (ORPHA:1496; OMIM:218000); inheritance: autosomal recessive" in " ".join(text.split())
     codes = [c["code"] for e in json.loads(render(content(results=(variant,)), "fhir"))["entry"]
-             for comp in e["resource"].get("component", []) for c in comp.get("valueCodeableConcept", {}).get("coding", [])]
+             for comp in e["resource"].get("component", [])
+             for c in comp.get("valueCodeableConcept", {}).get("coding", [])]
     assert "1496" in codes and "218000" in codes
 
 
