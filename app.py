@@ -20,6 +20,7 @@ sections = {
         page("phenotype", "Phenotype", ":material/stethoscope:"),
         page("gene", "Gene detail", ":material/search:"),
         page("qc", "QC", ":material/monitoring:"),
+        page("pgx", "Pharmacogenomics", ":material/medication:"),
     ],
     "Cases": [page("cases", "Cases", ":material/folder_open:"), page("new_case", "New case", ":material/add:"),
               page("dashboard", "Dashboard", ":material/insights:")],

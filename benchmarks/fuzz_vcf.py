@@ -10,8 +10,8 @@ as BGZF written in small blocks (the block decoder with its CRC32 check; every t
 with its compressed bytes damaged too, and every tenth BGZF read through the parallel
 genome path's byte ranges) and, every third time, split into one VCF per person (the
 per-person merge). Prints the iterations run, how many read cleanly or were refused
-with InputError, and every other exception class with where it was raised and a reproducing
-seed: that list must be empty. ``tests/test_fuzz_vcf.py`` runs the same mutations through
+with InputError, and every other exception class (and any read slower than 5 s: a hang) with
+where it was raised and a reproducing seed: that list must be empty. ``tests/test_fuzz_vcf.py`` runs the same mutations through
 hypothesis for a few seconds in CI.
 """
 from __future__ import annotations
@@ -62,6 +62,9 @@ NASTY = ["", ".", "0", "-1", "1e400", "-1e400", "nan", "inf", "9" * 30, "x" * 20
          "1/2/3", "./.", "|", ":", ",", "\t", "\r", "\x00", "é", "\ufeff", "#", "GT", "A" * 1000, "chrX", "MT",
          "2147483648", "99999999999999999999", "0/1:1e400,3:5:99", "GT:AD:DP:GQ:PL", "AD:GT", "CSQ=", "CSQ=|||||",
          "CSQ=A|x|HIGH|G|E|T|E|p|||E|1e400", "0/01", "10/0", "1|1|1", "0/-1", "\\", "chr2", "242193530"]
+
+
+SLOW_SECONDS = 5.0
 
 
 def mutate(text: str, rng: random.Random) -> bytes:
@@ -220,12 +223,16 @@ def main(argv: list[str] | None = None) -> int:
             seed = args.seed * 1_000_003 + iterations
             rng = random.Random(seed)
             iterations += 1
+            began = time.perf_counter()
             try:
                 outcomes.update(read_both(mutate(SEED_VCF, rng), rng, folder, parallel=iterations % 10 == 0))
             except Exception as error:  # the point: anything but InputError is a crash to report
                 name = crash_class(error)
                 crashes[name] += 1
                 examples.setdefault(name, f"seed {seed}: {str(error)[:120]}")
+            if time.perf_counter() - began > SLOW_SECONDS:  # a few kB must never take this long
+                crashes[f"slower than {SLOW_SECONDS} s"] += 1
+                examples.setdefault(f"slower than {SLOW_SECONDS} s", f"seed {seed}")
     elapsed = time.perf_counter() - start
     print(f"fuzz_vcf: {iterations} iterations ({sum(outcomes.values())} reads) in {elapsed:.0f} s, "
           f"seed {args.seed}")

@@ -128,6 +128,34 @@ def test_a_bgzf_file_cut_at_a_block_boundary_is_an_error_for_ranking(tmp_path, k
         rank(cut, ped, knowledge)  # ... but ranking half a genome is refused
 
 
+def test_a_plain_vcf_cut_mid_line_is_an_error_for_ranking(tmp_path, knowledge):
+    text = trio_vcf([DE_NOVO_SCN1A] + filler(20) + [MATERNAL_CFTR])
+    vcf, ped = write(tmp_path, text[:-40])  # the last record cut short, no newline at the end
+    calls = read(vcf, ped)
+    assert any(i.level is Level.ERROR and "cut short" in i.message for i in calls.issues)
+    with pytest.raises(InputError, match=r"trio\.vcf: the last line \(34\) .* cut short"):
+        rank(vcf, ped, knowledge)
+    vcf.write_text(text.rstrip("\n"))  # complete, only the final newline missing: fine
+    assert not read(vcf, ped).issues
+
+
+def test_a_per_person_vcf_cut_short_is_an_error_too(tmp_path):
+    kid = trio_vcf([DE_NOVO_SCN1A] + filler(3000)).replace("\tdad\tkid\tmum", "\tkid")
+    kid = "\n".join(line.rsplit("\t", 2)[0] if line.startswith("chr") else line for line in kid.splitlines()) + "\n"
+    (tmp_path / "kid.vcf").write_text(kid)
+    whole = bgzip(tmp_path / "kid.vcf")
+    cut = tmp_path / "kid_cut.vcf.gz"
+    cut.write_bytes(whole.read_bytes()[:block_offsets(whole)[2]])
+    parent = tmp_path / "parents.vcf"
+    parent.write_text(trio_vcf([DE_NOVO_SCN1A]).replace("\tdad\tkid\tmum", "\tdad\tmum").replace(
+        f"\t{HET}\t{HOM_REF}", f"\t{HOM_REF}")[:-30])  # and this one is cut mid-line
+    (tmp_path / "trio.ped").write_text(TRIO_PED)
+    calls = read_family_vcf([cut, parent], read_pedigree(tmp_path / "trio.ped"))
+    errors = [i.message for i in calls.issues if i.level is Level.ERROR]
+    assert len(errors) == 2 and "kid_cut.vcf.gz: the BGZF end-of-file marker is missing" in errors[0]
+    assert "parents.vcf: the last line has no newline" in errors[1]
+
+
 def test_reader_warnings_reach_the_ranking_the_cli_and_both_output_headers(tmp_path, knowledge, capsys):
     vcf, ped = write(tmp_path, trio_vcf([DE_NOVO_SCN1A, MATERNAL_CFTR], reference=False, contigs=None))
     ranking = rank(vcf, ped, knowledge)
@@ -166,6 +194,14 @@ def test_unknown_ped_sex_uses_the_genetic_sex_and_a_girls_x_is_never_hemizygous(
     assert any("sex" in w and "female" in w and "chrX" in w for w in ranking.warnings)
 
 
+def test_a_ped_boy_whose_chrx_looks_female_is_analysed_as_female_with_both_warnings(tmp_path, knowledge):
+    vcf, ped_path = write(tmp_path, trio_vcf([DE_NOVO_SCN1A, OTC_MATERNAL] + _x_calls(kid_het=True)))
+    ranking = rank(vcf, ped_path, knowledge)
+    assert all(g.mode is not InheritanceMode.X_LINKED_HEMIZYGOUS for g in ranking.genes if g.gene_symbol == "OTC")
+    assert any("says male" in w and "analysed as female" in w for w in ranking.warnings)
+    assert any("Sex mismatch" in w for w in ranking.warnings)
+
+
 def test_unknown_sex_everywhere_is_said_in_the_ranking(tmp_path, knowledge):
     ped = TRIO_PED.replace("FAM\tkid\tdad\tmum\t1\t2", "FAM\tkid\tdad\tmum\t0\t2")
     vcf, ped_path = write(tmp_path, trio_vcf([DE_NOVO_SCN1A, OTC_MATERNAL]), ped=ped)
@@ -195,6 +231,14 @@ def test_a_conflict_after_mapping_obsolete_ids_is_a_loud_warning_with_a_defined_
                                         knowledge.hpo)
     assert profile.observed == ("HP:0001250",) and profile.excluded == ()
     assert any("HP:0001250" in w and "both observed and excluded" in w for w in warnings)
+
+
+def test_a_term_both_observed_and_excluded_in_a_manifest_row_fails_that_case(tmp_path, capsys):
+    vcf, ped = write(tmp_path, trio_vcf([DE_NOVO_SCN1A]))
+    manifest = _manifest(tmp_path, [f"c1\t{vcf}\t{ped}\tkid\t{SEIZURES}\tHP:0001250"])
+    assert main(["rank", "--manifest", str(manifest), "--outdir", str(tmp_path / "out")]) == 1
+    assert "line 2: HP:0001250 is given both observed and excluded" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "c1.tsv").exists()
 
 
 def _manifest(tmp_path: Path, rows: list[str]) -> Path:
@@ -325,6 +369,13 @@ def test_a_utf8_byte_order_mark_is_harmless(tmp_path):
     assert [v.key for v in read(vcf, ped).variants] == ["chr2:166000000:A:AT"]
     ped.write_text("\ufeff" + TRIO_PED, encoding="utf-8")
     assert read_pedigree(ped).trio().proband.id == "kid"
+
+
+def test_a_phenopacket_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text("\ufeff" + json.dumps({"id": "p", "subject": {"id": "kid"},
+                                            "phenotypicFeatures": [{"type": {"id": "HP:0001250"}}]}), encoding="utf-8")
+    assert read_phenopacket(path).profile.observed == ("HP:0001250",)
 
 
 def test_a_trailing_tab_on_the_column_header_is_accepted(tmp_path):

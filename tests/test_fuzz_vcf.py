@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+from datetime import timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,7 @@ _SPEC = importlib.util.spec_from_file_location("fuzz_vcf", Path(__file__).resolv
 fuzz = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(fuzz)
 
-_FUZZ = settings(derandomize=True, max_examples=100, deadline=None, database=None,
+_FUZZ = settings(derandomize=True, max_examples=100, deadline=timedelta(seconds=5), database=None,  # a hang fails
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 

@@ -87,5 +87,6 @@ def test_qc_command_prints_file_level_warnings(capsys, tmp_path: Path) -> None:
 
     cut = tmp_path / "cut.vcf.gz"
     cut.write_bytes((FIXTURES / "io_trio_bgzf.vcf.gz").read_bytes()[:-28])  # no end-of-file block
-    main(["qc", "--vcf", str(cut), "--ped", str(FIXTURES / "io_trio.ped")])
-    assert "end-of-file marker is missing" in capsys.readouterr().out
+    assert main(["qc", "--vcf", str(cut), "--ped", str(FIXTURES / "io_trio.ped")]) == 2  # damaged: not "clean"
+    printed = capsys.readouterr()
+    assert "end-of-file marker is missing" in printed.out and "end-of-file marker is missing" in printed.err

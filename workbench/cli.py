@@ -7,7 +7,8 @@ import sys
 
 # Modules that expose ``register(subparsers)``; each adds one subcommand.
 COMMAND_MODULES: tuple[str, ...] = ("workbench.ranking.cli", "workbench.store.cli", "workbench.knowledge.update",
-                                     "workbench.qc.cli", "workbench.reanalysis.cli")
+                                     "workbench.qc.cli", "workbench.reanalysis.cli", "workbench.cds.cli",
+                                     "workbench.pgx.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

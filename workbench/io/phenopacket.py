@@ -55,7 +55,7 @@ def read_phenopacket(path_or_handle: str | Path | IO[str]) -> Phenopacket:
         else:
             path = Path(path_or_handle)
             source, base = str(path), path.resolve().parent
-            with open(path, encoding="utf-8") as fh:
+            with open(path, encoding="utf-8-sig") as fh:
                 data = json.load(fh)
     except OSError as error:
         raise InputError(f"{source}: cannot read the phenopacket ({error.strerror or error})") from None

@@ -40,9 +40,10 @@ from workbench.io.errors import InputError, InputProblem, check_pedigree_samples
 from workbench.io.merge import merged_family_lines
 from workbench.io.ped import Pedigree
 from workbench.io.vcf_text import (CHUNK_BYTES, GRCH38_LENGTHS, GT_CODE, GT_TOP, VcfHeader, allele_beyond_alts,
-                                   bad_gt_message, decompressed_pieces, file_kind, gt_alleles, parse_position)
+                                   bad_gt_message, decompressed_pieces, file_kind, gt_alleles, parse_position,
+                                   unfinished_last_line)
 from workbench.io.vcf_text import chrom_class as classify_chrom
-from workbench.io.vcf_text import line_chunks, split_header
+from workbench.io.vcf_text import line_chunks, read_header, split_header
 from workbench.model import PAR_X, Call, Genotype, Sex, Trio, Variant, normalise_chrom, one_copy_in_males
 from workbench.notepad import InputIssue, Level
 from workbench.qc import TrioQC, summarise_trio
@@ -489,8 +490,11 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
                      options: ReadOptions, progress: Callable[[float], None] | None) -> FamilyCalls:
     trio = pedigree.trio(proband_id)
     if not isinstance(vcf, (str, Path)):
-        header, batches, name, problems = merged_family_lines([Path(p) for p in vcf], trio, options)
-        return _read(header, name, trio, options, progress, batches=batches, earlier_problems=problems)
+        paths = [Path(p) for p in vcf]
+        header, batches, name, problems = merged_family_lines(paths, trio, options)
+        calls = _read(header, name, trio, options, progress, batches=batches, earlier_problems=problems)
+        cut = tuple(issue for p in paths if (issue := _cut_short(p, file_kind(p), len(read_header(p).samples) + 9)))
+        return replace(calls, issues=cut + calls.issues) if cut else calls
     path = Path(vcf)
     name = str(path)
     if not path.is_file():
@@ -500,10 +504,6 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
     report = (lambda offset: progress(min(0.99, offset / size))) if progress else None  # noqa: E731
     chunks = line_chunks(decompressed_pieces(path, kind, report), name)
     header, rest, rest_first = split_header(chunks, name)
-    notes = () if kind != "bgzf" or has_eof_marker(path) else (InputIssue(
-        Level.ERROR, f"{name}: the BGZF end-of-file marker is missing: the file may have been cut short (the records "
-        "present were read, for QC; ranking refuses it)",
-        "copy or download the file again and check its size or checksum (bgzip always writes the marker)", "vcf"),)
     workers = options.workers or len(os.sched_getaffinity(0))
     if kind == "bgzf" and workers > 1 and size >= _PARALLEL_MIN_BYTES:
         try:
@@ -512,19 +512,46 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
             pass  # damaged: the serial path reports the line where it breaks
         else:
             chunks.close()
-            return _read(header, name, trio, options, progress, parallel=(path, ranges), file_warnings=notes)
+            calls = _read(header, name, trio, options, progress, parallel=(path, ranges))
+            cut = _cut_short(path, kind, len(header.samples) + 9)
+            return replace(calls, issues=(cut,) + calls.issues) if cut else calls
+
+    final = [(rest, rest_first)]  # the last batch: where a plain file's unfinished line is
 
     def all_chunks() -> Iterator[tuple[bytes, int]]:
         yield rest, rest_first
-        yield from chunks
+        for batch in chunks:
+            final[0] = batch
+            yield batch
 
-    return _read(header, name, trio, options, progress, batches=all_chunks(), file_warnings=notes)
+    calls = _read(header, name, trio, options, progress, batches=all_chunks())
+    chunk, first = final[0]
+    last_line = first + chunk.count(b"\n") - 1
+    cut = _cut_short(path, kind, len(header.samples) + 9, f"the last line ({last_line})")
+    return replace(calls, issues=(cut,) + calls.issues) if cut else calls
+
+
+def _cut_short(path: Path, kind: str, n_columns: int, last_line: str = "the last line") -> InputIssue | None:
+    """An ERROR when a file visibly lost its end: a BGZF without its end-of-file block, a plain text file
+    whose last line is unfinished (a gzip file cut short fails to decompress instead)."""
+    if kind == "bgzf" and not has_eof_marker(path):
+        return InputIssue(Level.ERROR, f"{path}: the BGZF end-of-file marker is missing: the file may have been cut "
+                          "short (the records present were read, for QC; ranking refuses it)",
+                          "copy or download the file again and check its size or checksum (bgzip always writes "
+                          "the marker)", "vcf")
+    last = unfinished_last_line(path) if kind == "plain" else None
+    if last is None or not last.strip() or last.count(b"\t") == n_columns - 1:
+        return None
+    columns = last.count(b"\t") + 1
+    return InputIssue(Level.ERROR, f"{path}: {last_line} has no newline and {columns} of the "
+                      f"{n_columns} columns: the file looks cut short (the records present were read, for QC; ranking "
+                      "refuses it)", "copy the file again and check its size against the original", "vcf")
 
 
 def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
           progress: Callable[[float], None] | None, batches: Iterable[tuple[bytes | list[str], int]] | None = None,
-          parallel: tuple[Path, list[tuple[int, int]]] | None = None, earlier_problems: Sequence[InputProblem] = (),
-          file_warnings: Sequence[InputIssue] = ()) -> FamilyCalls:
+          parallel: tuple[Path, list[tuple[int, int]]] | None = None,
+          earlier_problems: Sequence[InputProblem] = ()) -> FamilyCalls:
     build = check_build(header.text, header.contig_lengths, name)
     check_pedigree_samples(trio, header.samples, f"the VCF (its samples: {', '.join(header.samples) or 'none'})", name)
     parser = AnnotationParser.from_header(header.text, options.frequency_fields)
@@ -547,8 +574,7 @@ def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
     problems += [InputProblem(name, line_no, message) for line_no, message in scan.problems]
     problems = problems[:options.max_problems_listed]
     variants, duplicates = _without_duplicates(scan.variants, name)
-    issues = list(file_warnings) + [InputIssue(Level.WARNING, f"{name}: {warning}", "", "vcf")
-                                    for warning in build.warnings]
+    issues = [InputIssue(Level.WARNING, f"{name}: {warning}", "", "vcf") for warning in build.warnings]
     if not parser.kind:
         issues.append(InputIssue(Level.WARNING, f"{name}: no VEP/SnpEff/bcftools annotation in the header: genes are "
                                  "placed by position and consequences are unknown", "annotate the VCF with VEP",

@@ -207,6 +207,22 @@ def split_header(chunks: Iterator[tuple[bytes, int]], name: str) -> tuple[VcfHea
     raise InputError(f"{name}: no '#CHROM' column header line: not a VCF file")
 
 
+def unfinished_last_line(path: Path, limit: int = 1 << 20) -> bytes | None:
+    """The text after the last newline of a plain file that does not end with one (None if it does).
+
+    A plain VCF cut short mid-record shows exactly this; a compressed one is caught by its format.
+    """
+    with open(path, "rb") as fh:
+        size = fh.seek(0, 2)
+        start = max(0, size - limit)
+        fh.seek(start)
+        tail = fh.read()
+    if not tail or tail.endswith(b"\n"):
+        return None
+    cut = tail.rfind(b"\n")
+    return tail[cut + 1:] if cut >= 0 or start == 0 else None
+
+
 def read_header(path: Path) -> VcfHeader:
     """Only the header of a VCF file, for checks made before (or instead of) reading its records."""
     if not path.is_file():

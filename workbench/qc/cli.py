@@ -5,7 +5,8 @@
 Prints the trio QC report (call rate, het/hom-alt, Ti/Tv, chrX sex check, kinship and
 Mendelian errors per parent, alarms), file-level warnings (build assumed, no annotation, a
 BGZF file that may be cut short) and the input problems found while reading. Exit status:
-0 clean, 1 when there are QC alarms, 2 when the input cannot be read (one line naming the file).
+0 clean, 1 when there are QC alarms, 2 when the input cannot be read (one line naming the file) or
+is damaged (an ERROR input issue, such as a file cut short: its figures cover only part of it).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import argparse
 import sys
 
 from workbench.io import InputError, ReadOptions, read_family_vcf, read_pedigree
+from workbench.notepad import errors
 
 
 def register(subparsers) -> None:
@@ -43,4 +45,7 @@ def run(args: argparse.Namespace) -> int:
         out.write(f"Input problems ({calls.problem_count}):\n" + "".join(f"  {p}\n" for p in calls.problems))
     if args.tsv:
         calls.qc.to_frame().to_csv(args.tsv, sep="\t", index=False)
+    if errors(calls.issues):
+        print(f"workbench qc: {errors(calls.issues)[0]}", file=sys.stderr)
+        return 2
     return 1 if calls.qc.alarms else 0

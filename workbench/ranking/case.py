@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from workbench import paths
 from workbench.model import PhenotypeProfile, Trio
-from workbench.notepad import InputIssue, Level, as_issues
+from workbench.notepad import InputIssue, Level, as_issues, errors
 from workbench.ranking import evidence
 from workbench.ranking import rank as model
 from workbench.ranking.rank import GeneCandidates, group_candidates, homozygous_af_counts, rank_genes
@@ -200,7 +200,7 @@ def find_candidates(vcf, ped, proband_id, knowledge, progress=None) -> CaseCandi
 
     pedigree = read_pedigree(ped)
     calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress)
-    fatal = [issue for issue in calls.issues if issue.level is Level.ERROR]
+    fatal = errors(calls.issues)
     if fatal:  # e.g. a genome cut short: ranking what is left would be a silent wrong answer
         raise InputError(f"{fatal[0]}")
     issues = list(calls.issues)

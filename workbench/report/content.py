@@ -26,8 +26,10 @@ from importlib import metadata
 from typing import Any
 
 from workbench.model import Disease, Genotype, InheritanceMode, Sample, Variant
+from workbench.pgx.model import PgxPanel
 from workbench.report.acmg import AcmgAssessment, Classification
 from workbench.report.text import short_allele, shorten
+from workbench.secondary.analysis import SecondaryFindings
 
 DEFAULT_TEST_NAME = "Rapid trio genome sequencing"
 DEFAULT_LIMITATIONS = (
@@ -372,6 +374,8 @@ class ReportContent:
     recommendations: str = ""
     amendment_reason: str = ""  # what this version changes (amended versions only)
     input_warnings: tuple[str, ...] = ()  # the ranking's input issues in words (Ranking.warnings), printed as such
+    pharmacogenomics: PgxPanel | None = None  # issue 18: report/pgx_sections.py renders it
+    secondary_findings_result: SecondaryFindings | None = None  # only with the family's recorded consent
 
     @property
     def signed(self) -> bool:

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from fhir.resources.R4B.bundle import Bundle
 
 from workbench.model import Sex
+from workbench.report import pgx_sections
 from workbench.report.acmg import Classification
 from workbench.report.content import Overall, ReportContent, ReportedVariant, Zygosity
 from workbench.report.text import clean_strings
@@ -144,6 +145,7 @@ def to_fhir_bundle(content: ReportContent, pdf: bytes | None = None) -> Bundle:
                               if variant.condition_inheritance else "")}])))
         results += [variant_url, implication_url]
 
+    results += pgx_sections.add_fhir_observations(content, entries, observation, url)  # PGx genotypes, implications
     report = {
         "resourceType": "DiagnosticReport",
         "meta": {"profile": [f"{IG}/StructureDefinition/genomics-report"]},

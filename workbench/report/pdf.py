@@ -24,6 +24,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.errors import FPDFException
 
+from workbench.report import pgx_sections
 from workbench.report.content import DETAIL_FIELDS, NOT_RECORDED, ReportContent, ReportedVariant, to_plain
 from workbench.report.fonts import MISSING_FONT_WARNING, FontSet, find_fonts
 from workbench.report.text import REPLACEMENT, clean_strings, shorten
@@ -295,8 +296,7 @@ def render_pdf(content: ReportContent) -> bytes:
         pdf.heading("Input warnings")
         for warning in content.input_warnings:
             pdf.paragraph(f"- {warning}")
-    pdf.heading("Secondary findings")
-    pdf.paragraph(content.secondary_findings)
+    pgx_sections.write_pdf_sections(pdf, content)  # "Pharmacogenomic results" and "Secondary findings"
 
     if content.amended:
         pdf.heading("Amendment")

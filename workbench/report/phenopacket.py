@@ -13,6 +13,7 @@ from google.protobuf.json_format import MessageToJson
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from workbench.model import Sex
+from workbench.report import pgx_sections
 from workbench.report.acmg import Classification
 from workbench.report.content import Overall, ReportContent, ReportedVariant, Zygosity
 from workbench.report.text import clean_strings
@@ -60,7 +61,8 @@ def to_phenopacket(content: ReportContent) -> pps.Phenopacket:
         phenotypic_features=[pps.PhenotypicFeature(type=pps.OntologyClass(id=t.id, label=t.label), excluded=t.excluded)
                              for t in content.phenotype],
         interpretations=[pps.Interpretation(id=f"{content.case_id}-v{content.version}", progress_status=progress,
-                                            diagnosis=diagnosis, summary=content.interpretation)],
+                                            diagnosis=diagnosis, summary=content.interpretation)]
+        + pgx_sections.phenopacket_interpretations(content, progress),
         meta_data=pps.MetaData(
             created=created, created_by=content.signature.name if content.signature else content.laboratory,
             phenopacket_schema_version="2.0",
