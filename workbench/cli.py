@@ -11,16 +11,24 @@ COMMAND_MODULES: tuple[str, ...] = ("workbench.ranking.cli", "workbench.store.cl
                                      "workbench.pgx.cli")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv``, only the modules up to the one that registers its subcommand
+    are imported (the store's, the app's and the updater's dependencies cost a ``workbench rank``
+    run most of a second otherwise). Without a known subcommand every module is loaded, so help
+    and errors list them all."""
     parser = argparse.ArgumentParser(prog="workbench", description="Rapid NICU trio genome workbench.")
     subparsers = parser.add_subparsers(dest="command", required=True)
+    wanted = next((a for a in argv or () if not a.startswith("-")), None)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+        if wanted is not None and wanted in subparsers.choices:
+            break
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)

@@ -264,3 +264,40 @@ def _parse_float(arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[n
     empty = (length <= 0) | (digits == 0)
     odd |= (digits == 0) & (length > 0) & ~((length == 1) & (arr[start] == 46))
     return np.where(empty, np.nan, value), odd
+
+
+def single_entry_without_gene(block: Block, spans: np.ndarray, multiallelic: np.ndarray, key: bytes,
+                              columns: list[int]) -> np.ndarray:
+    """Bi-allelic records whose annotation is one entry with every gene field (``columns``) empty.
+
+    Such an allele falls in no gene (intergenic, regulatory): the annotation parser gives it no
+    gene consequence and inheritance analysis drops it ("not in a gene"), so a reader that only
+    feeds ranking can drop it here, before any Python object is built. 98% of a genome's rare
+    alleles are such. Conservative: a record with several entries or ALT alleles, the key
+    elsewhere than last in INFO, or a missing field is False (read exactly).
+    """
+    n = len(spans)
+    if n == 0 or not columns:
+        return np.zeros(n, dtype=bool)
+    arr, size = block.arr, block.size
+    info_start, info_end = spans[:, 0], spans[:, 1]
+    semis = np.append(np.flatnonzero(arr[:size] == ord(";")), size)
+    pipes = np.append(np.flatnonzero(arr[:size] == ord("|")), size)
+    commas = block.commas
+    last_semi = semis[np.maximum(np.searchsorted(semis, info_end) - 1, 0)]
+    key_at = np.where((last_semi >= info_start) & (last_semi < info_end), last_semi + 1, info_start)
+    found = np.ones(n, dtype=bool)
+    for k, byte in enumerate(key):
+        found &= arr[key_at + k] == byte
+    value_start = key_at + len(key)
+    single = commas[np.minimum(np.searchsorted(commas, value_start), len(commas) - 1)] >= info_end
+    first_pipe = np.searchsorted(pipes, value_start)
+    empty = found & single & ~multiallelic
+    for column in columns:
+        if column == 0:
+            start = value_start
+        else:
+            start = pipes[np.minimum(first_pipe + column - 1, len(pipes) - 1)] + 1
+        end = np.minimum(pipes[np.minimum(np.searchsorted(pipes, start), len(pipes) - 1)], info_end)
+        empty &= (start <= info_end) & (end == start)
+    return empty

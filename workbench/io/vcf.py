@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gc
 import math
-import os
 import types
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -33,9 +32,10 @@ from typing import Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from workbench.io.annotation import DEFAULT_FREQUENCY_FIELDS, AnnotationParser
-from workbench.io.block_scan import first_entry_frequency, scan_block
+from workbench.io.block_scan import first_entry_frequency, scan_block, single_entry_without_gene
 from workbench.io.bgzf import BgzfError, block_offsets, decompress_range, has_eof_marker, split_ranges
 from workbench.io.build import check_build
+from workbench.io.cores import idle_cores
 from workbench.io.errors import InputError, InputProblem, check_pedigree_samples
 from workbench.io.merge import merged_family_lines
 from workbench.io.ped import Pedigree
@@ -61,8 +61,10 @@ class ReadOptions:
     absent from the population database are kept). ``strict``: stop at the first malformed
     record instead of counting it. ``absent_as_ref``: when merging one VCF per person, a site
     missing from someone's file is HOM_REF rather than NO_CALL (only true for files that list
-    every confidently-called site, e.g. gVCF-derived). ``workers``: processes for BGZF files
-    over 32 MB (0 = one per available core).
+    every confidently-called site, e.g. gVCF-derived). ``genic_only``: leave out alleles the
+    annotation places in no gene (inheritance analysis drops them anyway; the genome scan then
+    drops most of them vectorised, before building anything). ``workers``: processes for BGZF files
+    over 32 MB (0 = the cores idle right now, see :func:`workbench.io.cores.idle_cores`).
     """
 
     max_population_af: float = DEFAULT_MAX_POPULATION_AF
@@ -71,6 +73,7 @@ class ReadOptions:
     absent_as_ref: bool = False
     workers: int = 0
     max_problems_listed: int = 100
+    genic_only: bool = False  # keep only alleles with a gene consequence (all ranking can use)
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,9 @@ class _Scanner:
         self._chrom: dict[str, tuple[str, int]] = {}
         self._lengths = {normalise_chrom(name): length for name, length in header.contig_lengths.items()}
         self.rarity = _RarityProbe(parser, header.info_ids, options.max_population_af)
+        self.genic_only = options.genic_only
+        self.gene_columns = [parser.fields.index(f) for f in ("SYMBOL", "Gene") if f in parser.fields] \
+            if options.genic_only and parser.kind == "CSQ" else []
         self._formats: dict[str, tuple[int, int, int, int]] = {}
         self._calls: dict[tuple[str, int, tuple[int, int, int, int]], Call] = {}  # Calls are immutable: share them
         self.result = _Scan()
@@ -229,6 +235,8 @@ class _Scanner:
             values, undecided = first_entry_frequency(block, spans, block.multiallelic, b"CSQ=",
                                                       self.rarity.csq_columns)
             keep = undecided | ~(values > self.max_af)  # NaN (not in the population) is kept
+            if self.gene_columns:
+                keep &= ~single_entry_without_gene(block, spans, block.multiallelic, b"CSQ=", self.gene_columns)
             carriers, spans, undecided = carriers[keep], spans[keep], undecided[keep]
         else:
             undecided = np.ones(len(carriers), dtype=bool)
@@ -268,6 +276,8 @@ class _Scanner:
         for allele in carried:
             annotation = annotations[allele - 1]
             if annotation.population_af is not None and annotation.population_af > self.max_af:
+                continue
+            if self.genic_only and not annotation.consequences:
                 continue
             calls = {}
             for sample_id, column in self.samples:
@@ -504,7 +514,7 @@ def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree,
     report = (lambda offset: progress(min(0.99, offset / size))) if progress else None  # noqa: E731
     chunks = line_chunks(decompressed_pieces(path, kind, report), name)
     header, rest, rest_first = split_header(chunks, name)
-    workers = options.workers or len(os.sched_getaffinity(0))
+    workers = options.workers or idle_cores()  # 0: as many as the machine has idle right now
     if kind == "bgzf" and workers > 1 and size >= _PARALLEL_MIN_BYTES:
         try:
             ranges = split_ranges(block_offsets(path), workers)  # one pass over the block headers: check and cut

@@ -7,7 +7,9 @@ or a concurrent reader never sees half a cache.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import logging
 import os
@@ -15,7 +17,7 @@ import pickle
 import tempfile
 from collections import defaultdict
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -84,9 +86,21 @@ class Knowledge:
         self.disease_rows_by_gene: dict[str, tuple[int, ...]] = {h: tuple(rows) for h, rows in by_gene.items()}
         self.diseases: DiseaseMap = DiseaseMap(self.disease_table, [t.id for t in hpo.terms])
 
+    # Set by ``load_knowledge`` to the on-disk cache state this object came from; None when
+    # built directly (nothing derived from it is then saved).
+    cache_key: str | None = None
+
+    def derived_cache_path(self, name: str) -> Path | None:
+        """Where a structure derived from this knowledge (e.g. the phenotype index) is saved:
+        beside the knowledge cache, named by its state, so an update or a new format orphans it
+        and the loader deletes it with the old cache. None when the knowledge is not cached."""
+        return None if self.cache_key is None else _cache_path(self.cache_key).with_suffix(f".{name}")
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         del state["diseases"]  # a view: rebuilt on load, so Disease objects are never pickled
+        state.pop("cache_key", None)
+        state.pop("disease_genes", None)  # derived on first use
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -100,9 +114,10 @@ class Knowledge:
             hgnc_id = gene.hgnc_id if gene else hgnc_id
         return tuple(self.diseases.by_row(row) for row in self.disease_rows_by_gene.get(hgnc_id, ()))
 
-    @property
+    @functools.cached_property
     def disease_genes(self) -> tuple[Gene, ...]:
-        """Every gene with at least one HPO disease, sorted by symbol."""
+        """Every gene with at least one HPO disease, sorted by symbol (built once: every case's
+        ranking asks for it)."""
         found = (self.genes.by_hgnc_id(h) for h in self.disease_rows_by_gene)
         return tuple(sorted((g for g in found if g is not None), key=lambda g: g.symbol))
 
@@ -240,19 +255,34 @@ def _load(directory: Path, key: str) -> Knowledge:
     path = _cache_path(key)
     if path.exists():
         try:
-            with open(path, "rb") as handle:
+            with open(path, "rb") as handle, _gc_paused():
                 knowledge = pickle.load(handle)
             if isinstance(knowledge, Knowledge):
+                knowledge.cache_key = key
                 return knowledge
         except Exception as error:  # a damaged cache is rebuilt, never fatal
             log.warning("ignoring unreadable knowledge cache %s (%s)", path, error)
     knowledge = build_knowledge(directory)
     _write_atomically(path, knowledge)
+    knowledge.cache_key = key
     folder = key.split("-", 1)[0]
-    for stale in path.parent.glob(f"knowledge-{folder}-*.pickle"):  # older states of this folder
-        if stale != path:
+    for stale in path.parent.glob(f"knowledge-{folder}-*"):  # older states of this folder, derived files too
+        if not stale.name.startswith(path.stem + "."):
             stale.unlink(missing_ok=True)
     return knowledge
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Unpickling builds a few hundred thousand acyclic objects: the cyclic collector would only
+    rescan them, again and again, as they are made (a tenth to a third of the load)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _write_atomically(path: Path, knowledge: Knowledge) -> None:

@@ -87,19 +87,30 @@ class PhenotypeScorer:
     def __init__(self, knowledge: Knowledge, index: PhenotypeIndex) -> None:
         self.knowledge = knowledge
         self.index = index
-        table = knowledge.disease_table
-        self._diseases = [knowledge.diseases.by_row(i) for i in range(len(table))]
-        self._gene_rows = self._genes_to_rows()
 
-    def _genes_to_rows(self) -> list[tuple[Gene, np.ndarray]]:
+    # The per-gene tables are built on first use: ranking a case's candidates needs only
+    # ``disease_scores`` and ``explain``, so start-up (CLI, app, cohort workers) skips them.
+    @functools.cached_property
+    def _diseases(self) -> list[Disease]:
+        return [self.knowledge.diseases.by_row(i) for i in range(len(self.knowledge.disease_table))]
+
+    @functools.cached_property
+    def _gene_rows(self) -> list[tuple[Gene, np.ndarray]]:
         genes = []
         for hgnc_id, rows in sorted(self.knowledge.disease_rows_by_gene.items()):
             gene = self.knowledge.genes.by_hgnc_id(hgnc_id)
             if gene is not None:
                 genes.append((gene, np.asarray(rows, dtype=np.int64)))
-        self._gene_pointers = np.cumsum([0] + [len(rows) for _, rows in genes])
-        self._gene_flat_rows = np.concatenate([rows for _, rows in genes]) if genes else np.zeros(0, dtype=np.int64)
         return genes
+
+    @functools.cached_property
+    def _gene_pointers(self) -> np.ndarray:
+        return np.cumsum([0] + [len(rows) for _, rows in self._gene_rows])
+
+    @functools.cached_property
+    def _gene_flat_rows(self) -> np.ndarray:
+        rows = [rows for _, rows in self._gene_rows]
+        return np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
 
     @property
     def genes(self) -> tuple[Gene, ...]:

@@ -3,8 +3,9 @@
 ``analyse_case`` does the slow part (reading the VCF, inheritance analysis) once and keeps
 only the candidate genes; ``CaseAnalysis.rank(profile)`` then costs one phenotype scoring
 (well under a second), so a clinician editing terms sees the new ranking at once. The
-candidates are also cached on disk, keyed by the VCF and PED contents, the proband, the
-knowledge version and the code that produced them, so reopening a case skips the VCF.
+candidates are also cached on disk, keyed by the VCF and PED fingerprints (see
+``_file_digest``), the proband, the knowledge version and the code that produced them, so
+reopening a case skips the VCF.
 """
 from __future__ import annotations
 
@@ -177,15 +178,17 @@ def resolve_profile(profile: PhenotypeProfile, hpo) -> tuple[PhenotypeProfile, t
 
 def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proband_id: str | None = None,
                  knowledge=None, progress: Callable[[float], None] | None = None, scorer=None,
-                 use_cache: bool = True) -> CaseAnalysis:
-    """Read the family VCF once and keep the candidate genes (cached on disk per content)."""
+                 use_cache: bool = True, workers: int = 0) -> CaseAnalysis:
+    """Read the family VCF once and keep the candidate genes (cached on disk per content).
+
+    ``workers``: processes for reading a genome-size VCF (0: as many as suit the machine)."""
     from workbench.knowledge import load_knowledge
 
     knowledge = knowledge or load_knowledge()
     key = _cache_key(vcf, ped, proband_id, knowledge.version) if use_cache else None
     candidates = _read_cache(key) if key else None
     if candidates is None:
-        candidates = find_candidates(vcf, ped, proband_id, knowledge, progress)
+        candidates = find_candidates(vcf, ped, proband_id, knowledge, progress, workers)
         if key:
             _write_cache(key, candidates)
     elif progress:
@@ -193,13 +196,14 @@ def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proban
     return CaseAnalysis(candidates, knowledge, scorer)
 
 
-def find_candidates(vcf, ped, proband_id, knowledge, progress=None) -> CaseCandidates:
+def find_candidates(vcf, ped, proband_id, knowledge, progress=None, workers: int = 0) -> CaseCandidates:
     """VCF -> prefiltered variants -> inheritance candidates, grouped per HGNC gene."""
     from workbench.inheritance import analyse_inheritance, with_genetic_sex
-    from workbench.io import InputError, read_family_vcf, read_pedigree
+    from workbench.io import InputError, ReadOptions, read_family_vcf, read_pedigree
 
     pedigree = read_pedigree(ped)
-    calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress)
+    calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress,
+                            options=ReadOptions(workers=workers, genic_only=True))
     fatal = errors(calls.issues)
     if fatal:  # e.g. a genome cut short: ranking what is left would be a silent wrong answer
         raise InputError(f"{fatal[0]}")
@@ -255,11 +259,22 @@ def _producer_digest() -> bytes:
     return h.digest()
 
 
+_FINGERPRINT_HEAD = 1 << 20
+_FINGERPRINT_TAIL = 1 << 16
+
+
 def _file_digest(path: Path) -> bytes:
-    h = hashlib.sha256()
+    """A cheap fingerprint: size, modification time and a digest of the first MiB (the header,
+    sample names included) and the last 64 KiB; small files are hashed whole. Hashing a
+    whole genome VCF cost about a second of every cached run; a file edited in place changes
+    its modification time, and a copy (new time) is merely read again."""
+    stat = path.stat()
+    h = hashlib.sha256(f"{stat.st_size} {stat.st_mtime_ns}|".encode())
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
+        h.update(fh.read(_FINGERPRINT_HEAD))
+        if stat.st_size > _FINGERPRINT_HEAD:
+            fh.seek(max(_FINGERPRINT_HEAD, stat.st_size - _FINGERPRINT_TAIL))
+            h.update(fh.read())
     return h.digest()
 
 

@@ -1,0 +1,83 @@
+"""Fixed cost out of the hot path: the saved phenotype index, lazy subcommands, the cheap cache key."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from workbench.knowledge import load_knowledge
+from workbench.knowledge.knowledge import _load
+from workbench.model import PhenotypeProfile
+from workbench.phenotype import LikelihoodRatioScorer
+from workbench.phenotype.index import PhenotypeIndex, phenotype_index
+from workbench.ranking.case import _file_digest
+
+REPO = Path(__file__).resolve().parents[1]
+SLICE = REPO / "tests" / "fixtures" / "hpo_slice"
+
+
+def test_the_phenotype_index_is_saved_beside_the_knowledge_cache_and_read_back_equal(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    _load.cache_clear()
+    phenotype_index.cache_clear()
+    built = phenotype_index(load_knowledge(SLICE), 0.5)
+    saved = list((tmp_path / "cache").glob("knowledge-*.phenotype-index-*.npz"))
+    assert len(saved) == 1
+    # a new process: fresh knowledge object, index read from the file, not rebuilt
+    _load.cache_clear()
+    phenotype_index.cache_clear()
+    monkeypatch.setattr(PhenotypeIndex, "_build", lambda self, uf: (_ for _ in ()).throw(AssertionError("rebuilt")))
+    kb = load_knowledge(SLICE)
+    read = phenotype_index(kb, 0.5)
+    assert read is not built
+    for name, array in built.arrays().items():
+        assert np.array_equal(read.arrays()[name], array), name
+    scorer = LikelihoodRatioScorer(kb)
+    assert scorer.score_genes(PhenotypeProfile(observed=("HP:0007359",)))[0].gene.symbol == "GENEA"
+
+
+def test_a_damaged_saved_index_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    _load.cache_clear()
+    phenotype_index.cache_clear()
+    expected = phenotype_index(load_knowledge(SLICE), 0.5).arrays()
+    for path in (tmp_path / "cache").glob("*.npz"):
+        path.write_bytes(b"not an npz")
+    _load.cache_clear()
+    phenotype_index.cache_clear()
+    rebuilt = phenotype_index(load_knowledge(SLICE), 0.5)
+    assert all(np.array_equal(rebuilt.arrays()[k], v) for k, v in expected.items())
+
+
+def test_workbench_rank_imports_only_its_own_subcommand_module():
+    code = ("import sys; from workbench.cli import build_parser; build_parser(['rank', '--help']); "
+            "print(sorted(m for m in sys.modules if m.endswith('.cli') or m == 'workbench.knowledge.update'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True,
+                         env={**os.environ, "PYTHONPATH": str(REPO)}).stdout
+    assert out.strip() == "['workbench.cli', 'workbench.ranking.cli']"
+
+
+def test_help_still_lists_every_subcommand(capsys):
+    from workbench.cli import build_parser
+
+    help_text = build_parser([]).format_help()
+    for command in ("rank", "report", "ontology", "qc"):
+        assert command in help_text
+
+
+def test_the_case_cache_key_follows_the_file_without_hashing_all_of_it(tmp_path):
+    vcf = tmp_path / "big.vcf"
+    vcf.write_bytes(b"#header\n" + b"x" * (3 << 20))
+    first = _file_digest(vcf)
+    assert _file_digest(vcf) == first
+    data = bytearray(vcf.read_bytes())
+    data[-10] = ord("y")  # same size, tail changed
+    vcf.write_bytes(bytes(data))
+    assert _file_digest(vcf) != first
+    stat = vcf.stat()
+    second = _file_digest(vcf)
+    os.utime(vcf, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # touched: read again
+    assert _file_digest(vcf) != second
