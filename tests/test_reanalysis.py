@@ -44,8 +44,8 @@ def case_files(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def releases(tmp_path_factory):
-    """The pinned knowledge, and a copy of it one release later with ZNF717 linked to a seizure disorder."""
+def next_release(tmp_path_factory) -> Path:
+    """A copy of the pinned knowledge folder one release later, with ZNF717 linked to a seizure disorder."""
     folder = tmp_path_factory.mktemp("knowledge-next")
     for source in (REPO / "ontology").iterdir():
         if source.is_file():
@@ -62,7 +62,13 @@ def releases(tmp_path_factory):
     with gzip.open(folder / "genes_to_phenotype.txt.gz", "at", encoding="utf-8") as fh:
         for term in features:
             fh.write(f"100131827\tZNF717\t{term}\t-\t-\t{NEW_DISEASE}\n")
-    return load_knowledge(), load_knowledge(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def releases(next_release):
+    """The pinned knowledge and the next release."""
+    return load_knowledge(), load_knowledge(next_release)
 
 
 def _register(store, user, case_files, knowledge, case_id: str, terms) -> None:
@@ -174,3 +180,28 @@ def test_reanalyse_command(tmp_path, case_files, releases):
     assert first.stdout.startswith("c1\tbaseline recorded")
     unknown = run("--case", "nope")
     assert unknown.returncode == 2 and "no stored case nope" in unknown.stderr
+
+
+@pytest.mark.parametrize("backend", [{"workers": 2}, {"dask": "local", "workers": 2}], ids=["forked", "dask"])
+def test_workers_give_the_same_outcomes_as_one_process(tmp_path, case_files, releases, next_release, monkeypatch,
+                                                       backend):
+    from workbench.reanalysis.cohort import reanalyse_on_workers
+
+    old, new = releases
+    results = []
+    for name in ("one-process", "workers"):
+        store = open_store(f"sqlite:///{tmp_path / f'{name}.sqlite3'}")
+        store.add_user("ana", "correct horse battery", Role.ANALYST, "Ana", None)
+        ana = store.authenticate("ana", "correct horse battery")
+        _register(store, ana, case_files, old, "seizures", SEIZURE_TERMS)
+        _register(store, ana, case_files, old, "marfanoid", MARFANOID_TERMS)
+        reanalyse(store, old)  # the baselines
+        if name == "one-process":
+            outcomes = reanalyse(store, new)
+        else:
+            monkeypatch.setenv("WORKBENCH_ONTOLOGY_DIR", str(next_release))  # what each worker loads
+            outcomes = reanalyse_on_workers(store, new, store.cases(), tmp_path / "out", **backend)
+        results.append({o.case_id: (o.status, o.changes) for o in outcomes})
+        results.append({c.case_id: [s.genes for s in store.snapshots(c.case_id)] for c in store.cases()})
+    assert results[0] == results[2] and results[1] == results[3]
+    assert results[2]["seizures"][0] == "changed"

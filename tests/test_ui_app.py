@@ -358,3 +358,12 @@ def test_dashboard_and_reanalysis_flags_read_stored_events(start, store, demo_to
     button(directed, "reanalysis_run").click().run()
     assert not directed.exception
     assert any("1 case(s) reanalysed" in s.value for s in directed.success)
+
+
+def test_candidates_show_none_of_these_genes_beside_the_top_gene(start, demo_top_gene):
+    """Issue 17: "none of these genes" is as prominent as the top gene, both said as 'of 100 cases'."""
+    at = start()
+    labels = [m.label for m in at.metric]
+    assert labels[:2] == [f"Top gene: {demo_top_gene}", "None of these genes"]
+    sentences = [c.value for c in at.caption if c.value.startswith("Of 100 cases like this")]
+    assert len(sentences) == 2 and demo_top_gene in sentences[0] and "none of these genes" in sentences[1]

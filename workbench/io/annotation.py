@@ -119,9 +119,14 @@ DEFAULT_FREQUENCY_FIELDS: tuple[str, ...] = (
     "gnomADg_AF_popmax", "gnomADe_AF_popmax", "AF_popmax", "gnomAD_AF_popmax", "popmax_AF",
 )
 CLINVAR_FIELDS: tuple[str, ...] = ("CLNSIG", "ClinVar_CLNSIG", "CLIN_SIG", "clinvar_clnsig")
-# score name -> fields that carry it (VEP plugins, dbNSFP, vcfanno); SpliceAI is the max delta score
+# ClinVar's review status (CLNREVSTAT), kept as a score "ClinVar_stars" (0-4, ClinVar's own stars)
+CLINVAR_REVIEW_FIELDS: tuple[str, ...] = ("CLNREVSTAT", "ClinVar_CLNREVSTAT", "clinvar_clnrevstat")
+# score name -> fields that carry it (VEP plugins, dbNSFP, vcfanno); SpliceAI is the max delta score.
+# Raw scores only: a dbNSFP *rankscore* is a percentile over all variants, and the published
+# thresholds (workbench.ranking.score_evidence) are set on the raw score.
 SCORE_FIELDS: dict[str, tuple[str, ...]] = {
-    "REVEL": ("REVEL", "REVEL_score", "REVEL_rankscore"),
+    "REVEL": ("REVEL", "REVEL_score"),
+    "BayesDel": ("BayesDel_noAF_score", "BayesDel_noAF"),
     "CADD_PHRED": ("CADD_PHRED", "CADD_phred", "CADD"),
     "SpliceAI_max_DS": ("SpliceAI_pred_DS_AG", "SpliceAI_pred_DS_AL", "SpliceAI_pred_DS_DG",
                         "SpliceAI_pred_DS_DL", "SpliceAI_DS_AG", "SpliceAI_DS_AL", "SpliceAI_DS_DG",
@@ -235,12 +240,13 @@ class AnnotationParser:
             self._col = {}
         self._freq_cols = tuple(idx[f] for f in self.frequency_fields if f in idx) if kind == "CSQ" else ()
         self._clinvar_cols = tuple(idx[f] for f in CLINVAR_FIELDS if f in idx) if kind == "CSQ" else ()
+        self._review_cols = tuple(idx[f] for f in CLINVAR_REVIEW_FIELDS if f in idx) if kind == "CSQ" else ()
         self._score_cols = tuple((name, tuple(idx[f] for f in names if f in idx))
                                  for name, names in SCORE_FIELDS.items()) if kind == "CSQ" else ()
         self._score_cols = tuple((n, c) for n, c in self._score_cols if c)
         # INFO-level extras: frequency, ClinVar, scores written by vcfanno / bcftools annotate
         self._info_keys = ({f for f in self.frequency_fields if f in info_number}
-                           | {f for f in CLINVAR_FIELDS if f in info_number}
+                           | {f for f in CLINVAR_FIELDS + CLINVAR_REVIEW_FIELDS if f in info_number}
                            | {f for names in SCORE_FIELDS.values() for f in names if f in info_number}
                            | ({"SpliceAI"} if "SpliceAI" in info_number else set()))
         self._gene_table = None
@@ -456,12 +462,51 @@ class AnnotationParser:
                 if key in values:
                     text = self._info_field(values, key, i, n)
                     keep(name, _float(text) if text else None)
+        stars = clinvar_review_stars(self._review_status(rows, values, i, n))
+        if stars is not None:
+            scores["ClinVar_stars"] = float(stars)
         if "SpliceAI" in values:  # INFO SpliceAI=ALLELE|SYMBOL|DS_AG|DS_AL|DS_DG|DS_DL|DP_...
             for entry in values["SpliceAI"].split(","):
                 parts = entry.split("|")
                 if len(parts) >= 6 and parts[0] == alt:
                     keep("SpliceAI_max_DS", _float(",".join(parts[2:6])))
         return tuple(sorted(scores.items()))
+
+
+    def _review_status(self, rows: list[list[str]], values: dict[str, str], i: int, n: int) -> str | None:
+        for key in CLINVAR_REVIEW_FIELDS:
+            text = self._info_field(values, key, i, n) if key in values else None
+            if text and text != ".":
+                return text
+        for c in self._review_cols:
+            for row in rows:
+                if c < len(row) and row[c]:
+                    return row[c]
+        return None
+
+
+def clinvar_review_stars(status: str | None) -> int | None:
+    """ClinVar's review status (CLNREVSTAT) as ClinVar's stars; None when not given.
+
+    >>> clinvar_review_stars("criteria_provided,_multiple_submitters,_no_conflicts")
+    2
+    >>> clinvar_review_stars("reviewed_by_expert_panel"), clinvar_review_stars("no_assertion_criteria_provided")
+    (3, 0)
+    """
+    if not status:
+        return None
+    text = status.lower().replace(" ", "_").replace("&", ",")
+    if "practice_guideline" in text:
+        return 4
+    if "expert_panel" in text:
+        return 3
+    if "multiple_submitters" in text and "no_conflicts" in text:
+        return 2
+    if "conflicting" in text or "no_assertion" in text or "no_classification" in text or "no_criteria" in text:
+        return 0
+    if "criteria_provided" in text:
+        return 1
+    return 0
 
 
 def _declared_fields(info_rest: str) -> list[str]:

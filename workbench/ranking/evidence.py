@@ -27,7 +27,12 @@ readable sentence.
   an empirical-Bayes estimate from the case itself, so a duo with hundreds of unphased
   heterozygous candidates gets weak inheritance evidence and a clean trio with two de novo
   calls gets strong evidence, without any constant tuned per family structure.
-  The null rate is the same for every gene. Scaling it by the gene's expected variant count
+  The null rate is over the genes that can show the mode: all protein-coding genes, but
+  chrX's for an X-linked mode and chrM's for a mitochondrial one (a non-causal X gene is what
+  an X-linked candidate must be told from; over all genes an X-linked hemizygous call counted
+  23 times too much, and on the fit half of the dev genes, at 60% cases without a diagnosis,
+  background maternal X variants were the commonest false top gene). Otherwise the null rate
+  is the same for every gene. Scaling it by the gene's expected variant count
   (gnomAD's exp_syn + exp_mis + exp_lof, as LIRICAL scales its background) was compared on
   the fit half of the dev genes only and lost (known-gene top-1 full 89.0 -> 86.9, NICU
   85.7 -> 81.3), as did splitting X-linked dominant from X-linked recessive disease (HPO
@@ -44,8 +49,12 @@ from workbench.model import DiseaseInheritance, Genotype, Impact, InheritanceMod
 _M = InheritanceMode
 
 # Protein-coding genes (HGNC locus group "protein-coding gene", ~19,200): the denominator of
-# the per-case null rate of each inheritance mode.
+# the per-case null rate of each inheritance mode. An X-linked mode can only show in a gene on
+# chrX (~840 protein-coding genes) and a mitochondrial one in the 13 of chrM, so for those
+# modes the null rate is over those genes (see ModeBackground.null_rate).
 PROTEIN_CODING_GENES = 19_200
+X_PROTEIN_CODING_GENES = 840
+MT_PROTEIN_CODING_GENES = 13
 
 # -- consequence --------------------------------------------------------------------------------
 # (P(class | pathogenic), P(class | rare background variant)) from ClinVar P/LP vs gnomAD exomes.
@@ -302,8 +311,21 @@ class ModeBackground:
         return math.log10(_CAUSAL_HOMOZYGOUS_AF[b] / chance)
 
     def null_rate(self, mode: InheritanceMode) -> float:
-        # +1: the gene under test may be the only one; the rate is never zero.
-        return (self.genes_per_mode.get(mode, 0) + 1) / PROTEIN_CODING_GENES
+        """P(a gene that is not causal shows ``mode`` in this case), over the genes that can show it.
+
+        A non-causal gene on chrX is what an X-linked candidate is compared with, so X-linked
+        modes divide by the chrX genes, not by the genome's: dividing by all genes made an
+        X-linked hemizygous call 23 times stronger evidence than it is, and background maternal
+        X variants took the top place in cases without a diagnosis (issue 17).
+        +1: the gene under test may be the only one; the rate is never zero.
+
+        >>> background = ModeBackground({InheritanceMode.X_LINKED_HEMIZYGOUS: 20, InheritanceMode.DE_NOVO: 20})
+        >>> round(background.null_rate(InheritanceMode.X_LINKED_HEMIZYGOUS) / background.null_rate(InheritanceMode.DE_NOVO), 1)
+        22.9
+        """
+        genes = {_M.X_LINKED_HEMIZYGOUS: X_PROTEIN_CODING_GENES, _M.X_LINKED_DE_NOVO: X_PROTEIN_CODING_GENES,
+                 _M.MITOCHONDRIAL: MT_PROTEIN_CODING_GENES}.get(mode, PROTEIN_CODING_GENES)
+        return min((self.genes_per_mode.get(mode, 0) + 1) / genes, 1.0)
 
     def mode_probability(self, mode: InheritanceMode, groups: frozenset[str]) -> float:
         """P(the causal genotype shows ``mode``) in this family (see :func:`mode_probability`)."""

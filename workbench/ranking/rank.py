@@ -27,8 +27,10 @@ parts add and the UI can chart them):
   a few percent of diagnoses in known genes being such expansions; it was compared with 0.1
   on the fit half of the dev genes only (see benchmarks/accuracy.py), never on reported cases.
 * **Variant.** Per allele: consequence class x population frequency x call quality
-  (:mod:`workbench.ranking.evidence`). A biallelic candidate multiplies its two alleles' LRs
-  (both must be pathogenic); a single-allele mode takes its best allele. Then the gene's
+  (:mod:`workbench.ranking.evidence`), x in-silico scores and ClinVar when the annotation has
+  them, at published calibrated strengths (:mod:`workbench.ranking.score_evidence`). A
+  biallelic candidate multiplies its two alleles' LRs (both must be pathogenic); a
+  single-allele mode takes its best allele. Then the gene's
   gnomAD constraint for the best allele's class (LOEUF for loss of function, missense Z for
   missense and in-frame changes), as the LR of its constraint bin among genes of dominant
   (one allele) or recessive (two alleles) disease (:mod:`workbench.knowledge.constraint`).
@@ -57,6 +59,9 @@ parts add and the UI can chart them):
   branch of the HPO, e.g. ten face findings) less than independent ones
   (``RELATED_TERM_CORRELATION`` in :mod:`workbench.phenotype.likelihood`); beside it, 0.25 and
   0.3 tie on the fit half's known-gene top-1 (full 89.0, NICU 85.7), 0.35 is worse, and 0.3 was kept.
+  The scorer also counts all of one profile's findings as mildly correlated
+  (``PROFILE_TERM_CORRELATION``), chosen for calibration at 60% cases without a diagnosis
+  (issue 17, docs/calibration.md).
 
 Two more constants were *compared* on the fit half (never set from reported cases): the
 phenotype-expansion share (0.03 vs 0.1) and the weight of the Hardy-Weinberg prior for
@@ -76,7 +81,7 @@ from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 from workbench.model import Disease, Gene, InheritanceMode, Trio, Variant
 from workbench.notepad import InputIssue, as_issues
-from workbench.ranking import evidence
+from workbench.ranking import evidence, score_evidence
 from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
 
 if TYPE_CHECKING:
@@ -182,13 +187,15 @@ def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMod
     c_lr = evidence.consequence_log10_lr(klass)
     f_lr = background.frequency_log10_lr(variant.population_af, mode)
     q_lr, notes = evidence.quality_log10_lr(variant, trio, mode)
+    scores = score_evidence.score_evidence(variant, klass)  # in-silico / ClinVar, when annotated
     what = consequence.consequence if consequence and consequence.consequence else "consequence unknown"
     change = (consequence.hgvs_p or consequence.hgvs_c or "") if consequence else ""
     change = change.split(":")[-1]
     af = "absent from the population database" if variant.population_af is None else f"population AF {variant.population_af:.2g}"
     text = (f"{variant.key} {what}{' ' + change if change else ''} ({klass or 'unannotated'}, ×{10 ** c_lr:.2g}); "
-            f"{af} (×{10 ** f_lr:.2g})" + (f"; call quality ×{10 ** q_lr:.2g}" if q_lr else ""))
-    return c_lr + f_lr + q_lr, text, notes, klass
+            f"{af} (×{10 ** f_lr:.2g})" + (f"; call quality ×{10 ** q_lr:.2g}" if q_lr else "")
+            + (f"; {scores.sentence()}" if scores.parts else ""))
+    return c_lr + f_lr + q_lr + scores.log10_lr, text, notes, klass
 
 
 def variant_evidence(gene: GeneCandidates, mode: InheritanceMode, variants: Sequence[Variant],

@@ -139,6 +139,55 @@ class Ranking:
         fh.write("\n")
 
 
+def in_100(probability: float) -> str:
+    """A probability as a count of 100 similar cases, never rounded to a false certainty.
+
+    >>> in_100(0.374), in_100(0.003), in_100(0.9996), in_100(0.0)
+    ('37', 'fewer than 1', 'more than 99', '0')
+    """
+    if probability <= 0:
+        return "0"
+    if probability < 0.005:
+        return "fewer than 1"
+    if probability > 0.995:
+        return "more than 99"
+    return f"{round(100 * probability):d}"
+
+
+@dataclass(frozen=True)
+class PlainProbabilities:
+    """What the ranking's probabilities mean, in words a clinician can take literally."""
+
+    top_gene: str | None
+    top_sentence: str
+    none_sentence: str
+
+
+def plain_probabilities(ranking: Ranking) -> PlainProbabilities:
+    """The top gene's and "none of these genes" probabilities as frequencies among similar cases.
+
+    The probabilities are posteriors over "exactly one candidate gene explains the case" and
+    "none of them does" at a NICU diagnostic yield (:mod:`workbench.ranking.rank`); on simulated
+    cases at that yield they were checked against how often they came true
+    (``benchmarks/accuracy.py --negatives``, docs/calibration.md), which is what licenses
+    reading them as "of 100 cases like this".
+
+    >>> r = Ranking(genes=(), none_probability=0.93, knowledge_version="v")
+    >>> plain_probabilities(r).none_sentence
+    'Of 100 cases like this, about 93 had no diagnosis in any of these genes (none of these genes: 0.930).'
+    """
+    none = (f"Of 100 cases like this, about {in_100(ranking.none_probability)} had no diagnosis in any of these "
+            f"genes (none of these genes: {ranking.none_probability:.3f}).")
+    if not ranking.genes:
+        return PlainProbabilities(None, "No candidate gene.", none)
+    top = ranking.genes[0]
+    return PlainProbabilities(
+        top.gene_symbol,
+        f"Of 100 cases like this, about {in_100(top.probability)} had the diagnosis in {top.gene_symbol} "
+        f"(probability {top.probability:.3f}).",
+        none)
+
+
 def _gene_dict(gene: RankedGene) -> dict[str, Any]:
     out = gene.row()
     out["variants"] = [

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -19,6 +21,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--knowledge-dir", type=Path, default=None,
                         help="knowledge folder to rank with (default: WORKBENCH_ONTOLOGY_DIR or ontology/)")
     parser.add_argument("--database", default=None, help="case store URL (default: WORKBENCH_DATABASE_URL)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="rank on N forked workers (the knowledge loaded once, shared)")
+    parser.add_argument("--dask", nargs="?", const="local", default=None, metavar="tcp://HOST:PORT",
+                        help="rank on Dask: a LocalCluster sized to the machine, or a running scheduler")
+    parser.add_argument("--outdir", type=Path, default=None,
+                        help="with --workers/--dask: keep each case's ranking table here; a rerun skips cases "
+                             "already ranked with the same inputs and knowledge (default: a temporary folder)")
     parser.set_defaults(run=_run)
 
 
@@ -38,6 +47,8 @@ def _run(args: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"reanalyse: {error}", file=sys.stderr)
         return 2
+    if args.knowledge_dir:  # workers load the knowledge themselves: the same folder for all of them
+        os.environ["WORKBENCH_ONTOLOGY_DIR"] = str(args.knowledge_dir.resolve())
     knowledge = load_knowledge(args.knowledge_dir)
     print(f"reanalysing {len(cases)} case(s) with {knowledge.version}", file=sys.stderr)
 
@@ -49,7 +60,14 @@ def _run(args: argparse.Namespace) -> int:
         for change in outcome.changes:
             print(f"    {change.text}", file=sys.stderr)
 
-    outcomes = reanalyse(store, knowledge, cases, progress=report)
+    if args.workers or args.dask:
+        from workbench.reanalysis.cohort import reanalyse_on_workers
+
+        with tempfile.TemporaryDirectory(prefix="reanalyse-") as scratch:
+            outcomes = reanalyse_on_workers(store, knowledge, cases, args.outdir or Path(scratch),
+                                            workers=args.workers, dask=args.dask, progress=report)
+    else:
+        outcomes = reanalyse(store, knowledge, cases, progress=report)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("changed", "unchanged", "baseline recorded", "failed")}
     print(", ".join(f"{n} {s}" for s, n in counts.items()), file=sys.stderr)
     for outcome in outcomes:

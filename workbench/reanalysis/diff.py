@@ -26,17 +26,26 @@ VARIANT_EVIDENCE_CHANGE = 0.5
 
 def snapshot_of(ranking, knowledge, case_id: str, reason: SnapshotReason) -> RankingSnapshot:
     """The top :data:`SNAPSHOT_DEPTH` genes of ``ranking`` with the diseases ``knowledge`` links them to."""
+    return snapshot_from_rows([g.row() for g in ranking.genes[:SNAPSHOT_DEPTH]], ranking.none_probability,
+                              ranking.knowledge_version, knowledge, case_id, reason)
+
+
+def snapshot_from_rows(rows, none_probability: float, knowledge_version: str, knowledge, case_id: str,
+                       reason: SnapshotReason) -> RankingSnapshot:
+    """The same snapshot from ranking table rows (``RankedGene.row()`` or a cohort run's TSV), so a
+    case ranked in this process and one ranked by a worker give equal snapshots."""
     genes = []
-    for gene in ranking.genes[:SNAPSHOT_DEPTH]:
-        linked = tuple(sorted(d.id for d in knowledge.diseases_for_gene(gene.hgnc_id))) if gene.hgnc_id else ()
-        genes.append(SnapshotGene(rank=gene.rank, gene_symbol=gene.gene_symbol, hgnc_id=gene.hgnc_id,
-                                  probability=round(float(gene.probability), 6),
-                                  disease_id=gene.disease.id if gene.disease else None, linked_diseases=linked,
-                                  variant_keys=tuple(v.key for v in gene.variants),
-                                  variant_log10_lr=round(float(gene.variant_log10_lr), 4),
-                                  phenotype_log10_lr=round(float(gene.phenotype_log10_lr), 4)))
-    return RankingSnapshot(case_id=case_id, knowledge_version=ranking.knowledge_version, reason=reason,
-                           genes=tuple(genes), none_probability=round(float(ranking.none_probability), 6))
+    for row in list(rows)[:SNAPSHOT_DEPTH]:
+        hgnc_id = row["hgnc_id"] or None
+        linked = tuple(sorted(d.id for d in knowledge.diseases_for_gene(hgnc_id))) if hgnc_id else ()
+        genes.append(SnapshotGene(rank=int(row["rank"]), gene_symbol=row["gene"], hgnc_id=hgnc_id,
+                                  probability=float(row["probability"]), disease_id=row["disease_id"] or None,
+                                  linked_diseases=linked,
+                                  variant_keys=tuple(k for k in str(row["variants"]).split(";") if k),
+                                  variant_log10_lr=float(row["variant_log10_lr"]),
+                                  phenotype_log10_lr=float(row["phenotype_log10_lr"])))
+    return RankingSnapshot(case_id=case_id, knowledge_version=knowledge_version, reason=reason,
+                           genes=tuple(genes), none_probability=round(float(none_probability), 6))
 
 
 def compare(before: RankingSnapshot, after: RankingSnapshot) -> tuple[Change, ...]:

@@ -41,9 +41,8 @@ def record_ranking(store: CaseStore, case_id: str, ranking, knowledge, reason: S
     return store.record_snapshot(snapshot, actor)
 
 
-def rank_stored_case(case: Case, profile, knowledge):
-    """The case's ranking from its registered files, refusing a VCF that changed since registration."""
-    from workbench.ranking import analyse_case
+def check_registered_files(case: Case) -> None:
+    """Refuse a VCF that is gone or changed since registration: reanalysis must read the same evidence."""
     from workbench.store import file_sha256
 
     for vcf in case.vcfs:
@@ -51,6 +50,13 @@ def rank_stored_case(case: Case, profile, knowledge):
             raise StoreError(f"VCF {Path(vcf.path).name} is no longer on this server")
         if file_sha256(vcf.path) != vcf.sha256:
             raise StoreError(f"VCF {Path(vcf.path).name} changed since the case was registered")
+
+
+def rank_stored_case(case: Case, profile, knowledge):
+    """The case's ranking from its registered files, refusing a VCF that changed since registration."""
+    from workbench.ranking import analyse_case
+
+    check_registered_files(case)
     vcfs = [v.path for v in case.vcfs] if len(case.vcfs) > 1 else case.vcfs[0].path  # one file: no per-person merge
     if case.pedigree_path and Path(case.pedigree_path).is_file():
         return analyse_case(vcfs, case.pedigree_path, case.proband_id, knowledge=knowledge).rank(profile)
@@ -73,16 +79,26 @@ def pedigree_text(case: Case) -> str:
 def reanalyse_case(store: CaseStore, case: Case, knowledge, actor: User | None = None) -> CaseOutcome:
     """Re-rank one case and record a reanalysis snapshot when anything changed against its baseline."""
     started = time.perf_counter()
-    baseline = store.baseline_snapshot(case.case_id)
-    before = baseline.knowledge_version if baseline else None
     try:
         ranking = rank_stored_case(case, store.profile(case.case_id), knowledge)
     except Exception as error:  # one bad case never stops a cohort run; the reason is reported
-        return CaseOutcome(case.case_id, "failed", before, None, message=_reason(error),
-                           seconds=time.perf_counter() - started)
-    current = snapshot_of(ranking, knowledge, case.case_id, SnapshotReason.REANALYSIS)
+        return failed(store, case, _reason(error), started)
+    return record_outcome(store, case, snapshot_of(ranking, knowledge, case.case_id, SnapshotReason.REANALYSIS),
+                          actor, started)
+
+
+def failed(store: CaseStore, case: Case, message: str, started: float) -> CaseOutcome:
+    baseline = store.baseline_snapshot(case.case_id)
+    return CaseOutcome(case.case_id, "failed", baseline.knowledge_version if baseline else None, None,
+                       message=message, seconds=time.perf_counter() - started)
+
+
+def record_outcome(store: CaseStore, case: Case, current: RankingSnapshot, actor: User | None,
+                   started: float) -> CaseOutcome:
+    """Compare a new ranking with the case's baseline and record what changed (the one store writer)."""
+    baseline = store.baseline_snapshot(case.case_id)
     if baseline is None:
-        store.record_snapshot(snapshot_of(ranking, knowledge, case.case_id, SnapshotReason.RANKED), actor)
+        store.record_snapshot(replace(current, reason=SnapshotReason.RANKED), actor)
         return CaseOutcome(case.case_id, "baseline recorded", None, current.knowledge_version,
                            message="no earlier ranking was stored: this one is the baseline",
                            seconds=time.perf_counter() - started)
@@ -94,8 +110,8 @@ def reanalyse_case(store: CaseStore, case: Case, knowledge, actor: User | None =
               and latest.knowledge_version == current.knowledge_version)
     if changes and not repeat:
         store.record_snapshot(replace(current, changes=changes, baseline_id=baseline.id), actor)
-    return CaseOutcome(case.case_id, "changed" if changes else "unchanged", before, current.knowledge_version,
-                       changes, seconds=time.perf_counter() - started)
+    return CaseOutcome(case.case_id, "changed" if changes else "unchanged", baseline.knowledge_version,
+                       current.knowledge_version, changes, seconds=time.perf_counter() - started)
 
 
 def _reason(error: Exception) -> str:

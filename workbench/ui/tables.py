@@ -8,6 +8,7 @@ import pandas as pd
 
 from workbench.model import Trio, Variant
 from workbench.ranking.evidence import consequence_class
+from workbench.ranking.score_evidence import short_summary
 from workbench.ui.readings import frequency_text, loeuf_text, probability_reading
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ CANDIDATE_MAIN_COLUMNS = ("rank", "gene", "reading", "probability", "disease", "
                           "constraint", "tag")
 VARIANT_MAIN_COLUMNS = ("variant", "HGVS p.", "consequence", "proband GT", "proband GQ", "father GT", "mother GT",
                         "gnomAD", "ClinVar")
+SCORES = "scores / ClinVar"
 
 
 def variant_class(variant: Variant, gene_symbol: str) -> str:
@@ -90,10 +92,15 @@ def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = N
         if constraint is not None:
             rows[-1]["LOEUF"], rows[-1]["missense Z"] = constraint.metrics(gene.hgnc_id) or (None, None)
             rows[-1]["constraint"] = loeuf_text(rows[-1]["LOEUF"])
+        # in-silico scores / ClinVar the ranking counted (issue 17; only when the annotation has them)
+        rows[-1][SCORES] = "; ".join(filter(None, (short_summary(v, variant_class(v, gene.gene_symbol))
+                                                   for v in gene.variants)))
+    scored = any(row[SCORES] for row in rows)
     return pd.DataFrame(rows, columns=[
         "rank", "gene", "reading", "disease", "mode", "probability", "key variant", "HGVS", "frequency", "gnomAD",
         "consequence", "class", "GQ", "variants", "tag",
         *(("constraint", "LOEUF", "missense Z") if constraint is not None else ()),
+        *((SCORES,) if scored else ()),
     ])
 
 

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from workbench.model import InheritanceMode
+from workbench.ranking.result import plain_probabilities
 from workbench.ui import charts, layout, readings, state
 from workbench.ui.tables import CANDIDATE_MAIN_COLUMNS, CandidateFilter, candidate_frame, variant_class
 
@@ -15,6 +16,15 @@ st.markdown(
     f"{len(profile.observed)} observed, {len(profile.excluded)} excluded HPO terms"
 )
 layout.provenance(ranking)
+# -- what the probabilities mean (issue 17): the top gene and "none of these genes" side by side
+plain = plain_probabilities(ranking)
+top_column, none_column = st.columns(2)
+top_column.metric(f"Top gene: {plain.top_gene or '-'}",
+                  f"{ranking.genes[0].probability:.0%}" if ranking.genes else "-", border=True)
+top_column.caption(plain.top_sentence)
+none_column.metric("None of these genes", f"{ranking.none_probability:.0%}", border=True)
+none_column.caption(plain.none_sentence)
+# -- end of what the probabilities mean
 if not profile.observed:
     st.warning("No observed phenotype yet: the ranking rests on the variants alone. Add terms on the Phenotype page.")
 
@@ -45,7 +55,8 @@ st.caption(
 )
 frame = candidate_frame(shown, trio, tags, analysis.knowledge.constraint)
 all_columns = st.toggle("All columns", key="candidate_all_columns",
-                        help="Also the key variant, consequence, class, numbers of variants, LOEUF and missense Z.")
+                        help="Also the key variant, consequence, class, numbers of variants, LOEUF, missense Z, and the "
+                             "in-silico scores / ClinVar the ranking counted.")
 selection = st.dataframe(
     frame,
     hide_index=True,
