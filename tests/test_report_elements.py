@@ -60,6 +60,7 @@ REQUIRED = {
     "amended banner": "AMENDED REPORT", "what changed": "What changed: functional evidence added",
     "version history": "Version 1, signed by Dr Director", "signature": "Electronically signed by Dr Director",
     "signature date": "UTC", "page numbers": "Page 1 of",
+    "the ranking's input warnings": "chrX heterozygosity says female",
 }
 
 
@@ -87,7 +88,8 @@ def amended_report(tmp_path):
     version = store.save_draft(case.case_id, analyst, version, interpretation="The de novo SCN2A variant explains "
                                "the seizures.", qc=[QcFigure("Ti/Tv (proband NB-7)", "2.05", "1.9–2.2 (genome)",
                                                              "within range")],
-                               transcripts=load_mane().version)
+                               transcripts=load_mane().version,
+                               input_warnings=["proband sex not given in the PED: chrX heterozygosity says female"])
     store.sign_out(case.case_id, director, version, password="director-password")
     version = store.start_amendment(case.case_id, "functional evidence added", director,
                                     store.case(case.case_id).row_version)

@@ -529,11 +529,13 @@ class CaseStore(UserAccounts, RankingHistory):
                    limitations: str | None = None, secondary_findings: str | None = None,
                    variant_keys: Sequence[str] | None = None, laboratory: str | None = None,
                    indication: str | None = None, recommendations: str | None = None,
-                   qc: Sequence[QcFigure] | None = None, transcripts: str | None = None) -> int:
+                   qc: Sequence[QcFigure] | None = None, transcripts: str | None = None,
+                   input_warnings: Sequence[str] | None = None) -> int:
         """Write the unsigned report version from the case as it is now (all reported variants,
         or those in ``variant_keys``, and the case details); texts left None keep the draft's (or
         the defaults). A given ``indication`` also becomes the case's; ``qc`` and ``transcripts``
-        (the MANE release) are what the app computed for the report's method section."""
+        (the MANE release) are what the app computed for the report's method section, and
+        ``input_warnings`` what the ranking behind the draft warned of (so the report says it too)."""
         require(actor, Permission.CURATE)
         texts = {name: None if value is None else _entry_text(value, f"the {name.replace('_', ' ')}")
                  for name, value in (("interpretation", interpretation), ("limitations", limitations),
@@ -557,7 +559,7 @@ class CaseStore(UserAccounts, RankingHistory):
                                      interpretation=interpretation, limitations=limitations,
                                      secondary_findings=secondary_findings, variant_keys=variant_keys,
                                      laboratory=laboratory, recommendations=recommendations, qc=qc,
-                                     transcripts=transcripts)
+                                     transcripts=transcripts, input_warnings=input_warnings)
             now = _now().isoformat()
             if latest is None:
                 conn.execute(text("INSERT INTO report_versions (case_id, version, content_json, created_by, created_at, "
@@ -575,7 +577,8 @@ class CaseStore(UserAccounts, RankingHistory):
     def _assemble(self, conn: Connection, case_id: str, version: int, previous: ReportContent | None, *,
                   interpretation: str, limitations: str | None, secondary_findings: str | None,
                   variant_keys: Sequence[str] | None, laboratory: str | None, recommendations: str | None = None,
-                  qc: Sequence[QcFigure] | None = None, transcripts: str | None = None) -> ReportContent:
+                  qc: Sequence[QcFigure] | None = None, transcripts: str | None = None,
+                  input_warnings: Sequence[str] | None = None) -> ReportContent:
         case = self._case_from_row(self._case_row(conn, case_id))
         variants = [from_plain(ReportedVariant, json.loads(r.variant_json)) for r in conn.execute(
             text("SELECT variant_json FROM reported_variants WHERE case_id = :c ORDER BY updated_at, variant_key"),
@@ -599,6 +602,8 @@ class CaseStore(UserAccounts, RankingHistory):
                            transcripts=base.method.transcripts if transcripts is None else transcripts),
             details=case_metadata.current(conn, case_id), family=case.samples,
             qc=base.qc if qc is None else tuple(qc),
+            input_warnings=base.input_warnings if input_warnings is None else tuple(
+                _entry_text(w, "an input warning") for w in input_warnings),
             recommendations=(base.recommendations or default_recommendations(tuple(variants)))
             if recommendations is None else recommendations,
             results=tuple(variants), interpretation=interpretation,

@@ -25,6 +25,7 @@ from workbench.report.content import (DEFAULT_LIMITATIONS, DEFAULT_SECONDARY_FIN
                                       default_recommendations)
 from workbench.store import CaseStatus, ConflictError, NotFoundError, Permission, PermissionDenied, StoreError
 from workbench.ui import layout, report_view, state
+from workbench.ui.issues import without_folders
 
 store = state.store()
 st.title("Report draft")
@@ -234,6 +235,18 @@ for item in reported:
                 st.rerun()
 
 # -- the text -------------------------------------------------------------------------------------
+def ranking_warnings() -> list[str] | None:
+    """What the open analysis' ranking warns of (damaged input, sex inferred, duo...); None when not analysed here."""
+    if triage_case is None or triage_case.case_id != case_id:
+        return None
+    from workbench.io import InputError
+
+    try:
+        return [without_folders(w) for w in state.ranking(triage_case, state.profile(triage_case)).warnings]
+    except (InputError, OSError, ValueError):
+        return None
+
+
 def qc_figures() -> list[QcFigure] | None:
     """The trio QC of the open analysis against the data type's ranges; None when it is not analysed here."""
     if triage_case is None or triage_case.case_id != case_id:
@@ -268,7 +281,7 @@ if st.button("Save draft", key="save_draft", type="primary", disabled=not user.r
     mane = state_mane()
     if saved(store.save_draft, case_id, interpretation=interpretation, limitations=limitations,
              secondary_findings=secondary, indication=indication, recommendations=recommendations,
-             qc=qc_figures(), transcripts=mane.version if mane else None):
+             qc=qc_figures(), transcripts=mane.version if mane else None, input_warnings=ranking_warnings()):
         st.session_state["report_saved"] = True
         st.rerun()
 if st.session_state.pop("report_saved", False):
