@@ -70,10 +70,11 @@ def test_content_round_trips_through_json():
 
 def test_pdf_text_holds_gene_hgvs_classification_signer_and_page_numbers():
     text, pages = pdf_text(content())
-    for expected in ("SCN2A", "NM_021007.3:c.2558G>A", "p.Arg853Gln", "Likely pathogenic", "PS2, PM2, PP3",
+    for expected in ("SCN2A", "NM_021007.3:c.2558G>A", "p.Arg853Gln", "Likely pathogenic", "PS2 (strong)",
+                     "PM2 (moderate)", "PP3 (supporting)",
                      "Dr Dora Director", "2026-11-26 18:05 UTC", "FAM-1-1", "Seizure (HP:0001250)", "GRCh38",
                      "HPO 2025-01-16", "workbench 0.1.0", "Secondary findings", "Limitations", "heterozygous",
-                     "de novo", "Refractory neonatal seizures - onset day 2", f"Page 1 of {pages}"):
+                     "de novo", "Refractory neonatal seizures – onset day 2", f"Page 1 of {pages}"):
         assert expected in text, expected
     assert "DRAFT" not in text
 
@@ -186,10 +187,11 @@ def test_acmg_assistant_prefills_from_plain_facts():
         return [c.label for c in suggest_criteria(AcmgEvidence(**facts))]
 
     assert labels(consequence="frameshift_variant", population_af=None, lof_mechanism=True,
-                  de_novo=True, parentage_confirmed=True, phenotype_specific=True) == ["PVS1", "PS2", "PM2", "PP4"]
-    assert labels(consequence="stop_gained", lof_mechanism=None, de_novo=True) == ["PM6", "PM2"]
+                  de_novo=True, parentage_confirmed=True, phenotype_specific=True) == \
+        ["PVS1", "PS2", "PM2_Supporting", "PP4"]
+    assert labels(consequence="stop_gained", lof_mechanism=None, de_novo=True) == ["PM6", "PM2_Supporting"]
     assert labels(consequence="missense_variant", population_af=3e-5, in_trans_with_pathogenic=True,
-                  revel=0.2) == ["PM2", "PM3", "BP4"]
+                  revel=0.2) == ["PM2_Supporting", "PM3", "BP4"]
     assert labels(consequence="inframe_deletion", population_af=0.02) == ["PM4", "BS1"]
     with pytest.raises(ValueError, match="unknown ACMG criterion 'PX9'"):
         AppliedCriterion.of("PX9")
@@ -201,7 +203,7 @@ def test_acmg_evidence_from_model_variant():
                       population_af=None, scores=(("REVEL", 0.91),))
     evidence = AcmgEvidence.from_variant(variant, "PCDH19", InheritanceMode.X_LINKED_DE_NOVO, parentage_confirmed=True)
     assert (evidence.consequence, evidence.de_novo, evidence.revel) == ("missense_variant", True, 0.91)
-    assert AcmgAssessment(suggest_criteria(evidence)).codes == ("PS2", "PM2", "PP3")
+    assert AcmgAssessment(suggest_criteria(evidence)).codes == ("PS2", "PM2_Supporting", "PP3_Moderate")
 
 
 def test_acmg_suggestions_read_the_consequence_the_report_prints():
@@ -213,4 +215,5 @@ def test_acmg_suggestions_read_the_consequence_the_report_prints():
     evidence = AcmgEvidence.from_variant(variant, "SCN2A", InheritanceMode.DE_NOVO, lof_mechanism=True)
     printed = ReportedVariant.from_variant(variant, "NB-1", "SCN2A", InheritanceMode.DE_NOVO)
     assert evidence.consequence == printed.consequence == "missense_variant"
-    assert AcmgAssessment(suggest_criteria(evidence)).codes == ("PM6", "PM2", "PP3")  # no PVS1 from the other transcript
+    # no PVS1 from the other transcript
+    assert AcmgAssessment(suggest_criteria(evidence)).codes == ("PM6", "PM2_Supporting", "PP3_Moderate")

@@ -45,7 +45,7 @@ def test_add_user_then_export_signed_report(tmp_path: Path, monkeypatch, capsys)
     store.sign_out(case.case_id, director, version, password="a-long-password")
     monkeypatch.chdir(tmp_path)
     assert run("report", case.case_id, "--database", url) == 0
-    text = PdfReader(tmp_path / "FAM-1-1-v1.pdf").pages[0].extract_text()
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "FAM-1-1-v1.pdf").pages)  # signature: last page
     assert "Dr Dora Director" in text and "DRAFT" not in text
     assert run("report", case.case_id, "--format", "fhir", "--database", url) == 0
     bundle = json.loads((tmp_path / "FAM-1-1-v1.fhir.json").read_text())

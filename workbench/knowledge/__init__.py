@@ -18,5 +18,7 @@ from workbench.knowledge.genes import GeneIndex
 from workbench.knowledge.knowledge import Knowledge, build_knowledge, load_knowledge
 from workbench.knowledge.ontology import Ontology, TermResolution
 from workbench.knowledge.sources import SourceError
+from workbench.knowledge.transcripts import ManeTranscript, ManeTranscripts, load_mane
 
-__all__ = ["GeneIndex", "Knowledge", "Ontology", "SourceError", "TermResolution", "build_knowledge", "load_knowledge"]
+__all__ = ["GeneIndex", "Knowledge", "Ontology", "SourceError", "TermResolution", "build_knowledge", "load_knowledge",
+           "ManeTranscript", "ManeTranscripts", "load_mane"]

@@ -13,8 +13,8 @@ from typing import IO
 
 from workbench.report.acmg import (AcmgAssessment, AcmgEvidence, AppliedCriterion, Classification, Criterion,
                                    Strength, combine, suggest_criteria)
-from workbench.report.content import (Amendment, Method, Overall, PhenotypeItem, ReportContent, ReportedVariant,
-                                      Signature, Zygosity)
+from workbench.report.content import (Amendment, CaseDetails, Method, Overall, PhenotypeItem, QcFigure, ReportContent,
+                                      ReportedVariant, Signature, Zygosity)
 
 # Export format -> (file suffix, MIME type)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -51,6 +51,6 @@ def write_report(content: ReportContent, fmt: str, fh: IO[bytes]) -> None:
     fh.write(render(content, fmt))
 
 
-__all__ = ["AcmgAssessment", "AcmgEvidence", "Amendment", "AppliedCriterion", "Classification", "Criterion",
-           "FORMATS", "Method", "Overall", "PhenotypeItem", "ReportContent", "ReportedVariant", "Signature",
+__all__ = ["AcmgAssessment", "AcmgEvidence", "Amendment", "AppliedCriterion", "CaseDetails", "Classification", "Criterion",
+           "FORMATS", "Method", "Overall", "PhenotypeItem", "QcFigure", "ReportContent", "ReportedVariant", "Signature",
            "Strength", "Zygosity", "combine", "render", "suggest_criteria", "write_report"]

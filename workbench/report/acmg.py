@@ -1,15 +1,26 @@
-"""ACMG/AMP 2015 variant classification: criteria, a pre-fill assistant and the combining rules.
+"""ACMG/AMP 2015 variant classification with the ClinGen SVI refinements: criteria, a pre-fill
+assistant and the combining rules.
 
 The assistant only *suggests* criteria the data in hand supports (consequence, de novo status,
 population frequency, phase, phenotype specificity, REVEL); the analyst ticks or unticks them,
-and :func:`combine` turns whatever is ticked into a classification with the rule that fired,
-exactly as Richards et al. 2015 (Genet Med 17:405, Table 5) lay the rules out.
+adds evidence the data cannot see (each with a reason, marked as added by hand), and
+:func:`combine` turns whatever is ticked into a classification with the rule that fired, exactly
+as Richards et al. 2015 (Genet Med 17:405, Table 5) lay the rules out.
+
+ClinGen Sequence Variant Interpretation (SVI) refinements applied by the assistant:
+
+- PM2 at supporting strength (SVI 2020: absence from controls is weak evidence on its own);
+- PVS1 strength by the PVS1 decision tree (Abou Tayoun et al. 2018) where the data allow it:
+  a truncation predicted to escape nonsense-mediated decay (last exon, or the last 50 nt of the
+  penultimate exon) is PVS1_Moderate until the analyst shows the lost region is critical; an
+  initiation codon change is PVS1_Moderate; otherwise PVS1, noting when NMD was not assessed;
+- PP3/BP4 strength from REVEL by the calibrated thresholds of Pejaver et al. 2022.
 
 >>> evidence = AcmgEvidence(consequence="stop_gained", population_af=None, de_novo=True,
-...                         parentage_confirmed=True, lof_mechanism=True)
+...                         parentage_confirmed=True, lof_mechanism=True, nmd="predicted")
 >>> assessment = AcmgAssessment(suggest_criteria(evidence))
 >>> assessment.codes
-('PVS1', 'PS2', 'PM2')
+('PVS1', 'PS2', 'PM2_Supporting')
 >>> assessment.classification.value, assessment.rule
 ('Pathogenic', 'Pathogenic (i)(a): 1 very strong and >=1 strong')
 """
@@ -88,9 +99,10 @@ class AppliedCriterion:
     criterion: Criterion
     strength: Strength
     reason: str = ""
+    manual: bool = False  # added by the analyst (evidence the data cannot see): a reason is required
 
     @classmethod
-    def of(cls, label: str, reason: str = "") -> AppliedCriterion:
+    def of(cls, label: str, reason: str = "", manual: bool = False) -> AppliedCriterion:
         """Parse ``"PS2"`` or ``"PM2_Supporting"``; raise ValueError naming the bad label."""
         code, _, modifier = label.strip().partition("_")
         try:
@@ -98,7 +110,11 @@ class AppliedCriterion:
             strength = Strength(modifier) if modifier else criterion.default_strength
         except (KeyError, ValueError):
             raise ValueError(f"unknown ACMG criterion {label!r} (expected e.g. 'PS2' or 'PM2_Supporting')") from None
-        return cls(criterion, strength, reason)
+        if strength is Strength.STAND_ALONE and criterion is not Criterion.BA1:
+            raise ValueError(f"{label!r}: only BA1 is stand-alone")
+        if manual and not reason.strip():
+            raise ValueError(f"{label} added by hand needs a reason (what evidence, from where)")
+        return cls(criterion, strength, reason, manual)
 
     @property
     def label(self) -> str:
@@ -128,6 +144,11 @@ class AcmgAssessment:
     @property
     def rule(self) -> str:
         return combine(self.criteria)[1]
+
+    def with_criterion(self, criterion: AppliedCriterion) -> AcmgAssessment:
+        """This assessment with ``criterion`` added, replacing one of the same code (e.g. a new strength)."""
+        kept = tuple(c for c in self.criteria if c.criterion is not criterion.criterion)
+        return AcmgAssessment(kept + (criterion,))
 
 
 def combine(criteria: tuple[AppliedCriterion, ...] | list[AppliedCriterion]) -> tuple[Classification, str]:
@@ -201,9 +222,13 @@ NULL_CONSEQUENCES = frozenset({
 })
 # Terms that change protein length without truncating it, for PM4.
 LENGTH_CHANGING_CONSEQUENCES = frozenset({"inframe_insertion", "inframe_deletion", "stop_lost"})
-# REVEL thresholds calibrated by Pejaver et al. 2022 (ClinGen SVI) for PP3 / BP4 at supporting strength.
+# REVEL thresholds calibrated by Pejaver et al. 2022 (ClinGen SVI): the strongest level reached applies.
 REVEL_PP3 = 0.644
 REVEL_BP4 = 0.290
+REVEL_PP3_LEVELS = ((0.932, Strength.STRONG), (0.773, Strength.MODERATE), (REVEL_PP3, Strength.SUPPORTING))
+REVEL_BP4_LEVELS = ((0.003, Strength.VERY_STRONG), (0.016, Strength.STRONG), (0.183, Strength.MODERATE),
+                    (REVEL_BP4, Strength.SUPPORTING))
+TRUNCATING = frozenset({"stop_gained", "frameshift_variant"})
 
 
 @dataclass(frozen=True)
@@ -222,6 +247,7 @@ class AcmgEvidence:
     phenotype_specific: bool = False
     lof_mechanism: bool | None = None
     revel: float | None = None
+    nmd: str | None = None  # "predicted" | "escapes (…)" | None (not assessed), see knowledge.transcripts
     rare_af: float = 1e-4  # PM2: at or below this counts as "extremely rare"
     expected_max_af: float = 0.01  # BS1: above this is more common than a rare disorder allows
     stand_alone_af: float = 0.05  # BA1
@@ -249,7 +275,7 @@ def suggest_criteria(evidence: AcmgEvidence) -> tuple[AppliedCriterion, ...]:
     """The criteria the given facts support, each with the reason; the analyst edits the list.
 
     >>> [c.label for c in suggest_criteria(AcmgEvidence("missense_variant", 0.0, revel=0.8))]
-    ['PM2', 'PP3']
+    ['PM2_Supporting', 'PP3_Moderate']
     >>> [c.label for c in suggest_criteria(AcmgEvidence("synonymous_variant", 0.12))]
     ['BA1']
     """
@@ -261,24 +287,29 @@ def suggest_criteria(evidence: AcmgEvidence) -> tuple[AppliedCriterion, ...]:
         suggested.append(AppliedCriterion.of(code, reason))
 
     if terms & NULL_CONSEQUENCES and evidence.lof_mechanism:
-        tick("PVS1", f"null variant ({evidence.consequence}); loss of function is a known disease mechanism")
+        label, why = _pvs1_strength(terms, evidence.nmd)
+        tick(label, f"null variant ({evidence.consequence}); loss of function is a known disease mechanism; {why}")
     if evidence.de_novo and evidence.parentage_confirmed:
         tick("PS2", "de novo in the proband; both parents sequenced and parentage confirmed")
     elif evidence.de_novo:
         tick("PM6", "de novo in the proband; parentage not confirmed")
     if af is None or af == 0:
-        tick("PM2", "absent from population databases")
+        tick("PM2_Supporting", "absent from population databases (ClinGen SVI: supporting strength)")
     elif af <= evidence.rare_af:
-        tick("PM2", f"population allele frequency {af:.2g} <= {evidence.rare_af:.2g}")
+        tick("PM2_Supporting", f"population allele frequency {af:.2g} <= {evidence.rare_af:.2g} "
+                               "(ClinGen SVI: supporting strength)")
     if evidence.in_trans_with_pathogenic:
         tick("PM3", "in trans with a pathogenic variant (recessive)")
     if terms & LENGTH_CHANGING_CONSEQUENCES and not terms & NULL_CONSEQUENCES:
         tick("PM4", f"protein length change ({evidence.consequence})")
     if evidence.revel is not None and "missense_variant" in terms:
-        if evidence.revel >= REVEL_PP3:
-            tick("PP3", f"REVEL {evidence.revel:.3f} >= {REVEL_PP3}")
-        elif evidence.revel <= REVEL_BP4:
-            tick("BP4", f"REVEL {evidence.revel:.3f} <= {REVEL_BP4}")
+        revel = evidence.revel
+        pp3 = next(((t, s) for t, s in REVEL_PP3_LEVELS if revel >= t), None)
+        bp4 = next(((t, s) for t, s in REVEL_BP4_LEVELS if revel <= t), None)
+        if pp3:
+            tick(_label("PP3", pp3[1]), f"REVEL {revel:.3f} >= {pp3[0]} (Pejaver et al. 2022: {pp3[1].value.lower()})")
+        elif bp4:
+            tick(_label("BP4", bp4[1]), f"REVEL {revel:.3f} <= {bp4[0]} (Pejaver et al. 2022: {bp4[1].value.lower()})")
     if evidence.phenotype_specific:
         tick("PP4", "phenotype highly specific for the gene's disease")
     if af is not None and af > evidence.stand_alone_af:
@@ -286,3 +317,21 @@ def suggest_criteria(evidence: AcmgEvidence) -> tuple[AppliedCriterion, ...]:
     elif af is not None and af > evidence.expected_max_af:
         tick("BS1", f"population allele frequency {af:.2g} > {evidence.expected_max_af:.2g} expected for the disorder")
     return tuple(suggested)
+
+
+def _label(code: str, strength: Strength) -> str:
+    return code if Criterion[code].default_strength is strength else f"{code}_{strength.value}"
+
+
+def _pvs1_strength(terms: set[str], nmd: str | None) -> tuple[str, str]:
+    """PVS1's strength by the ClinGen PVS1 decision tree, as far as the data go; the reason says how far."""
+    if terms & {"transcript_ablation", "exon_loss_variant"}:
+        return "PVS1", "the deletion removes the gene or whole exons"
+    if "start_lost" in terms:
+        return "PVS1_Moderate", "initiation codon change (PVS1 decision tree: moderate unless no alternative start)"
+    if terms & TRUNCATING and nmd and nmd.startswith("escapes"):
+        return "PVS1_Moderate", (f"the truncation {nmd}, so nonsense-mediated decay is not predicted; raise to "
+                                 "Strong if the lost region is critical or removes over 10% of the protein")
+    if terms & TRUNCATING and nmd == "predicted":
+        return "PVS1", "nonsense-mediated decay predicted (not in the last exon or the last 50 nt of the penultimate)"
+    return "PVS1", "NMD and exon context not assessed from the data: check the PVS1 decision tree"

@@ -20,6 +20,7 @@ from workbench.model import Sex
 from workbench.report import pgx_sections
 from workbench.report.acmg import Classification
 from workbench.report.content import Overall, ReportContent, ReportedVariant, Zygosity
+from workbench.report.text import clean_strings
 
 IG = "http://hl7.org/fhir/uv/genomics-reporting"
 LOINC = "http://loinc.org"
@@ -64,6 +65,7 @@ def _component(code: str, display: str, **value: Any) -> dict[str, Any]:
 
 def to_fhir_bundle(content: ReportContent, pdf: bytes | None = None) -> Bundle:
     """Build (and so validate) the bundle; ``pdf`` is attached as the report's presented form."""
+    content = clean_strings(content)  # FHIR strings forbid control characters
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:workbench:report:{content.case_id}:v{content.version}")
 
     def url(name: str) -> str:
@@ -73,11 +75,41 @@ def to_fhir_bundle(content: ReportContent, pdf: bytes | None = None) -> Bundle:
     when = content.signature.signed_at.isoformat() if content.signature else None
     categories = [_concept("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory"),
                   _concept("http://terminology.hl7.org/CodeSystem/v2-0074", "GE", "Genetics")]
-    patient = {"resourceType": "Patient",
-               "identifier": [{"system": "urn:workbench:sample", "value": content.proband.id}],
-               "gender": GENDER[content.proband.sex]}
+    details = content.details
+    patient: dict[str, Any] = {"resourceType": "Patient",
+                               "identifier": [{"system": "urn:workbench:sample", "value": content.proband.id}],
+                               "gender": GENDER[content.proband.sex]}
+    if details.mrn:
+        patient["identifier"].insert(0, {"type": _concept("http://terminology.hl7.org/CodeSystem/v2-0203", "MR",
+                                                          "Medical record number"),
+                                         "system": "urn:workbench:mrn", "value": details.mrn})
+    if details.patient_name:
+        patient["name"] = [{"text": details.patient_name}]
+    if details.date_of_birth:
+        patient["birthDate"] = details.date_of_birth
     entries: list[tuple[str, dict[str, Any]]] = [(url("patient"), patient)]
     subject = {"reference": url("patient")}
+    specimen: dict[str, Any] = {"resourceType": "Specimen", "subject": subject,
+                                "identifier": [{"system": "urn:workbench:specimen",
+                                                "value": details.specimen_id or f"{content.proband.id}-specimen"}]}
+    if details.specimen_type:
+        specimen["type"] = {"text": details.specimen_type}
+    if details.collected_on:
+        specimen["collection"] = {"collectedDateTime": details.collected_on}
+    if details.received_on:
+        specimen["receivedTime"] = f"{details.received_on}T00:00:00Z"
+    entries.append((url("specimen"), specimen))
+    request: dict[str, Any] = {"resourceType": "ServiceRequest", "status": "completed", "intent": "order",
+                               "subject": subject, "code": {"text": content.method.test_name},
+                               "reasonCode": [{"text": content.indication or "not recorded"}]}
+    if details.ordering_clinician or details.institution:
+        entries.append((url("orderer"), {"resourceType": "Practitioner",
+                                         "name": [{"text": details.ordering_clinician or "not recorded"}],
+                                         **({"address": [{"text": details.institution}]} if details.institution
+                                            else {})}))
+        request["requester"] = {"reference": url("orderer"), "display": ", ".join(
+            x for x in (details.ordering_clinician, details.institution) if x)}
+    entries.append((url("request"), request))
 
     def observation(profile: str, code: dict[str, Any], **fields: Any) -> dict[str, Any]:
         resource = {"resourceType": "Observation", "meta": {"profile": [f"{IG}/StructureDefinition/{profile}"]},
@@ -107,8 +139,10 @@ def to_fhir_bundle(content: ReportContent, pdf: bytes | None = None) -> Bundle:
             "diagnostic-implication", _concept(TBD_CODES, "diagnostic-implication", "Diagnostic Implication"),
             derivedFrom=[{"reference": variant_url}], component=components,
             method={"text": "ACMG/AMP 2015 (Richards et al., Genet Med 17:405)"},
-            note=[{"text": f"ACMG/AMP criteria: {', '.join(variant.assessment.codes) or 'none'}; "
-                           f"{variant.assessment.rule}"}])))
+            note=[{"text": f"ACMG/AMP criteria (ClinGen SVI strengths): "
+                           f"{', '.join(variant.assessment.codes) or 'none'}; {variant.assessment.rule}"
+                           + (f"; condition inheritance: {variant.condition_inheritance}"
+                              if variant.condition_inheritance else "")}])))
         results += [variant_url, implication_url]
 
     results += pgx_sections.add_fhir_observations(content, entries, observation, url)  # PGx genotypes, implications
@@ -120,7 +154,10 @@ def to_fhir_bundle(content: ReportContent, pdf: bytes | None = None) -> Bundle:
         "category": [_concept("http://terminology.hl7.org/CodeSystem/v2-0074", "GE", "Genetics")],
         "code": _concept(LOINC, "81247-9", "Master HL7 genetic variant reporting panel"),
         "subject": subject, "result": [{"reference": r} for r in results],
-        "conclusion": content.interpretation or content.overall.value,
+        "specimen": [{"reference": url("specimen")}], "basedOn": [{"reference": url("request")}],
+        "conclusion": " ".join(x for x in (content.summary, content.interpretation,
+                                            f"Recommendations: {content.recommendations}"
+                                            if content.recommendations else "") if x),
     }
     if content.signature:
         signer = {"resourceType": "Practitioner", "name": [{"text": content.signature.name}],
@@ -159,24 +196,34 @@ def _variant_components(variant: ReportedVariant) -> list[dict[str, Any]]:
         components.append(_component("48013-7", "Genomic reference sequence [ID]",
                                      valueCodeableConcept=_concept("http://www.ncbi.nlm.nih.gov/refseq",
                                                                    GRCH38_REFSEQ[variant.chrom])))
-    if variant.hgvs_coding:
-        components.append(_component("48004-6", "DNA change (c.HGVS)",
-                                     valueCodeableConcept=_concept(HGVS, variant.hgvs_coding)))
+    if variant.hgvs_refseq or variant.hgvs_coding:
+        coding = [{"system": HGVS, "code": variant.hgvs_refseq or variant.hgvs_coding}]
+        if variant.hgvs_refseq and variant.hgvs_ensembl:
+            coding.append({"system": HGVS, "code": variant.hgvs_ensembl})
+        components.append(_component("48004-6", "DNA change (c.HGVS)", valueCodeableConcept={"coding": coding}))
+    if variant.refseq_transcript or variant.transcript:
+        components.append(_component("51958-7", "Transcript reference sequence [ID]", valueCodeableConcept=_concept(
+            "http://www.ncbi.nlm.nih.gov/refseq", variant.refseq_transcript or variant.transcript or "",
+            variant.mane_status or None)))
     if variant.hgvs_p:
         components.append(_component("48005-3", "Amino acid change (pHGVS)",
-                                     valueCodeableConcept=_concept(HGVS, variant.hgvs_p)))
-    if variant.inheritance:
+                                     valueCodeableConcept=_concept(HGVS, variant.protein_refseq or variant.hgvs_p)))
+    if variant.inheritance or variant.parental_origin:
         components.append({"code": _concept(TBD_CODES, "variant-inheritance", "Variant inheritance"),
-                           "valueCodeableConcept": {"text": variant.inheritance.value}})
+                           "valueCodeableConcept": {"text": variant.inheritance_text}})
     return components
 
 
 def _condition(variant: ReportedVariant) -> dict[str, Any]:
-    prefix, _, code = (variant.condition_id or "").partition(":")
     concept: dict[str, Any] = {"text": variant.condition_label or variant.condition_id}
-    if prefix in CONDITION_SYSTEMS and code:
-        concept["coding"] = [{"system": CONDITION_SYSTEMS[prefix], "code": code,
-                              **({"display": variant.condition_label} if variant.condition_label else {})}]
+    codings = []
+    for condition_id in (variant.condition_id, *variant.condition_xrefs):
+        prefix, _, code = (condition_id or "").partition(":")
+        if prefix in CONDITION_SYSTEMS and code:
+            codings.append({"system": CONDITION_SYSTEMS[prefix], "code": code,
+                            **({"display": variant.condition_label} if variant.condition_label else {})})
+    if codings:
+        concept["coding"] = codings
     return concept
 
 

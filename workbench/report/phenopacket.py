@@ -17,6 +17,7 @@ from workbench.report import pgx_sections
 from workbench.report.acmg import Classification
 from workbench.report.content import Overall, ReportContent, ReportedVariant, Zygosity
 from workbench.report.structural import structural_info, structural_type
+from workbench.report.text import clean_strings
 
 ACMG = {
     Classification.PATHOGENIC: pps.PATHOGENIC, Classification.LIKELY_PATHOGENIC: pps.LIKELY_PATHOGENIC,
@@ -37,6 +38,7 @@ SEX = {Sex.MALE: pps.MALE, Sex.FEMALE: pps.FEMALE, Sex.UNKNOWN: pps.UNKNOWN_SEX}
 
 
 def to_phenopacket(content: ReportContent) -> pps.Phenopacket:
+    content = clean_strings(content)  # protobuf refuses lone surrogates
     proband = content.proband.id
     created = Timestamp()
     created.FromDatetime(content.signature.signed_at if content.signature else datetime.now(timezone.utc))
@@ -55,7 +57,8 @@ def to_phenopacket(content: ReportContent) -> pps.Phenopacket:
     hpo_version = re.search(r"HPO (\S+)", content.method.knowledge_version)
     return pps.Phenopacket(
         id=f"{content.case_id}-v{content.version}",
-        subject=pps.Individual(id=proband, sex=SEX[content.proband.sex]),
+        subject=_individual(content),
+        biosamples=[_biosample(content)] if content.details.specimen_id else [],
         phenotypic_features=[pps.PhenotypicFeature(type=pps.OntologyClass(id=t.id, label=t.label), excluded=t.excluded)
                              for t in content.phenotype],
         interpretations=[pps.Interpretation(id=f"{content.case_id}-v{content.version}", progress_status=progress,
@@ -74,11 +77,31 @@ def to_phenopacket(content: ReportContent) -> pps.Phenopacket:
     )
 
 
+def _individual(content: ReportContent) -> pps.Individual:
+    """The proband: sample id as the id, the MRN as an alternate id, the date of birth when recorded."""
+    individual = pps.Individual(id=content.proband.id, sex=SEX[content.proband.sex],
+                                alternate_ids=[f"MRN:{content.details.mrn}"] if content.details.mrn else [])
+    if content.details.date_of_birth:
+        individual.date_of_birth.FromDatetime(datetime.fromisoformat(content.details.date_of_birth)
+                                              .replace(tzinfo=timezone.utc))
+    return individual
+
+
+def _biosample(content: ReportContent) -> pps.Biosample:
+    sample = pps.Biosample(id=content.details.specimen_id, individual_id=content.proband.id,
+                           description=content.details.specimen_type)
+    if content.details.collected_on:
+        sample.time_of_collection.timestamp.FromDatetime(
+            datetime.fromisoformat(content.details.collected_on).replace(tzinfo=timezone.utc))
+    return sample
+
+
 def _variant_interpretation(variant: ReportedVariant) -> pps.VariantInterpretation:
     state_id, state = ALLELIC_STATE[variant.zygosity]
-    expressions = [pps.Expression(syntax="hgvs.c", value=variant.hgvs_coding)] if variant.hgvs_coding else []
+    coding = [h for h in dict.fromkeys((variant.hgvs_refseq, variant.hgvs_ensembl, variant.hgvs_coding)) if h]
+    expressions = [pps.Expression(syntax="hgvs.c", value=h) for h in coding]
     if variant.hgvs_p:
-        expressions.append(pps.Expression(syntax="hgvs.p", value=variant.hgvs_p))
+        expressions.append(pps.Expression(syntax="hgvs.p", value=variant.protein_refseq or variant.hgvs_p))
     descriptor = pps.VariationDescriptor(
         id=variant.key, label=f"{variant.gene_symbol} {variant.hgvs}",
         description=f"ACMG/AMP criteria: {', '.join(variant.assessment.codes) or 'none'}; {variant.assessment.rule}",

@@ -34,8 +34,10 @@ from sqlalchemy.exc import IntegrityError
 from workbench.model import PhenotypeProfile, Sample, Trio
 from workbench.paths import data_dir
 from workbench.report.content import (Amendment, Method, PhenotypeItem, ReportContent, ReportedVariant,
-                                      Signature, from_plain, software_version, to_plain)
-from workbench.store import accounts, audit, integrity
+                                      Signature, default_recommendations, from_plain, software_version, to_plain)
+from workbench.report.content import CaseDetails, QcFigure
+from workbench.report.text import LONG_TEXT, SHORT_TEXT, TextError, clean_text
+from workbench.store import accounts, audit, case_metadata, integrity
 from workbench.store.errors import NotFoundError, StoreError
 from workbench.store.errors import utc_now as _now
 from workbench.store.rankings import RankingHistory
@@ -239,6 +241,14 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _entry_text(value: str, field: str, limit: int = LONG_TEXT, single_line: bool = False) -> str:
+    """Free text as the store keeps it (one cleaning rule for every entry point, report.text)."""
+    try:
+        return clean_text(value, field=field, limit=limit, single_line=single_line)
+    except TextError as problem:
+        raise StoreError(str(problem)) from None
+
+
 def file_sha256(path: str | Path) -> str:
     """Checksum a file read-only (the VCF is evidence: the store never writes to it)."""
     digest = hashlib.sha256()
@@ -289,6 +299,7 @@ class CaseStore(UserAccounts, RankingHistory):
         Without ``case_id`` the id is ``<family>-<n>``, n counting that family's cases.
         """
         require(actor, Permission.CREATE_CASE)
+        indication = _entry_text(indication, "the indication")
         paths = [vcf_paths] if isinstance(vcf_paths, (str, Path)) else list(vcf_paths)
         missing = [str(p) for p in paths if not Path(p).is_file()]
         if missing or not paths:
@@ -352,8 +363,20 @@ class CaseStore(UserAccounts, RankingHistory):
         """True when every VCF on disk still has the checksum recorded at registration."""
         return all(Path(v.path).is_file() and file_sha256(v.path) == v.sha256 for v in self.case(case_id).vcfs)
 
+    # -- case details (patient, specimen, ordering clinician): store.case_metadata --------------
+    def set_case_details(self, case_id: str, details: CaseDetails, actor: User, expected_version: int) -> int:
+        return case_metadata.set_details(self, case_id, details, actor, expected_version)
+
+    def case_details(self, case_id: str) -> CaseDetails:
+        return case_metadata.details(self, case_id)
+
+    def case_details_history(self, case_id: str) -> tuple[case_metadata.DetailsRevision, ...]:
+        return case_metadata.history(self, case_id)
+    # -- end case details ------------------------------------------------------------------------
+
     def set_indication(self, case_id: str, indication: str, actor: User, expected_version: int) -> int:
         require(actor, Permission.EDIT_PHENOTYPE)
+        indication = _entry_text(indication, "the indication")
         with self._transaction() as conn:
             before = self._case_row(conn, case_id).indication
             version = self._bump(conn, case_id, expected_version, actor, Permission.EDIT_PHENOTYPE)
@@ -366,6 +389,7 @@ class CaseStore(UserAccounts, RankingHistory):
                            *, excluded: bool = False) -> int:
         """Record an observed (or explicitly excluded) HPO term; re-adding replaces the old entry."""
         require(actor, Permission.EDIT_PHENOTYPE)
+        label = _entry_text(label, "the term label", SHORT_TEXT, single_line=True)
         with self._transaction() as conn:
             version = self._bump(conn, case_id, expected_version, actor, Permission.EDIT_PHENOTYPE)
             before = self._retire_term(conn, case_id, term_id, actor)
@@ -440,6 +464,7 @@ class CaseStore(UserAccounts, RankingHistory):
 
     def add_note(self, case_id: str, target: Target, body: str, actor: User, expected_version: int) -> int:
         require(actor, Permission.CURATE)
+        body = _entry_text(body, "the note")
         if not body.strip():
             raise StoreError("a note cannot be empty")
         with self._transaction() as conn:
@@ -503,11 +528,22 @@ class CaseStore(UserAccounts, RankingHistory):
     def save_draft(self, case_id: str, actor: User, expected_version: int, *, interpretation: str,
                    limitations: str | None = None, secondary_findings: str | None = None,
                    variant_keys: Sequence[str] | None = None, laboratory: str | None = None,
-                   indication: str | None = None) -> int:
+                   indication: str | None = None, recommendations: str | None = None,
+                   qc: Sequence[QcFigure] | None = None, transcripts: str | None = None,
+                   input_warnings: Sequence[str] | None = None) -> int:
         """Write the unsigned report version from the case as it is now (all reported variants,
-        or those in ``variant_keys``); texts left None keep the draft's (or the defaults).
-        A given ``indication`` also becomes the case's."""
+        or those in ``variant_keys``, and the case details); texts left None keep the draft's (or
+        the defaults). A given ``indication`` also becomes the case's; ``qc`` and ``transcripts``
+        (the MANE release) are what the app computed for the report's method section, and
+        ``input_warnings`` what the ranking behind the draft warned of (so the report says it too)."""
         require(actor, Permission.CURATE)
+        texts = {name: None if value is None else _entry_text(value, f"the {name.replace('_', ' ')}")
+                 for name, value in (("interpretation", interpretation), ("limitations", limitations),
+                                     ("secondary_findings", secondary_findings), ("laboratory", laboratory),
+                                     ("indication", indication), ("recommendations", recommendations))}
+        interpretation, limitations, secondary_findings = (texts["interpretation"], texts["limitations"],
+                                                           texts["secondary_findings"])
+        laboratory, indication, recommendations = texts["laboratory"], texts["indication"], texts["recommendations"]
         with self._transaction() as conn:
             version = self._bump(conn, case_id, expected_version, actor, Permission.CURATE,
                                  status=CaseStatus.REPORT_DRAFTED)
@@ -522,7 +558,8 @@ class CaseStore(UserAccounts, RankingHistory):
             content = self._assemble(conn, case_id, latest.version if latest else 1, previous,
                                      interpretation=interpretation, limitations=limitations,
                                      secondary_findings=secondary_findings, variant_keys=variant_keys,
-                                     laboratory=laboratory)
+                                     laboratory=laboratory, recommendations=recommendations, qc=qc,
+                                     transcripts=transcripts, input_warnings=input_warnings)
             now = _now().isoformat()
             if latest is None:
                 conn.execute(text("INSERT INTO report_versions (case_id, version, content_json, created_by, created_at, "
@@ -539,7 +576,9 @@ class CaseStore(UserAccounts, RankingHistory):
 
     def _assemble(self, conn: Connection, case_id: str, version: int, previous: ReportContent | None, *,
                   interpretation: str, limitations: str | None, secondary_findings: str | None,
-                  variant_keys: Sequence[str] | None, laboratory: str | None) -> ReportContent:
+                  variant_keys: Sequence[str] | None, laboratory: str | None, recommendations: str | None = None,
+                  qc: Sequence[QcFigure] | None = None, transcripts: str | None = None,
+                  input_warnings: Sequence[str] | None = None) -> ReportContent:
         case = self._case_from_row(self._case_row(conn, case_id))
         variants = [from_plain(ReportedVariant, json.loads(r.variant_json)) for r in conn.execute(
             text("SELECT variant_json FROM reported_variants WHERE case_id = :c ORDER BY updated_at, variant_key"),
@@ -559,7 +598,14 @@ class CaseStore(UserAccounts, RankingHistory):
             base, version=version, indication=case.indication,
             phenotype=tuple(PhenotypeItem(t.term_id, t.label, bool(t.excluded)) for t in terms),
             method=replace(base.method, knowledge_version=case.knowledge_version, software=software_version(),
-                           annotation_source=case.annotation_source),
+                           annotation_source=case.annotation_source,
+                           transcripts=base.method.transcripts if transcripts is None else transcripts),
+            details=case_metadata.current(conn, case_id), family=case.samples,
+            qc=base.qc if qc is None else tuple(qc),
+            input_warnings=base.input_warnings if input_warnings is None else tuple(
+                _entry_text(w, "an input warning") for w in input_warnings),
+            recommendations=(base.recommendations or default_recommendations(tuple(variants)))
+            if recommendations is None else recommendations,
             results=tuple(variants), interpretation=interpretation,
             limitations=base.limitations if limitations is None else limitations,
             secondary_findings=base.secondary_findings if secondary_findings is None else secondary_findings,
@@ -572,6 +618,7 @@ class CaseStore(UserAccounts, RankingHistory):
         Only a director may: it reopens a signed-out case (back to "report drafted").
         """
         require(actor, Permission.SIGN_OUT)
+        reason = _entry_text(reason, "the amendment reason")
         if not reason.strip():
             raise StoreError("an amendment needs a reason")
         with self._transaction() as conn:
@@ -582,7 +629,7 @@ class CaseStore(UserAccounts, RankingHistory):
                 raise StoreError(f"case {case_id} has no signed report to amend"
                                  + ("; edit the current draft instead" if latest is not None else ""))
             signed = ReportContent.from_json(latest.content_json)
-            draft = replace(signed, version=latest.version + 1, signature=None)
+            draft = replace(signed, version=latest.version + 1, signature=None, amendment_reason=reason.strip())
             now = _now().isoformat()
             conn.execute(text("INSERT INTO report_versions (case_id, version, content_json, amendment_reason, "
                               "created_by, created_at, updated_by, updated_at) "

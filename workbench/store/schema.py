@@ -193,6 +193,29 @@ MIGRATIONS: tuple[Migration, ...] = (
         """CREATE TRIGGER ranking_snapshots_no_truncate BEFORE TRUNCATE ON ranking_snapshots
            FOR EACH STATEMENT EXECUTE FUNCTION workbench_refuse_truncate()""",
     )),
+    Migration(6, "case details the VCF cannot give (patient, specimen, ordering clinician), by revision "
+                 "(store.case_metadata; append-only like the audit log)", (
+        """CREATE TABLE case_details (
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            revision INTEGER NOT NULL,
+            details_json TEXT NOT NULL,
+            set_by TEXT NOT NULL,
+            set_at TEXT NOT NULL,
+            PRIMARY KEY (case_id, revision))""",
+    ), sqlite_only=(
+        """CREATE TRIGGER case_details_no_update BEFORE UPDATE ON case_details
+           BEGIN SELECT RAISE(ABORT, 'workbench: case_details rows cannot be changed'); END""",
+        """CREATE TRIGGER case_details_no_delete BEFORE DELETE ON case_details
+           BEGIN SELECT RAISE(ABORT, 'workbench: case_details rows cannot be changed'); END""",
+        """CREATE TRIGGER case_details_no_replace BEFORE INSERT ON case_details
+           WHEN EXISTS (SELECT 1 FROM case_details WHERE case_id = NEW.case_id AND revision = NEW.revision)
+           BEGIN SELECT RAISE(ABORT, 'workbench: case_details rows cannot be changed'); END""",
+    ), postgresql_only=(
+        """CREATE TRIGGER case_details_append_only BEFORE UPDATE OR DELETE ON case_details
+           FOR EACH ROW EXECUTE FUNCTION workbench_refuse_change()""",
+        """CREATE TRIGGER case_details_no_truncate BEFORE TRUNCATE ON case_details
+           FOR EACH STATEMENT EXECUTE FUNCTION workbench_refuse_truncate()""",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

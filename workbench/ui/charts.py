@@ -62,12 +62,21 @@ def phenotype_heatmap(terms: Sequence, label_of) -> go.Figure | None:
     return figure
 
 
-def qc_bar(frame: pd.DataFrame, x: str, y: str, title: str, percent: bool = False) -> go.Figure:
-    """A small bar chart of one QC measure per person; fractions drawn as percentages from 0."""
-    figure = go.Figure(go.Bar(x=frame[x].astype(str), y=frame[y], marker_color="#1f77b4",
+def qc_bar(frame: pd.DataFrame, x: str, y: str, title: str, percent: bool = False, band=None) -> go.Figure:
+    """A small bar chart of one QC measure per person; fractions drawn as percentages from 0.
+
+    ``band`` (a :class:`workbench.qc.ranges.ExpectedRange`) is shaded as the expected range; bars outside it are red.
+    """
+    values = frame[y]
+    colours = ["#1f77b4" if band is None or v != v or band.contains(v) else "#d62728" for v in values]
+    figure = go.Figure(go.Bar(x=frame[x].astype(str), y=values, marker_color=colours,
                               hovertemplate="%{x}: %{y" + (":.2%" if percent else ":.2f") + "}<extra></extra>"))
     top = frame[y].max()
     top = 0.0 if top != top else float(top)  # all-NaN column
+    if band is not None:
+        figure.add_hrect(y0=band.low or 0, y1=band.high if band.high is not None else max(top, band.low or 0) * 1.2,
+                         fillcolor="#2ca02c", opacity=0.1, line_width=0, annotation_text="expected")
+        top = max(top, band.high or 0)
     figure.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10),
                          yaxis_rangemode="tozero", yaxis_range=[0, max(top * 1.2, 0.02 if percent else 1.0)],
                          yaxis_tickformat=".1%" if percent else None)

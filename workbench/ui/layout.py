@@ -91,3 +91,54 @@ def stored_case(store):
         st.info("No stored case is open: register the case on the Cases or Report page first.")
         st.stop()
     return case
+
+
+def recorded_data_type(case) -> str:
+    """The data type (genome/exome) in the stored case's details; "" when not stored or not recorded."""
+    from workbench.store import NotFoundError
+
+    if state.user() is None or not state.stored(case):
+        return ""
+    try:
+        return state.store().case_details(case.case_id).data_type
+    except NotFoundError:
+        return ""
+
+
+def case_details_inputs(prefix: str, current=None):
+    """Input fields for the case details (patient, specimen, ordering clinician, platform), filled with
+    ``current``; the CaseDetails as typed. Keys start with ``prefix``."""
+    from workbench.report.content import DATA_TYPES, DETAIL_FIELDS, CaseDetails
+
+    current = current or CaseDetails()
+    values = {}
+    columns = st.columns(3)
+    for number, (name, label, kind) in enumerate(DETAIL_FIELDS):
+        column = columns[number % 3]
+        if kind == "choice":
+            options = ["", *DATA_TYPES]
+            values[name] = column.selectbox(label, options, index=options.index(getattr(current, name)),
+                                            format_func=lambda o: o or "not recorded", key=f"{prefix}_{name}")
+        else:
+            values[name] = column.text_input(label, value=getattr(current, name),
+                                             placeholder="YYYY-MM-DD" if kind == "date" else "",
+                                             key=f"{prefix}_{name}")
+    return CaseDetails(**values)
+
+
+def save_case_details(case_id: str, details) -> str | None:
+    """Store ``details`` for a just-registered case (nothing when all empty); None, or the refusal."""
+    from workbench.report.content import CaseDetails
+    from workbench.store import ConflictError, PermissionDenied, StoreError
+
+    if details == CaseDetails():
+        return None
+    seen = st.session_state.setdefault("seen_versions", {})
+    store = state.store()
+    before = seen.get(case_id) or store.case(case_id).row_version
+    try:
+        after = store.set_case_details(case_id, details, state.user(), before)
+    except (ConflictError, StoreError, PermissionDenied) as problem:
+        return str(problem)
+    state.saved_own_write(case_id, before, after)
+    return None

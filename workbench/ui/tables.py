@@ -10,11 +10,17 @@ from workbench.model import StructuralVariant, Trio, Variant
 from workbench.ranking.evidence import consequence_class
 from workbench.ranking.sv_evidence import structural_class, table_summary
 from workbench.ranking.score_evidence import short_summary
+from workbench.ui.readings import frequency_text, loeuf_text, probability_reading
 
 if TYPE_CHECKING:
     from workbench.knowledge.constraint import GeneConstraint
 
 NOT_ANNOTATED = "not annotated"
+# What the Candidates table shows at 1440 px without scrolling; the rest behind "All columns".
+CANDIDATE_MAIN_COLUMNS = ("rank", "gene", "reading", "probability", "disease", "mode", "HGVS", "gnomAD", "GQ",
+                          "constraint", "tag")
+VARIANT_MAIN_COLUMNS = ("variant", "HGVS p.", "consequence", "proband GT", "proband GQ", "father GT", "mother GT",
+                        "gnomAD", "ClinVar")
 SCORES = "scores / ClinVar"
 
 
@@ -74,11 +80,13 @@ def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = N
             "gene": gene.gene_symbol,
             "disease": gene.disease.name if gene.disease is not None else "",
             "mode": gene.mode.value,
+            "reading": probability_reading(gene.probability),
             "probability": gene.probability,
             "key variant": variant.key if variant else "",
             "HGVS": (table_summary(variant, trio) if isinstance(variant, StructuralVariant)  # CNV: type, size, genes, CN
                      else _short_hgvs(consequence.hgvs_p or consequence.hgvs_c) if consequence else ""),
             "frequency": variant.population_af if variant else None,
+            "gnomAD": frequency_text(variant.population_af) if variant else "",
             "consequence": consequence.consequence.replace("&", ", ") if consequence else "",
             "class": variant_class(variant, gene.gene_symbol) if variant else "",
             "GQ": proband_quality(variant, trio) if variant else None,
@@ -87,13 +95,15 @@ def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = N
         })
         if constraint is not None:
             rows[-1]["LOEUF"], rows[-1]["missense Z"] = constraint.metrics(gene.hgnc_id) or (None, None)
+            rows[-1]["constraint"] = loeuf_text(rows[-1]["LOEUF"])
         # in-silico scores / ClinVar the ranking counted (issue 17; only when the annotation has them)
         rows[-1][SCORES] = "; ".join(filter(None, (short_summary(v, variant_class(v, gene.gene_symbol))
                                                    for v in gene.variants)))
     scored = any(row[SCORES] for row in rows)
     return pd.DataFrame(rows, columns=[
-        "rank", "gene", "disease", "mode", "probability", "key variant", "HGVS", "frequency",
-        "consequence", "class", "GQ", "variants", "tag", *(("LOEUF", "missense Z") if constraint is not None else ()),
+        "rank", "gene", "reading", "disease", "mode", "probability", "key variant", "HGVS", "frequency", "gnomAD",
+        "consequence", "class", "GQ", "variants", "tag",
+        *(("constraint", "LOEUF", "missense Z") if constraint is not None else ()),
         *((SCORES,) if scored else ()),
     ])
 
@@ -121,7 +131,7 @@ def variant_frame(variants: Sequence[Variant], gene_symbol: str, trio: Trio) -> 
             row[f"{role} DP"] = call.depth
             row[f"{role} GQ"] = call.quality
         row |= {
-            "population AF": variant.population_af,
+            "gnomAD": frequency_text(variant.population_af),
             "ClinVar": variant.clinvar or "",
             "scores": ", ".join(f"{name} {value:g}" for name, value in variant.scores),
             "impact": consequence.impact.name if consequence else "",

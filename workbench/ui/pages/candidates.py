@@ -3,8 +3,8 @@ import streamlit as st
 
 from workbench.model import InheritanceMode
 from workbench.ranking.result import plain_probabilities
-from workbench.ui import charts, layout, state
-from workbench.ui.tables import CandidateFilter, candidate_frame, variant_class
+from workbench.ui import charts, layout, readings, state
+from workbench.ui.tables import CANDIDATE_MAIN_COLUMNS, CandidateFilter, candidate_frame, variant_class
 
 case, analysis, ranking = layout.ranked()
 trio = analysis.trio
@@ -45,12 +45,18 @@ chosen = CandidateFilter(frozenset(modes), frozenset(classes), max_frequency, in
 shown = [g for g in ranking.genes if chosen.gene_passes(g, trio)]
 tags = {target.id: tag for target, tag in state.tags(case).items() if target.kind == "gene"}
 
+none = ranking.none_probability
 st.caption(
-    f"{len(shown)} of {len(ranking.genes)} candidate genes. Probability: the chance that this gene "
-    "explains the case, from its score (prior + phenotype, variant and inheritance log10 likelihood "
-    f"ratios; breakdown below, sentences on each gene's page). None of these genes: {ranking.none_probability:.3f}."
+    f"{len(shown)} of {len(ranking.genes)} candidate genes. Reading and probability: the chance that this gene "
+    "explains the case, from its score (prior + phenotype, variant and inheritance likelihood ratios; breakdown "
+    "below, sentences on each gene's page). None of these genes: "
+    + readings.tooltip(readings.probability_reading(none), f"probability {none:.3f}") + ".",
+    unsafe_allow_html=True,
 )
 frame = candidate_frame(shown, trio, tags, analysis.knowledge.constraint)
+all_columns = st.toggle("All columns", key="candidate_all_columns",
+                        help="Also the key variant, consequence, class, numbers of variants, LOEUF, missense Z, and the "
+                             "in-silico scores / ClinVar the ranking counted.")
 selection = st.dataframe(
     frame,
     hide_index=True,
@@ -58,14 +64,27 @@ selection = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     key="candidate_table",
+    column_order=None if all_columns else [c for c in CANDIDATE_MAIN_COLUMNS if c in frame.columns],
     column_config={
-        "rank": st.column_config.NumberColumn("rank", width="small"),
-        "gene": st.column_config.TextColumn("gene", width="small"),
-        "disease": st.column_config.TextColumn("disease", width="medium"),
-        "mode": st.column_config.TextColumn("mode", width="medium"),
-        "probability": st.column_config.ProgressColumn("probability", format="%.3f", min_value=0.0, max_value=1.0, width="small"),
+        "rank": st.column_config.NumberColumn("#", width=32),
+        "gene": st.column_config.TextColumn("gene", width=70),
+        "reading": st.column_config.TextColumn(
+            "reading", width=96, help="that this gene explains the case: likely (probability ≥ 0.5), possible (≥ 0.1), unlikely (≥ 0.01), very unlikely"),
+        "disease": st.column_config.TextColumn("disease", width=140),
+        "mode": st.column_config.TextColumn("mode", width=100),
+        "probability": st.column_config.ProgressColumn("probability", format="%.3f", min_value=0.0, max_value=1.0,
+                                                       width=70),
+        "HGVS": st.column_config.TextColumn("HGVS", width=96),
+        "gnomAD": st.column_config.TextColumn(
+            "gnomAD", width=100, help="gnomAD allele frequency: ultra-rare < 1e-5, rare < 1e-3, uncommon < 1%, "
+                                      "common; 'not in gnomAD' = never seen there"),
+        "class": st.column_config.TextColumn("class", width=90),
+        "GQ": st.column_config.NumberColumn("GQ", width=36, help="the proband's genotype quality at the key variant"),
+        "constraint": st.column_config.TextColumn(
+            "constraint", width=100, help="gnomAD LOEUF (loss-of-function observed/expected, upper bound): "
+                                          "< 0.35 LoF-intolerant, < 0.6 constrained, else LoF-tolerant (figure: All columns)"),
+        "tag": st.column_config.TextColumn("tag", width=60),
         "frequency": st.column_config.NumberColumn("frequency", format="%.2e", help="gnomAD allele frequency; empty = not seen"),
-        "GQ": st.column_config.NumberColumn("GQ", help="the proband's genotype quality at the key variant"),
         "LOEUF": st.column_config.NumberColumn(
             "LOEUF", format="%.2f", help="gnomAD loss-of-function observed/expected, upper bound: low (< 0.35) = "
                                          "the gene does not tolerate loss of function"),
@@ -74,7 +93,7 @@ selection = st.dataframe(
     },
 )
 rows = selection.selection.rows if selection is not None and hasattr(selection, "selection") else []
-if rows:
+if rows and rows[0] < len(frame):  # a selection kept from a longer, unfiltered table is stale: ignore it
     st.session_state["gene"] = frame.iloc[rows[0]]["gene"]
     st.switch_page("workbench/ui/pages/gene.py")
 

@@ -1,7 +1,7 @@
 """Cases: the families in the case store and those opened in this session; open, register or create one."""
 import streamlit as st
 
-from workbench.ui import reanalysis_view, state
+from workbench.ui import readings, reanalysis_view, state
 
 st.title("Cases")
 current = state.current_case()
@@ -11,7 +11,10 @@ def top_gene(case) -> str:
     ranking = state.ranking_if_analysed(case)
     if ranking is None:
         return "open to rank"
-    return f"{ranking.genes[0].gene_symbol} ({ranking.genes[0].probability:.2f})" if ranking.genes else "none"
+    if not ranking.genes:
+        return "none"
+    best = ranking.genes[0]
+    return f"{best.gene_symbol} ({readings.probability_reading(best.probability)}, {best.probability:.2f})"
 
 
 openable: dict[str, object] = {}

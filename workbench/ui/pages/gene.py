@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from workbench.ui import charts, layout, state
-from workbench.ui.tables import variant_frame
+from workbench.ui import charts, layout, readings, state
+from workbench.ui.tables import VARIANT_MAIN_COLUMNS, variant_frame
 
 case, analysis, ranking = layout.ranked()
 trio = analysis.trio
@@ -23,11 +23,14 @@ gene = ranking.genes[symbols.index(symbol)]
 disease = gene.disease
 cols = st.columns(6)
 cols[0].metric("Rank", gene.rank)
-cols[1].metric("Probability", f"{gene.probability:.3f}")
-cols[2].metric("Prior log10", f"{gene.prior_log10:+.2f}")
-cols[3].metric("Phenotype log10 LR", f"{gene.phenotype_log10_lr:+.2f}")
-cols[4].metric("Variant log10 LR", f"{gene.variant_log10_lr:+.2f}")
-cols[5].metric("Inheritance log10 LR", f"{gene.inheritance_log10_lr:+.2f}")
+cols[1].metric("Probability", readings.probability_reading(gene.probability),
+               help=f"probability {gene.probability:.3f} that this gene explains the case")
+cols[2].metric("Prior", readings.prior_reading(gene.prior_log10),
+               help=f"Prior log10 {gene.prior_log10:+.2f}: the gene's share before any evidence")
+for column, title, value in ((cols[3], "Phenotype", gene.phenotype_log10_lr), (cols[4], "Variant", gene.variant_log10_lr),
+                             (cols[5], "Inheritance", gene.inheritance_log10_lr)):
+    column.metric(title, readings.lr_reading(value),
+                  help=f"LR 10^{value:+.2f}: this evidence is {10 ** value:.3g} times as likely if {symbol} is the cause")
 mode = gene.mode.value
 st.markdown(
     f"**{symbol}** · best-matching disease: **{disease.name if disease else 'none annotated'}**"
@@ -63,15 +66,23 @@ curation("gene", symbol, st.container())
 
 # -- explanation -------------------------------------------------------------------------------
 st.subheader("Why this gene")
-for sentence in gene.explanation.sentences():
-    st.markdown(f"- {sentence}")
+for sentence in gene.explanation.sentences():  # figures behind tooltips, readings in words (escaped HTML)
+    st.markdown(f"- {readings.annotate(sentence)}", unsafe_allow_html=True)
 for note_text in gene.explanation.variant_notes:
     st.warning(note_text, icon=":material/warning:")
 
 # -- variants ----------------------------------------------------------------------------------
 st.subheader(f"Variants ({len(gene.variants)})")
-st.dataframe(variant_frame(gene.variants, symbol, trio), hide_index=True, width="stretch")
-st.caption("GT genotype, AD reads ref,alt, DP depth, GQ genotype quality, per family member; population AF from gnomAD when annotated.")
+all_columns = st.toggle("Read evidence and all columns", key="variant_all_columns",
+                        help="Also AD (reads ref,alt), DP, scores, impact, HGVS c., transcript, QUAL and FILTER.")
+variants_shown = variant_frame(gene.variants, symbol, trio)
+st.dataframe(variants_shown, hide_index=True, width="stretch", key="variant_table",
+             column_order=None if all_columns else [c for c in VARIANT_MAIN_COLUMNS if c in variants_shown.columns],
+             column_config={"variant": st.column_config.TextColumn(width=190),
+                            "consequence": st.column_config.TextColumn(width=170),
+                            "gnomAD": st.column_config.TextColumn(width=120, help="gnomAD allele frequency in words; "
+                                                                                  "'not in gnomAD' = never seen there")})
+st.caption("GT genotype, AD reads ref,alt, DP depth, GQ genotype quality, per family member; gnomAD frequency when annotated.")
 for variant in gene.variants:
     with st.expander(f"Tag or note {variant.key}"):
         curation("variant", variant.key, st.container())

@@ -13,6 +13,7 @@ from workbench.report import FORMATS
 from workbench.ui import layout
 from workbench.ui import state as ui_state
 
+FORMAT_LABELS = {"pdf": "PDF", "fhir": "FHIR", "phenopacket": "Phenopacket"}
 store = ui_state.store()
 st.title("History")
 user = layout.logged_in_user("to see a case's history")
@@ -42,7 +43,7 @@ for report in reversed(versions):
         downloads = ui_state.report_downloads(report.content, FORMATS)
         for column, fmt in zip(st.columns(len(FORMATS)), FORMATS):
             suffix = FORMATS[fmt][0] if report.signed else f"-DRAFT{FORMATS[fmt][0]}"
-            column.download_button(fmt.upper() if fmt == "pdf" else fmt.capitalize(), downloads[fmt],
+            column.download_button(FORMAT_LABELS[fmt], downloads[fmt],
                                    file_name=f"{case.case_id}-v{report.version}{suffix}", mime=FORMATS[fmt][1],
                                    key=f"history_{report.version}_{fmt}")
 

@@ -20,8 +20,17 @@ def opened(case, problem: str | None) -> None:
         if refusal:
             st.warning(f"Analysed, but not saved in the case store: {refusal}")
             st.stop()
+        refusal = layout.save_case_details(case.case_id, entered_details)  # case details block below
+        if refusal:
+            st.warning(f"Case saved, but not its details: {refusal}. Enter them on the Report page.")
+            st.stop()
     st.switch_page("workbench/ui/pages/candidates.py")
 
+
+# -- case details the VCF cannot give (issue 16; stored with the case by store.case_metadata) --------
+with st.expander("Patient, specimen and ordering details (optional here; also on the Report page)"):
+    entered_details = layout.case_details_inputs("new_case")
+# -- end case details ----------------------------------------------------------------------------------
 
 st.subheader("Upload")
 vcfs = st.file_uploader(

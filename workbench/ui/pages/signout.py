@@ -12,7 +12,7 @@ import streamlit as st
 
 from workbench.store import (AuthenticationError, ConflictError, LoginThrottled, Permission, PermissionDenied,
                              StoreError)
-from workbench.ui import layout, milestones, state
+from workbench.ui import layout, milestones, report_view, state
 
 store = state.store()
 st.title("Sign-out")
@@ -34,13 +34,12 @@ if report.signed:
     st.success(f"Signed by {content.signature.name} on {report.signed_at:%Y-%m-%d %H:%M} UTC. "
                "A signed report never changes; amendments create a new version (Report page).")
 
-st.subheader(f"Result: {content.overall.value}")
-st.dataframe([{"gene": r.gene_symbol, "variant": r.hgvs, "zygosity": r.zygosity.value,
-               "inheritance": r.inheritance.value if r.inheritance else "", "classification": r.classification.value,
-               "criteria": ", ".join(r.assessment.codes)} for r in content.results],
-             hide_index=True, key="signout_results")
-st.markdown("**Interpretation**")
-st.write(content.interpretation or "_(empty)_")
+# -- the whole report as it will be signed (workbench.ui.report_view) --------------------------
+report_view.show(content)
+if not report.signed and (lacking := report_view.missing_elements(content)):
+    st.warning("This draft lacks: " + "; ".join(lacking) + ". Complete them on the Report page and save the draft "
+               "before signing.", icon=":material/warning:")
+# -- end report view ---------------------------------------------------------------------------
 st.download_button("PDF as it will be signed" if not report.signed else "Signed PDF", state.report_download(content, "pdf"),
                    file_name=f"{case.case_id}-v{report.version}{'' if report.signed else '-DRAFT'}.pdf",
                    mime="application/pdf", key="signout_pdf")
@@ -60,7 +59,8 @@ if case.row_version != seen:
 if set(store.reported_variants(case.case_id)) != set(content.results):
     st.warning("The variants or their classifications changed after this draft was saved: what you sign is the "
                "saved draft shown above. Re-save the draft on the Report page to include the changes.")
-reviewed = st.checkbox("I have reviewed the variants, their classification and the interpretation.",
+reviewed = st.checkbox("I have reviewed the whole report above: identifiers, indication, variants, their "
+                       "classification, interpretation, recommendations and limitations.",
                        key="signout_reviewed")
 password = st.text_input("Your password, to sign", type="password", key="signout_password")
 if st.button(f"Sign out report version {report.version}", key="sign_out", type="primary", disabled=not reviewed):
