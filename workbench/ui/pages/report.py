@@ -93,6 +93,9 @@ latest = store.report(case_id)
 if latest is not None and latest.signed:
     st.success(f"Report version {latest.version} was signed by {latest.content.signature.name} on "
                f"{latest.signed_at:%Y-%m-%d %H:%M} UTC and can no longer change.")
+    if not user.role.may(Permission.SIGN_OUT):  # the store refuses anyone else; the page does not offer it
+        st.info("Only a laboratory director can open an amendment of a signed report.")
+        st.stop()
     reason = st.text_input("Reason for an amendment", key="amendment_reason")
     if st.button("Start amendment", key="start_amendment", disabled=not reason.strip()):
         if saved(store.start_amendment, case_id, reason):
