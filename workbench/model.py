@@ -201,6 +201,102 @@ class Variant:
         return reported or (self.consequences[0] if self.consequences else None)
 
 
+# -- copy-number and structural variants (read by workbench.io.sv_vcf) ---------------------------
+STRUCTURAL_TYPES = ("DEL", "DUP", "INV", "INS", "BND")
+"""The SV classes the workbench reasons with: losses (DEL), gains (DUP, tandem or not), and
+balanced or insertional events (INV, INS, BND: breakpoints only)."""
+
+
+@dataclass(frozen=True)
+class CopyNumberCall(Call):
+    """A sample's call at a CNV/SV record: the genotype plus the copy number (FORMAT/CN) when given."""
+
+    copy_number: int | None = None
+
+
+@dataclass(frozen=True)
+class DosageFinding:
+    """ClinGen's dosage score behind one gene a CNV hits, and what it weighs.
+
+    ``score`` is the haploinsufficiency score for a loss, the triplosensitivity score for a gain
+    (None: not curated); ``source`` says whether it is the gene's own score or a region's that
+    the CNV covers; ``log10_lr`` gives its weight per disease inheritance group.
+    """
+
+    gene_symbol: str
+    score: int | None
+    source: str
+    log10_lr: tuple[tuple[str, float], ...] = ()
+
+    def lr_for(self, group: str) -> float | None:
+        return dict(self.log10_lr).get(group)
+
+
+@dataclass(frozen=True)
+class StructuralVariant(Variant):
+    """A CNV or SV allele with the family's calls; ``pos``-``end`` is the affected span (1-based).
+
+    ``alt`` keeps the caller's allele (``<DEL>``, ``<DUP:TANDEM>``, a breakend); ``svtype`` is one
+    of :data:`STRUCTURAL_TYPES`. ``genes`` lists every gene the event hits (for "and its other
+    genes"); ``mate`` is a breakend's partner position. ``note`` says how the trio logic read it
+    (e.g. which parent's overlapping call made it inherited).
+    """
+
+    svtype: str = "DEL"
+    end: int = 0
+    caller_id: str | None = None
+    genes: tuple[str, ...] = ()
+    mate: str | None = None
+    note: str = ""
+    dosage: tuple[DosageFinding, ...] = ()
+
+    def dosage_for(self, gene_symbol: str) -> DosageFinding | None:
+        return next((d for d in self.dosage if d.gene_symbol == gene_symbol), None)
+
+    @property
+    def key(self) -> str:
+        """``chr5:35395501-38323323:DEL``: unique for the event, readable in tables."""
+        return f"{self.chrom}:{self.pos}-{self.end}:{self.svtype}"
+
+    @property
+    def length(self) -> int:
+        return max(self.end - self.pos + 1, 1)
+
+    @property
+    def is_copy_number(self) -> bool:
+        return self.svtype in ("DEL", "DUP")
+
+    def describe(self) -> str:
+        """'deletion of 2.9 Mb (chr5:35,395,501-38,323,323)'."""
+        word = {"DEL": "deletion", "DUP": "duplication", "INV": "inversion", "INS": "insertion",
+                "BND": "breakend"}[self.svtype]
+        if self.svtype == "BND":
+            return f"breakend at {self.chrom}:{self.pos:,}" + (f" joined to {self.mate}" if self.mate else "")
+        return f"{word} of {format_length(self.length)} ({self.chrom}:{self.pos:,}-{self.end:,})"
+
+
+@dataclass(frozen=True)
+class VariantOverDeletion(Variant):
+    """A small variant that looks homozygous because the other copy is deleted: the proband is
+    hemizygous for it over ``deletion`` (a :class:`StructuralVariant` key), not homozygous."""
+
+    deletion: str = ""
+    deletion_origin: str = ""
+
+
+def format_length(bases: int) -> str:
+    """Human size of a span.
+
+    >>> format_length(850), format_length(12_400), format_length(2_930_000)
+    ('850 bp', '12.4 kb', '2.93 Mb')
+    """
+    if bases >= 1_000_000:
+        return f"{bases / 1e6:.3g} Mb"
+    if bases >= 1_000:
+        return f"{bases / 1e3:.3g} kb"
+    return f"{bases} bp"
+
+
 def _read_only(mapping: dict) -> MappingProxyType:
     return MappingProxyType(mapping)
 

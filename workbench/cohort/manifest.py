@@ -38,6 +38,7 @@ class CaseSpec:
     excluded: tuple[str, ...] = ()
     line_no: int = 0
     problem: str | None = None  # set when the row cannot run; reported as the case's failure
+    sv_vcf: tuple[str, ...] = ()  # optional column sv_vcf: the family's CNV/SV VCF(s) (issue 22)
 
     @property
     def output_name(self) -> str:
@@ -55,7 +56,7 @@ class CaseSpec:
 
         h = hashlib.sha256(f"{self.proband}|{','.join(self.observed)}|{','.join(self.excluded)}|".encode())
         try:
-            for path in (self.vcf, self.ped):
+            for path in (self.vcf, self.ped, *self.sv_vcf):
                 h.update(_file_digest(Path(path)))
         except OSError:
             return ""
@@ -73,7 +74,8 @@ def case_spec(row: Mapping[str, str | None], line_no: int, where: str = "", refu
     case_id = (row.get("case_id") or "").strip()
     spec = CaseSpec(case_id=case_id or f"line-{line_no}", vcf=(row.get("vcf") or "").strip(),
                     ped=(row.get("ped") or "").strip(), proband=(row.get("proband") or "").strip() or None,
-                    observed=ids(row.get("hpo")), excluded=ids(row.get("excluded_hpo")), line_no=line_no)
+                    observed=ids(row.get("hpo")), excluded=ids(row.get("excluded_hpo")), line_no=line_no,
+                    sv_vcf=ids(row.get("sv_vcf")))
     problem = refusal
     if problem is None and (not case_id or "/" in case_id or case_id.startswith(".")):
         problem = f"{where}line {line_no}: bad case_id {case_id!r} (it names the output file: no '/')"

@@ -86,7 +86,7 @@ class CaseRunner:
             if spec.problem:
                 raise InputError(spec.problem)
             analysis = analyse_case(spec.vcf, spec.ped, spec.proband, knowledge=self.knowledge, scorer=self.scorer,
-                                    use_cache=self.use_cache, workers=self.scan_workers)
+                                    use_cache=self.use_cache, workers=self.scan_workers, sv_vcf=spec.sv_vcf)
             ranking = analysis.rank(PhenotypeProfile(observed=spec.observed, excluded=spec.excluded))
             write_atomically(self.outdir / spec.output_name, ranking.write_tsv)
             if self.parquet:

@@ -43,6 +43,7 @@ class Phenopacket:
     vcf_paths: tuple[Path, ...]
     sample_id: str
     source: str
+    sv_vcf_paths: tuple[Path, ...] = ()  # VCFs the file list describes as CNV/SV calls (issue 22)
 
 
 def read_phenopacket(path_or_handle: str | Path | IO[str]) -> Phenopacket:
@@ -74,10 +75,28 @@ def read_phenopacket(path_or_handle: str | Path | IO[str]) -> Phenopacket:
     files = _list(data.get("files"), "files", source) + [
         _v1_file(entry) for entry in _list(data.get("htsFiles"), "htsFiles", source)]
     vcf_paths, sample_id = _files(files, subject_id, base, source)
+    sv_paths = _structural_files(files, vcf_paths)
     return Phenopacket(id=str(data.get("id") or subject_id), subject_id=subject_id,
                        sex=_SEX.get(str(subject.get("sex", "")).upper(), Sex.UNKNOWN),
                        profile=PhenotypeProfile(observed=observed, excluded=excluded),
-                       vcf_paths=vcf_paths, sample_id=sample_id, source=source)
+                       vcf_paths=tuple(p for p in vcf_paths if p not in sv_paths), sample_id=sample_id,
+                       source=source, sv_vcf_paths=sv_paths)
+
+
+_SV_WORDS = ("structural", "copy-number", "copy number", "cnv")
+_SV_SUFFIXES = (".sv.vcf", ".sv.vcf.gz", ".cnv.vcf", ".cnv.vcf.gz", ".sv.vcf.bgz", ".cnv.vcf.bgz")
+
+
+def _structural_files(files: Sequence[Any], vcf_paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The VCFs among ``vcf_paths`` that hold CNV/SV calls: described as such in fileAttributes,
+    or named ``*.sv.vcf.gz`` / ``*.cnv.vcf.gz``."""
+    described = set()
+    for entry in files:
+        attributes = entry.get("fileAttributes") if isinstance(entry, dict) else None
+        text = str(attributes.get("description", "")).lower() if isinstance(attributes, dict) else ""
+        if any(word in text for word in _SV_WORDS):
+            described.add(Path(unquote(urlparse(str(entry.get("uri") or "")).path)).name)
+    return tuple(p for p in vcf_paths if p.name in described or p.name.lower().endswith(_SV_SUFFIXES))
 
 
 def _list(value: Any, where: str, source: str) -> list:

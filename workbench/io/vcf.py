@@ -39,6 +39,7 @@ from workbench.io.cores import idle_cores
 from workbench.io.errors import InputError, InputProblem, check_pedigree_samples
 from workbench.io.merge import merged_family_lines
 from workbench.io.ped import Pedigree
+from workbench.io.sv_vcf import is_structural_alt
 from workbench.io.vcf_text import (CHUNK_BYTES, GRCH38_LENGTHS, GT_CODE, GT_TOP, VcfHeader, allele_beyond_alts,
                                    bad_gt_message, decompressed_pieces, file_kind, gt_alleles, parse_position,
                                    unfinished_last_line)
@@ -90,6 +91,9 @@ class FamilyCalls:
     genome_build: str = "GRCh38"
     problem_count: int = 0  # all malformed records (``problems`` lists the first ones)
     issues: tuple[InputIssue, ...] = ()  # file-level: cut short (an ERROR), build assumed, no annotation, duplicates...
+    # SV records (symbolic or breakend ALT) the proband carries, as (line, text), for workbench.io.sv_vcf
+    structural_lines: tuple[tuple[int, str], ...] = ()
+    samples: tuple[str, ...] = ()  # the VCF's sample columns, in order (to read structural_lines)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -107,6 +111,7 @@ class _Scan:
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
     problem_count: int = 0
     records: int = 0
+    structural: list[tuple[int, str]] = field(default_factory=list)  # SV records, for the SV reader
 
     def add(self, other: "_Scan", line_offset: int = 0) -> None:
         self.tally = self.tally + other.tally
@@ -117,6 +122,7 @@ class _Scan:
         self.problems += [(n + line_offset, message) for n, message in other.problems]
         self.problem_count += other.problem_count
         self.records += other.records
+        self.structural += [(n + line_offset, text) for n, text in other.structural]
 
 
 class _Scanner:
@@ -254,6 +260,9 @@ class _Scanner:
     def _variants(self, line_no: int, f: list[str]) -> list[Variant]:
         """The ALT alleles of one record that the proband carries and that are rare enough."""
         alts = f[4].split(",")
+        if any(is_structural_alt(alt) for alt in alts):  # an SV record: read by workbench.io.sv_vcf (issue 22)
+            self.result.structural.append((line_no, "\t".join(f)))
+            return []
         proband_gt = gt_alleles(f[self.columns[0]].split(":", 1)[0])
         carried = [i for i in range(1, len(alts) + 1) if i in proband_gt and alts[i - 1] not in ("*", ".")]
         if not carried:
@@ -600,7 +609,8 @@ def _read(header: VcfHeader, name: str, trio: Trio, options: ReadOptions,
     return FamilyCalls(trio=trio, variants=variants, qc=qc, problems=tuple(problems),
                        records_read=scan.records, annotation_source=parser.source_label, source=name,
                        genome_build=build.name, problem_count=len(earlier_problems) + scan.problem_count,
-                       issues=tuple(issues))
+                       issues=tuple(issues), structural_lines=tuple(sorted(scan.structural)),
+                       samples=header.samples)
 
 
 def _without_duplicates(variants: Sequence[Variant], name: str,

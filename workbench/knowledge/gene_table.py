@@ -39,6 +39,10 @@ class _Gene:
     minus_strand: bool
     transcript: str | None
     exons: tuple[tuple[int, int], ...]  # MANE exons, 1-based inclusive, sorted
+    gene_type: str = "protein_coding"  # GENCODE gene type (other types only in tables asked for them)
+
+
+GeneSpan = _Gene  # a gene's span and MANE exons, as CNV annotation sees it
 
 
 class GeneTable:
@@ -81,6 +85,22 @@ class GeneTable:
             i -= 1
         return tuple(reversed(found))
 
+    def overlapping(self, chrom: str, first: int, last: int) -> tuple["GeneSpan", ...]:
+        """Genes whose span overlaps ``first``-``last`` (1-based, inclusive), in position order;
+        a CNV's genes are these (see :mod:`workbench.inheritance.sv`)."""
+        chrom = normalise_chrom(chrom)
+        genes = self._genes.get(chrom)
+        if not genes:
+            return ()
+        starts, max_end = self._starts[chrom], self._max_end[chrom]
+        i = bisect.bisect_right(starts, last) - 1
+        found = []
+        while i >= 0 and max_end[i] >= first:
+            if genes[i].end >= first:
+                found.append(genes[i])
+            i -= 1
+        return tuple(reversed(found))
+
     @staticmethod
     def _classify(gene: _Gene, first: int, last: int) -> GeneConsequence:
         if last < gene.start or first > gene.end:
@@ -110,8 +130,11 @@ def _versionless(ensembl_id: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_gene_table(directory: Path | None = None) -> GeneTable:
-    """Read the bundled GENCODE gene spans and MANE exons once (cached per folder)."""
+def load_gene_table(directory: Path | None = None, gene_types: tuple[str, ...] = ("protein_coding",)) -> GeneTable:
+    """Read the bundled GENCODE gene spans and MANE exons once (cached per folder and gene types).
+
+    Small variants are placed in protein-coding genes only; CNV placement also asks for the
+    non-coding RNA genes, since a deletion can remove a disease-causing snRNA gene whole."""
     folder = Path(directory) if directory is not None else knowledge_dir()
     exons: dict[str, list[tuple[int, int]]] = {}
     transcript_of: dict[str, str] = {}
@@ -128,11 +151,11 @@ def load_gene_table(directory: Path | None = None) -> GeneTable:
             if line.startswith("#"):
                 continue
             chrom, start, end, name, gene_id, strand, gene_type = line.rstrip("\n").split("\t")[:7]
-            if gene_type != "protein_coding":
+            if gene_type not in gene_types:
                 continue
             lo, hi = int(start) + 1, int(end)
             # a symbol's MANE exons belong to the copy of the gene they fall in (PAR genes have two)
             own = tuple(sorted(e for e in exons.get(name, ()) if lo <= e[0] and e[1] <= hi))
             genes.append((chrom, _Gene(name, _versionless(gene_id), lo, hi, strand == "-",
-                                       transcript_of.get(name) if own else None, own)))
+                                       transcript_of.get(name) if own else None, own, gene_type)))
     return GeneTable(genes)

@@ -26,13 +26,16 @@ from workbench.ranking import evidence
 from workbench.ranking import rank as model
 from workbench.ranking.rank import GeneCandidates, group_candidates, homozygous_af_counts, rank_genes
 from workbench.ranking.result import Ranking, TermEvidence
+from workbench.ranking.sv_case import StructuralSummary, add_structural
 
 if TYPE_CHECKING:
     from workbench.io import FamilyCalls
 
 log = logging.getLogger(__name__)
 CACHE_FORMAT = 4
-_PRODUCER_MODULES = ("workbench/io/vcf.py", "workbench/io/annotation.py", "workbench/inheritance")
+_PRODUCER_MODULES = ("workbench/io/vcf.py", "workbench/io/annotation.py", "workbench/inheritance",
+                     "workbench/io/sv_vcf.py", "workbench/knowledge/dosage.py", "workbench/knowledge/sv_frequency.py",
+                     "workbench/ranking/sv_case.py")
 
 
 def _ranking_options():
@@ -64,6 +67,7 @@ class CaseCandidates:
     genes: tuple[GeneCandidates, ...]
     genes_per_mode: dict
     issues: tuple[InputIssue, ...]
+    structural: StructuralSummary = StructuralSummary()  # the CNV/SV calls (issue 22)
 
     @property
     def trio(self) -> Trio:
@@ -178,17 +182,18 @@ def resolve_profile(profile: PhenotypeProfile, hpo) -> tuple[PhenotypeProfile, t
 
 def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proband_id: str | None = None,
                  knowledge=None, progress: Callable[[float], None] | None = None, scorer=None,
-                 use_cache: bool = True, workers: int = 0) -> CaseAnalysis:
+                 use_cache: bool = True, workers: int = 0, sv_vcf: Sequence[str | Path] = ()) -> CaseAnalysis:
     """Read the family VCF once and keep the candidate genes (cached on disk per content).
 
-    ``workers``: processes for reading a genome-size VCF (0: as many as suit the machine)."""
+    ``workers``: processes for reading a genome-size VCF (0: as many as suit the machine).
+    ``sv_vcf``: the family's CNV/SV VCF(s), one joint file or one per person (optional)."""
     from workbench.knowledge import load_knowledge
 
     knowledge = knowledge or load_knowledge()
-    key = _cache_key(vcf, ped, proband_id, knowledge.version) if use_cache else None
+    key = _cache_key(vcf, ped, proband_id, knowledge.version, sv_vcf) if use_cache else None
     candidates = _read_cache(key) if key else None
     if candidates is None:
-        candidates = find_candidates(vcf, ped, proband_id, knowledge, progress, workers)
+        candidates = find_candidates(vcf, ped, proband_id, knowledge, progress, workers, sv_vcf=sv_vcf)
         if key:
             _write_cache(key, candidates)
     elif progress:
@@ -196,8 +201,9 @@ def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proban
     return CaseAnalysis(candidates, knowledge, scorer)
 
 
-def find_candidates(vcf, ped, proband_id, knowledge, progress=None, workers: int = 0) -> CaseCandidates:
-    """VCF -> prefiltered variants -> inheritance candidates, grouped per HGNC gene."""
+def find_candidates(vcf, ped, proband_id, knowledge, progress=None, workers: int = 0,
+                    sv_vcf: Sequence[str | Path] = ()) -> CaseCandidates:
+    """VCF (+ CNV/SV VCFs) -> prefiltered variants -> inheritance candidates, grouped per HGNC gene."""
     from workbench.inheritance import analyse_inheritance, with_genetic_sex
     from workbench.io import InputError, ReadOptions, read_family_vcf, read_pedigree
 
@@ -212,7 +218,9 @@ def find_candidates(vcf, ped, proband_id, knowledge, progress=None, workers: int
     if sex_note:
         issues.append(InputIssue(Level.WARNING, sex_note, "record the proband's sex in the PED (column 5)",
                                  "pedigree"))
-    result = analyse_inheritance(calls.variants, trio, _ranking_options())
+    variants, sv_warnings, structural = add_structural(dataclasses.replace(calls, trio=trio), sv_vcf, knowledge)
+    issues += sv_warnings
+    result = analyse_inheritance(variants, trio, _ranking_options())
     genes, counts = group_candidates(result.candidates, knowledge.genes.lookup, knowledge.diseases_for_gene)
     if calls.annotation_source.startswith("none"):
         issues.append(InputIssue(Level.WARNING, f"the VCF carries no consequence annotation "
@@ -227,8 +235,8 @@ def find_candidates(vcf, ped, proband_id, knowledge, progress=None, workers: int
         first = f" (first: {calls.problems[0]})" if calls.problems else ""
         issues.append(InputIssue(Level.WARNING, f"{calls.problem_count} VCF records could not be used{first}",
                                  "see the QC page for the list; fix or remove the malformed records", "vcf"))
-    return CaseCandidates(reading=dataclasses.replace(calls, variants=(), trio=trio), genes=tuple(genes),
-                          genes_per_mode=counts, issues=tuple(issues))
+    return CaseCandidates(reading=dataclasses.replace(calls, variants=(), trio=trio, structural_lines=()),
+                          genes=tuple(genes), genes_per_mode=counts, issues=tuple(issues), structural=structural)
 
 
 def _genetic_sex(calls: FamilyCalls):
@@ -236,12 +244,16 @@ def _genetic_sex(calls: FamilyCalls):
     return next(s.inferred_sex for s in calls.qc.samples if s.role == "proband")
 
 
-def _cache_key(vcf, ped, proband_id, knowledge_version: str) -> str | None:
+def _cache_key(vcf, ped, proband_id, knowledge_version: str, sv_vcf: Sequence[str | Path] = ()) -> str | None:
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{proband_id}|{knowledge_version}|{_ranking_options()!r}|".encode())
     try:
-        for path in ([vcf] if isinstance(vcf, (str, Path)) else list(vcf)) + [ped]:
+        for path in ([vcf] if isinstance(vcf, (str, Path)) else list(vcf)) + [ped] + list(sv_vcf):
             digest.update(_file_digest(Path(path)))
         digest.update(_producer_digest())
+        if sv_vcf:  # the pinned CNV knowledge the SV alleles were annotated with
+            from workbench.knowledge.sv_knowledge import knowledge_key
+
+            digest.update(knowledge_key().encode())
     except OSError:
         return None  # unreadable input: the reader will raise the user-facing error
     return digest.hexdigest()[:32]

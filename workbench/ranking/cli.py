@@ -4,7 +4,8 @@
     workbench rank --vcf trio.vcf.gz --ped trio.ped --phenopacket proband.json --format json
     workbench rank --manifest cases.tsv --outdir ranked/
 
-A manifest (columns ``case_id, vcf, ped, proband, hpo, excluded_hpo``; others ignored) runs
+A manifest (columns ``case_id, vcf, ped, proband, hpo, excluded_hpo``, optional ``sv_vcf``: the CNV/SV
+VCF(s), comma-separated; others ignored) runs
 through :mod:`workbench.cohort`: the knowledge loads once, cases spread over all cores (forked
 workers, ``--workers``) or a Dask cluster (``--dask``, ``--dask tcp://HOST:PORT``), each
 ``<case_id>.tsv`` is written atomically, ``status.jsonl`` records every case, and a rerun
@@ -33,6 +34,8 @@ def register(subparsers) -> None:
     one = p.add_argument_group("one case")
     one.add_argument("--vcf", help="family VCF (bgzipped or plain); taken from the phenopacket if omitted")
     one.add_argument("--ped", help="PED file naming the proband and parents")
+    one.add_argument("--sv-vcf", action="append", default=[], metavar="FILE",
+                     help="the family's CNV/SV VCF (repeatable: one joint file or one per person)")
     one.add_argument("--hpo", default="", help="observed HPO ids, comma-separated")
     one.add_argument("--exclude-hpo", default="", help="HPO ids looked for and absent, comma-separated")
     one.add_argument("--phenopacket", help="phenopacket v2 JSON with the terms (and the VCF under files)")
@@ -82,7 +85,7 @@ def run_one(args: argparse.Namespace) -> int:
     from workbench.ranking.case import analyse_case
 
     profile = PhenotypeProfile(observed=ids(args.hpo), excluded=ids(args.exclude_hpo))
-    vcf, proband = args.vcf, args.proband
+    vcf, proband, sv_vcf = args.vcf, args.proband, list(args.sv_vcf)
     if args.phenopacket:
         packet = read_phenopacket(args.phenopacket)
         profile = PhenotypeProfile(observed=profile.observed + packet.profile.observed,
@@ -92,12 +95,13 @@ def run_one(args: argparse.Namespace) -> int:
                 raise InputError(f"{packet.source}: no VCF under files; give --vcf")
             vcf = str(packet.vcf_paths[0])
         proband = proband or packet.sample_id
+        sv_vcf = sv_vcf or [str(p) for p in packet.sv_vcf_paths]
     check_term_conflicts(profile.observed, profile.excluded, "the phenotype terms")
     if not vcf or not args.ped:
         raise InputError("give --vcf (or a phenopacket pointing to one) and --ped, or --manifest")
     kb = load_knowledge()
     analysis = analyse_case(vcf, args.ped, proband, knowledge=kb, use_cache=not args.no_cache,
-                            workers=args.workers or 0)
+                            workers=args.workers or 0, sv_vcf=sv_vcf)
     ranking = analysis.rank(profile)
     for warning in ranking.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -79,9 +79,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
-from workbench.model import Disease, Gene, InheritanceMode, Trio, Variant
+from workbench.model import Disease, Gene, InheritanceMode, StructuralVariant, Trio, Variant, VariantOverDeletion
 from workbench.notepad import InputIssue, as_issues
-from workbench.ranking import evidence, score_evidence
+from workbench.ranking import evidence, score_evidence, sv_evidence
 from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
 
 if TYPE_CHECKING:
@@ -182,6 +182,8 @@ def judged_inheritance(gene: GeneCandidates, disease: Disease | None) -> tuple[f
 def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMode, trio: Trio,
                     background: evidence.ModeBackground) -> tuple[float, str, list[str], str | None]:
     """log10 LR of one allele, a short description, the quality notes and its consequence class."""
+    if isinstance(variant, StructuralVariant):  # CNV/SV allele: its own evidence (issue 22)
+        return sv_evidence.allele_evidence(variant, gene, mode, trio, background)
     consequence = variant.consequence_for(gene.symbol, gene.hgnc_id)
     klass = evidence.consequence_class(consequence.consequence, consequence.impact) if consequence else None
     c_lr = evidence.consequence_log10_lr(klass)
@@ -195,6 +197,8 @@ def allele_evidence(variant: Variant, gene: GeneCandidates, mode: InheritanceMod
     text = (f"{variant.key} {what}{' ' + change if change else ''} ({klass or 'unannotated'}, ×{10 ** c_lr:.2g}); "
             f"{af} (×{10 ** f_lr:.2g})" + (f"; call quality ×{10 ** q_lr:.2g}" if q_lr else "")
             + (f"; {scores.sentence()}" if scores.parts else ""))
+    if isinstance(variant, VariantOverDeletion):  # apparent homozygote over a deletion (issue 22)
+        text += sv_evidence.over_deletion_words(variant)
     return c_lr + f_lr + q_lr + scores.log10_lr, text, notes, klass
 
 

@@ -111,6 +111,8 @@ class ReportedVariant:
     origin_confirmed: bool = False  # both parents tested (and parentage confirmed for de novo)
     condition_inheritance: str = ""  # the condition's mode(s) of inheritance, e.g. "autosomal dominant"
     condition_xrefs: tuple[str, ...] = ()  # the condition's other ids (OMIM twin of an ORPHA entry, ...)
+    svtype: str | None = None  # a CNV/SV allele (issue 22): DEL, DUP, INV, INS or BND; None for a small variant
+    end: int | None = None  # its last base (GRCh38)
 
     @classmethod
     def from_variant(cls, variant: Variant, proband_id: str, gene_symbol: str,
@@ -141,6 +143,7 @@ class ReportedVariant:
             condition_inheritance=inheritance_text(condition), condition_xrefs=tuple(condition_xrefs),
             **mane_fields(mane, chosen.transcript if chosen else None, gene_symbol),
             **parental_origin(variant, father_id, mother_id, parentage_confirmed),
+            svtype=getattr(variant, "svtype", None), end=getattr(variant, "end", None),
         )
 
     @property

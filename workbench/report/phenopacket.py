@@ -16,6 +16,7 @@ from workbench.model import Sex
 from workbench.report import pgx_sections
 from workbench.report.acmg import Classification
 from workbench.report.content import Overall, ReportContent, ReportedVariant, Zygosity
+from workbench.report.structural import structural_info, structural_type
 from workbench.report.text import clean_strings
 
 ACMG = {
@@ -107,8 +108,10 @@ def _variant_interpretation(variant: ReportedVariant) -> pps.VariantInterpretati
         gene_context=pps.GeneDescriptor(value_id=variant.hgnc_id or variant.gene_symbol, symbol=variant.gene_symbol),
         expressions=expressions,
         vcf_record=pps.VcfRecord(genome_assembly="GRCh38", chrom=variant.chrom, pos=variant.pos,
-                                 ref=variant.ref, alt=variant.alt),
+                                 ref=variant.ref, alt=variant.alt, info=structural_info(variant)),
         molecule_context=pps.genomic, allelic_state=pps.OntologyClass(id=state_id, label=state))
+    if variant.svtype:  # a CNV/SV allele (issue 22): its Sequence Ontology type
+        descriptor.structural_type.CopyFrom(pps.OntologyClass(**structural_type(variant.svtype)))
     return pps.VariantInterpretation(acmg_pathogenicity_classification=ACMG[variant.classification],
                                      variation_descriptor=descriptor)
 

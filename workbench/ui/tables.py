@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 import pandas as pd
 
-from workbench.model import Trio, Variant
+from workbench.model import StructuralVariant, Trio, Variant
 from workbench.ranking.evidence import consequence_class
+from workbench.ranking.sv_evidence import structural_class, table_summary
 from workbench.ranking.score_evidence import short_summary
 from workbench.ui.readings import frequency_text, loeuf_text, probability_reading
 
@@ -25,6 +26,8 @@ SCORES = "scores / ClinVar"
 
 def variant_class(variant: Variant, gene_symbol: str) -> str:
     """The ranking's coarse consequence class of the variant on this gene (what it scored)."""
+    if isinstance(variant, StructuralVariant):  # CNV/SV allele (issue 22)
+        return structural_class(variant)
     consequence = variant.consequence_for(gene_symbol)
     if consequence is None:
         return NOT_ANNOTATED
@@ -80,7 +83,8 @@ def candidate_frame(genes: Iterable, trio: Trio, tags: dict[str, str] | None = N
             "reading": probability_reading(gene.probability),
             "probability": gene.probability,
             "key variant": variant.key if variant else "",
-            "HGVS": _short_hgvs(consequence.hgvs_p or consequence.hgvs_c) if consequence else "",
+            "HGVS": (table_summary(variant, trio) if isinstance(variant, StructuralVariant)  # CNV: type, size, genes, CN
+                     else _short_hgvs(consequence.hgvs_p or consequence.hgvs_c) if consequence else ""),
             "frequency": variant.population_af if variant else None,
             "gnomAD": frequency_text(variant.population_af) if variant else "",
             "consequence": consequence.consequence.replace("&", ", ") if consequence else "",
