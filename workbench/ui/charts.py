@@ -107,3 +107,16 @@ def qc_relatedness(parents: pd.DataFrame) -> go.Figure:
     figure.update_layout(title="Relatedness to the proband (kinship)", height=300, yaxis_range=[-0.1, 0.6],
                          margin=dict(l=10, r=10, t=40, b=10))
     return figure
+
+
+# -- CNV/SV (issue 22) ----------------------------------------------------------------------------------
+def sv_sizes(sizes: pd.DataFrame) -> go.Figure:
+    """The proband's CNV/SV calls by size (log scale: 1 kb to tens of Mb), one colour per type."""
+    shown = sizes.dropna(subset=["size (bp)"])
+    fig = go.Figure([go.Bar(x=part["region"], y=part["size (bp)"], name=svtype, text=part["size"],
+                            hovertext=part["genes"])
+                     for svtype, part in shown.groupby("type", sort=False)])
+    fig.update_layout(title="Proband CNV/SV sizes", yaxis_type="log", yaxis_title="bases", height=320,
+                      margin=dict(t=40, b=10))
+    return fig
+# -- end CNV/SV -------------------------------------------------------------------------------------------
