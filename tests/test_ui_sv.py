@@ -64,6 +64,7 @@ def test_counts_and_sizes_per_person():
     nipbl = sizes[sizes["genes"].str.contains("NIPBL")].iloc[0]
     assert nipbl["type"] == "DEL" and nipbl["size"] == "500 kb" and nipbl["region"] == "chr5:36,800,001-37,300,000"
     assert list(sizes["size (bp)"]) == sorted(sizes["size (bp)"], reverse=True)
+    assert sizes.set_index("region").loc["chr5:140,000,001-140,050,000", "filter"] == "LowQual"
 
 
 def test_a_person_without_calls_is_not_given_rather_than_zero():
@@ -118,3 +119,43 @@ def test_server_sv_path_keeps_the_data_folder_rule(app, store):
     click(at, "analyse_server_files")
     assert not at.error, [e.value for e in at.error]
     assert at.session_state["case"].sv_vcfs == (str(FIXTURES / "trio.sv.vcf"),)
+
+
+def test_copy_number_per_person_and_the_gene_models_of_the_region():
+    from workbench.knowledge import load_knowledge
+    from workbench.knowledge.gene_table import load_gene_table
+    from workbench.ranking.case import find_candidates
+    from workbench.ranking.sv_case import SV_GENE_TYPES
+    from workbench.ui.charts import cnv_region
+    from workbench.ui.structural_view import copies_over, region_genes
+
+    found = find_candidates(FIXTURES / "small.vcf", FIXTURES / "trio.ped", None, load_knowledge(),
+                            sv_vcf=[FIXTURES / "trio.sv.vcf"])
+    trio = found.trio
+    by_key = {a.key: a for a in found.structural.alleles}
+    nipbl = by_key["chr5:36800001-37300000:DEL"]
+    assert [copies_over(nipbl, s) for s in trio.samples] == [1, 2, 2]  # de novo: proband 1, parents 2
+    dmd = by_key["chrX:31500001-31600000:DEL"]
+    assert [copies_over(dmd, s) for _, s in trio.members] == [0, 1, 1]  # boy 0, father's one X, mother 1 of 2
+    genes = region_genes(nipbl, load_gene_table(gene_types=SV_GENE_TYPES), 125_000)
+    assert {"NIPBL", "CPLANE1", "NUP155"} <= {g.symbol for g in genes}
+    figure = cnv_region(nipbl, trio, genes, 125_000)
+    proband = next(t for t in figure.data if t.name.startswith("proband"))
+    assert proband.name == "proband kid: CN 1" and min(proband.y) == 1
+    assert any(a.text.startswith("NIPBL") for a in figure.layout.annotations)
+
+
+def test_gene_page_draws_the_cnv_only_for_a_gene_whose_key_variant_is_one(app):
+    at = goto(app(), "new_case")
+    at.file_uploader(key="upload_vcfs").set_value(("small.vcf", (FIXTURES / "small.vcf").read_bytes(), "text/plain"))
+    at.file_uploader(key="upload_ped").set_value(("trio.ped", (FIXTURES / "trio.ped").read_bytes(), "text/plain"))
+    at.file_uploader(key="upload_sv_vcfs").set_value(
+        ("trio.sv.vcf", (FIXTURES / "trio.sv.vcf").read_bytes(), "text/plain"))
+    click(at, "analyse_upload")
+    at.session_state["gene"] = "NIPBL"
+    goto(at, "gene")
+    assert any(s.value == "Copy number over the region" for s in at.subheader)
+    at.selectbox(key="gene").set_value("DMD").run()  # a male X deletion: drawn against one normal copy
+    assert not at.exception and any(s.value == "Copy number over the region" for s in at.subheader)
+    demo = goto(app(), "gene")  # the demo case's top gene has a small key variant: no CNV chart
+    assert demo.subheader and not any(s.value == "Copy number over the region" for s in demo.subheader)

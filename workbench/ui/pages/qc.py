@@ -84,9 +84,10 @@ else:
                "INS insertion, BND breakend).")
     sizes = proband_sizes_frame(structural)
     if sizes.empty:
-        st.info("None of the proband's CNV/SV calls hits a gene or passes the population-frequency filter.")
+        st.info("None of the proband's CNV/SV calls hits a gene and is rare in gnomAD SV.")
     else:
         st.plotly_chart(charts.sv_sizes(sizes), width="stretch")
         st.dataframe(sizes.drop(columns=["size (bp)"]), hide_index=True, width="stretch", key="qc_sv_sizes")
-        st.caption("The proband's calls kept for ranking (in a gene, not common in gnomAD SV), largest first.")
+        st.caption("The proband's calls in genes and not common in gnomAD SV, largest first; a call the caller "
+                   "filtered (FILTER not PASS) is shown but not ranked.")
 # -- end CNV/SV calls -------------------------------------------------------------------------------------
