@@ -177,6 +177,24 @@ def _parse_int(arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarra
     return value
 
 
+def _last_info_field(block: Block, spans: np.ndarray, key: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each record's last INFO field starts if it is ``key`` (e.g. b"CSQ=", where VEP writes it).
+
+    Returns (found, the value's start offset, the block's '|' offsets): every position list ends
+    with the buffer size as a sentinel, so "the next one" always exists.
+    """
+    arr, size = block.arr, block.size
+    info_start, info_end = spans[:, 0], spans[:, 1]
+    semis = np.append(np.flatnonzero(arr[:size] == ord(";")), size)
+    pipes = np.append(np.flatnonzero(arr[:size] == ord("|")), size)
+    last_semi = semis[np.maximum(np.searchsorted(semis, info_end) - 1, 0)]
+    key_at = np.where((last_semi >= info_start) & (last_semi < info_end), last_semi + 1, info_start)
+    found = np.ones(len(spans), dtype=bool)
+    for k, byte in enumerate(key):
+        found &= arr[key_at + k] == byte
+    return found, key_at + len(key), pipes
+
+
 def first_entry_frequency(block: Block, spans: np.ndarray, multiallelic: np.ndarray, key: bytes,
                           columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Population frequency of bi-allelic records from the first annotation entry, vectorised.
@@ -195,18 +213,10 @@ def first_entry_frequency(block: Block, spans: np.ndarray, multiallelic: np.ndar
     if n == 0:
         return value, undecided
     arr, size = block.arr, block.size
-    info_start, info_end = spans[:, 0], spans[:, 1]
-    # each position list ends with the buffer size as a sentinel, so "the next one" always exists
-    semis = np.append(np.flatnonzero(arr[:size] == ord(";")), size)
-    pipes = np.append(np.flatnonzero(arr[:size] == ord("|")), size)
+    info_end = spans[:, 1]
+    found, value_start, pipes = _last_info_field(block, spans, key)
     commas = block.commas
-    last_semi = semis[np.maximum(np.searchsorted(semis, info_end) - 1, 0)]
-    key_at = np.where((last_semi >= info_start) & (last_semi < info_end), last_semi + 1, info_start)
-    found = np.ones(n, dtype=bool)
-    for k, byte in enumerate(key):
-        found &= arr[key_at + k] == byte
     undecided |= ~found
-    value_start = key_at + len(key)
 
     def next_after(positions: np.ndarray, start: np.ndarray) -> np.ndarray:
         return positions[np.minimum(np.searchsorted(positions, start), len(positions) - 1)]
@@ -279,17 +289,9 @@ def single_entry_without_gene(block: Block, spans: np.ndarray, multiallelic: np.
     n = len(spans)
     if n == 0 or not columns:
         return np.zeros(n, dtype=bool)
-    arr, size = block.arr, block.size
-    info_start, info_end = spans[:, 0], spans[:, 1]
-    semis = np.append(np.flatnonzero(arr[:size] == ord(";")), size)
-    pipes = np.append(np.flatnonzero(arr[:size] == ord("|")), size)
+    info_end = spans[:, 1]
+    found, value_start, pipes = _last_info_field(block, spans, key)
     commas = block.commas
-    last_semi = semis[np.maximum(np.searchsorted(semis, info_end) - 1, 0)]
-    key_at = np.where((last_semi >= info_start) & (last_semi < info_end), last_semi + 1, info_start)
-    found = np.ones(n, dtype=bool)
-    for k, byte in enumerate(key):
-        found &= arr[key_at + k] == byte
-    value_start = key_at + len(key)
     single = commas[np.minimum(np.searchsorted(commas, value_start), len(commas) - 1)] >= info_end
     first_pipe = np.searchsorted(pipes, value_start)
     empty = found & single & ~multiallelic

@@ -263,7 +263,7 @@ def _load(directory: Path, key: str) -> Knowledge:
         except Exception as error:  # a damaged cache is rebuilt, never fatal
             log.warning("ignoring unreadable knowledge cache %s (%s)", path, error)
     knowledge = build_knowledge(directory)
-    _write_atomically(path, knowledge)
+    write_cache(path, knowledge)
     knowledge.cache_key = key
     folder = key.split("-", 1)[0]
     for stale in path.parent.glob(f"knowledge-{folder}-*"):  # older states of this folder, derived files too
@@ -285,14 +285,18 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write_atomically(path: Path, knowledge: Knowledge) -> None:
+def write_cache(path: Path, value: object) -> None:
+    """Pickle ``value`` to a temporary file beside ``path``, then rename: a reader never sees half a cache.
+
+    A read-only or full cache folder is not fatal: the caller works from memory, and the log says so.
+    """
     handle = None
     try:
         handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False)
         with handle:
-            pickle.dump(knowledge, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
-    except OSError as error:  # read-only or full cache folder: work from memory, say so
+    except OSError as error:
         log.warning("could not write knowledge cache %s (%s)", path, error)
         if handle is not None:
             Path(handle.name).unlink(missing_ok=True)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench import paths
 from workbench.knowledge.dosage import DOSAGE_FILE, DosageTable, read_dosage
+from workbench.knowledge.knowledge import write_cache
 from workbench.knowledge.sources import read_sources_manifest
 from workbench.knowledge.sv_frequency import SV_FREQUENCY_FILE, SvFrequencyTable, read_sv_frequencies
 
@@ -85,16 +84,7 @@ def _load(directory: Path, key: str) -> SvKnowledge:
         except Exception as error:  # a damaged cache is rebuilt, never fatal
             log.warning("ignoring unreadable CNV knowledge cache %s (%s)", path, error)
     value = build_sv_knowledge(directory)
-    handle = None
-    try:
-        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False)
-        with handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except OSError as error:
-        log.warning("could not write CNV knowledge cache %s (%s)", path, error)
-        if handle is not None:
-            Path(handle.name).unlink(missing_ok=True)
+    write_cache(path, value)
     return value
 
 
