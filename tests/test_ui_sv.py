@@ -159,3 +159,28 @@ def test_gene_page_draws_the_cnv_only_for_a_gene_whose_key_variant_is_one(app):
     assert not at.exception and any(s.value == "Copy number over the region" for s in at.subheader)
     demo = goto(app(), "gene")  # the demo case's top gene has a small key variant: no CNV chart
     assert demo.subheader and not any(s.value == "Copy number over the region" for s in demo.subheader)
+
+
+def test_a_case_folder_whose_phenopacket_names_a_cnv_vcf_takes_it(tmp_path):
+    import json
+
+    from workbench.io.server_files import PathNotAllowed
+    from workbench.ui.state import case_from_folder
+
+    def case_folder(name: str, sv_uri) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        for fixture in ("small.vcf", "trio.sv.vcf"):
+            (folder / fixture).write_bytes((FIXTURES / fixture).read_bytes())
+        (folder / "case.ped").write_bytes((FIXTURES / "trio.ped").read_bytes())
+        (folder / "phenopacket.json").write_text(json.dumps({
+            "id": "p1", "subject": {"id": "kid", "sex": "MALE"},
+            "files": [{"uri": (folder / "small.vcf").as_uri(), "fileAttributes": {"fileFormat": "vcf"}},
+                      {"uri": sv_uri(folder), "fileAttributes": {
+                          "fileFormat": "vcf", "description": "copy-number and structural variant calls"}}]}))
+        return folder
+
+    named = case_folder("cdls", lambda folder: (folder / "trio.sv.vcf").as_uri())
+    assert case_from_folder(named).sv_vcfs == (str(named / "trio.sv.vcf"),)
+    with pytest.raises(PathNotAllowed):  # a file uri may not lead out of the case's folder
+        case_from_folder(case_folder("escaping", lambda folder: "file:///etc/passwd"))

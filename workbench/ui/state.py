@@ -192,6 +192,7 @@ def case_from_folder(folder: Path) -> CaseFiles:
 
     packet = read_phenopacket(folder / "phenopacket.json")
     vcfs = allowed_paths(packet.vcf_paths, [folder, *data_dirs()])  # a file uri may not lead elsewhere
+    sv_vcfs = allowed_paths(packet.sv_vcf_paths, [folder, *data_dirs()])  # CNV/SV calls it names (issue 22)
     return CaseFiles(
         case_id=folder.name,
         vcfs=tuple(str(p) for p in vcfs) or (str(folder / "case.vcf.gz"),),
@@ -199,6 +200,7 @@ def case_from_folder(folder: Path) -> CaseFiles:
         proband_id=packet.subject_id,
         initial_profile=packet.profile,
         origin="demo",
+        sv_vcfs=tuple(str(p) for p in sv_vcfs),
     )
 
 
