@@ -217,3 +217,34 @@ def test_acmg_suggestions_read_the_consequence_the_report_prints():
     assert evidence.consequence == printed.consequence == "missense_variant"
     # no PVS1 from the other transcript
     assert AcmgAssessment(suggest_criteria(evidence)).codes == ("PM6", "PM2_Supporting", "PP3_Moderate")
+
+
+# -- a reported CNV (issue 22) ------------------------------------------------------------------------------
+def reported_cnv() -> ReportedVariant:
+    from workbench.model import CopyNumberCall, StructuralVariant
+
+    deletion = StructuralVariant("chr5", 36800001, "N", "<DEL>", MappingProxyType({"NB-1": CopyNumberCall(
+        Genotype.HET, copy_number=1)}), consequences=(GeneConsequence("NIPBL", "transcript_ablation", Impact.HIGH,
+                                                                      hgnc_id="HGNC:28862"),),
+        svtype="DEL", end=37300000, genes=("NIPBL", "CPLANE1", "NUP155"))
+    return ReportedVariant.from_variant(deletion, "NB-1", "NIPBL", InheritanceMode.DE_NOVO, AcmgAssessment.of("PVS1"),
+                                        Disease("OMIM:122470", "Cornelia de Lange syndrome 1"))
+
+
+def test_a_reported_cnv_is_described_by_type_size_span_and_copy_number():
+    cnv = reported_cnv()
+    assert cnv.hgvs == "CNV deletion 500 kb, GRCh38 chr5:36,800,001-37,300,000, copy number 1 (NIPBL, CPLANE1, NUP155)"
+    assert ReportContent.from_json(content(results=(cnv,)).to_json()).results[0] == cnv
+    text, _ = pdf_text(content(results=(cnv,)))
+    flat = " ".join(text.split())
+    assert "copy_number_loss" in flat and "500,000 bp" in flat and "CPLANE1, NUP155" in flat
+    assert "HGVS (RefSeq)" not in flat
+    bundle = Bundle.model_validate_json(to_fhir_bundle(content(results=(cnv,))).model_dump_json())
+    variant = next(e.resource for e in bundle.entry if e.resource.__resource_type__ == "Observation"
+                   and e.resource.meta.profile[0].endswith("/variant"))
+    values = {c.code.coding[0].code: c for c in variant.component}
+    assert values["48019-4"].valueCodeableConcept.coding[0].code == "SO:0001743"
+    assert (values["81302-2"].valueRange.low.value, values["81302-2"].valueRange.high.value) == (36800001, 37300000)
+    assert values["81300-6"].valueQuantity.value == 500000 and values["82155-3"].valueQuantity.value == 1
+    assert "69547-8" not in values and "48004-6" not in values  # no "N" > "<DEL>" alleles, no c.HGVS
+# -- end CNV ------------------------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ class ReportedVariant:
     condition_xrefs: tuple[str, ...] = ()  # the condition's other ids (OMIM twin of an ORPHA entry, ...)
     svtype: str | None = None  # a CNV/SV allele (issue 22): DEL, DUP, INV, INS or BND; None for a small variant
     end: int | None = None  # its last base (GRCh38)
+    copy_number: int | None = None  # the proband's copy number over a CNV (FORMAT/CN), when the caller gave it
+    sv_genes: tuple[str, ...] = ()  # every gene the CNV/SV hits (the reported gene is one of them)
 
     @classmethod
     def from_variant(cls, variant: Variant, proband_id: str, gene_symbol: str,
@@ -144,6 +146,7 @@ class ReportedVariant:
             **mane_fields(mane, chosen.transcript if chosen else None, gene_symbol),
             **parental_origin(variant, father_id, mother_id, parentage_confirmed),
             svtype=getattr(variant, "svtype", None), end=getattr(variant, "end", None),
+            copy_number=getattr(call, "copy_number", None), sv_genes=tuple(getattr(variant, "genes", ())),
         )
 
     @property
@@ -194,7 +197,11 @@ class ReportedVariant:
 
     @property
     def hgvs(self) -> str:
-        """What a reader sees: c. and p. notation (RefSeq when known), else the GRCh38 position and alleles."""
+        """What a reader sees: c. and p. notation (RefSeq when known), else the GRCh38 position and alleles;
+        for a CNV/SV its type, size and span (:func:`workbench.report.structural.structural_description`)."""
+        if self.svtype:
+            from workbench.report.structural import structural_description
+            return structural_description(self)
         coding = self.hgvs_refseq or self.hgvs_coding
         if coding:
             return f"{coding} ({self.hgvs_protein})" if self.hgvs_protein else coding

@@ -20,6 +20,7 @@ from workbench.model import Sex
 from workbench.report import pgx_sections
 from workbench.report.acmg import Classification
 from workbench.report.content import Overall, ReportContent, ReportedVariant, Zygosity
+from workbench.report.structural import structural_type
 from workbench.report.text import clean_strings
 
 IG = "http://hl7.org/fhir/uv/genomics-reporting"
@@ -27,6 +28,7 @@ LOINC = "http://loinc.org"
 TBD_CODES = f"{IG}/CodeSystem/tbd-codes-cs"
 HGVS = "http://varnomen.hgvs.org"
 HGNC = "http://www.genenames.org/geneId"
+SEQUENCE_ONTOLOGY = "http://www.sequenceontology.org"
 CONDITION_SYSTEMS = {"OMIM": "http://www.omim.org", "ORPHA": "http://www.orpha.net", "MONDO": "http://purl.obolibrary.org/obo/mondo.owl"}
 
 CLINICAL_SIGNIFICANCE = {
@@ -187,11 +189,16 @@ def _variant_components(variant: ReportedVariant) -> list[dict[str, Any]]:
                    valueCodeableConcept=_concept(LOINC, "LA26806-2", "GRCh38")),
         _component("92822-6", "Genomic coordinate system",
                    valueCodeableConcept=_concept(LOINC, "LA30102-0", "1-based character counting")),
-        _component("81254-5", "Genomic allele start-end",
-                   valueRange={"low": {"value": variant.pos}, "high": {"value": variant.pos + len(variant.ref) - 1}}),
-        _component("69547-8", "Genomic ref allele [ID]", valueString=variant.ref),
-        _component("69551-0", "Genomic alt allele [ID]", valueString=variant.alt),
     ]
+    if variant.svtype:  # a CNV/SV (issue 22): the IG's structural components instead of alleles
+        components += _structural_components(variant)
+    else:
+        components += [
+            _component("81254-5", "Genomic allele start-end",
+                       valueRange={"low": {"value": variant.pos}, "high": {"value": variant.pos + len(variant.ref) - 1}}),
+            _component("69547-8", "Genomic ref allele [ID]", valueString=variant.ref),
+            _component("69551-0", "Genomic alt allele [ID]", valueString=variant.alt),
+        ]
     if variant.chrom in GRCH38_REFSEQ:
         components.append(_component("48013-7", "Genomic reference sequence [ID]",
                                      valueCodeableConcept=_concept("http://www.ncbi.nlm.nih.gov/refseq",
@@ -212,6 +219,33 @@ def _variant_components(variant: ReportedVariant) -> list[dict[str, Any]]:
         components.append({"code": _concept(TBD_CODES, "variant-inheritance", "Variant inheritance"),
                            "valueCodeableConcept": {"text": variant.inheritance_text}})
     return components
+
+
+# -- CNV/SV (issue 22) ----------------------------------------------------------------------------------
+def _structural_components(variant: ReportedVariant) -> list[dict[str, Any]]:
+    """DNA change type (Sequence Ontology), the called span as the inner start-end (a caller's span is
+    where the change was seen, its breakpoints lie at or outside it), the length and the proband's
+    copy number, as the Genomics Reporting IG's Variant profile codes them."""
+    so = structural_type(variant.svtype)
+    components = [_component("48019-4", "DNA change type",
+                             valueCodeableConcept=_concept(SEQUENCE_ONTOLOGY, so["id"], so["label"]))]
+    if variant.svtype == "BND":
+        components.append(_component("81254-5", "Genomic allele start-end",
+                                     valueRange={"low": {"value": variant.pos}, "high": {"value": variant.pos}}))
+        components.append(_component("69551-0", "Genomic alt allele [ID]", valueString=variant.alt))
+        return components
+    end = variant.end or variant.pos
+    components += [
+        _component("81302-2", "Structural variant inner start and end",
+                   valueRange={"low": {"value": variant.pos}, "high": {"value": end}}),
+        _component("81300-6", "Structural variant [Length]", valueQuantity={"value": end - variant.pos + 1,
+                                                                            "unit": "base pairs"}),
+    ]
+    if variant.copy_number is not None:
+        components.append(_component("82155-3", "Genomic structural variant copy number", valueQuantity={
+            "value": variant.copy_number, "system": "http://unitsofmeasure.org", "code": "1"}))
+    return components
+# -- end CNV/SV -------------------------------------------------------------------------------------------
 
 
 def _condition(variant: ReportedVariant) -> dict[str, Any]:

@@ -202,12 +202,15 @@ def _variant_lines(r: ReportedVariant) -> list[tuple[str, str]]:
         condition += f"; inheritance: {r.condition_inheritance or 'not annotated'}"
     criteria = "; ".join(f"{c.label} ({c.strength.value.replace('VeryStrong', 'very strong').lower()})"
                          + (f": {c.reason}" if c.reason else "") for c in r.assessment.criteria)
+    if r.svtype:  # a CNV/SV (issue 22): type, size, span, copy number and genes instead of HGVS
+        from workbench.report.structural import structural_lines
+        described = structural_lines(r)
+    else:
+        described = [("HGVS (RefSeq)", refseq or "not annotated"), ("HGVS (Ensembl)", ensembl or "not annotated"),
+                     ("Transcript", transcript_note or "not annotated"), ("Genomic", r.genomic)]
     return [
         ("Gene", f"{r.gene_symbol}{f' ({r.hgnc_id})' if r.hgnc_id else ''}"),
-        ("HGVS (RefSeq)", refseq or "not annotated"),
-        ("HGVS (Ensembl)", ensembl or "not annotated"),
-        ("Transcript", transcript_note or "not annotated"),
-        ("Genomic", r.genomic),
+        *described,
         ("Consequence", r.consequence or "not annotated"),
         ("Zygosity", r.zygosity.value),
         ("Inheritance", r.inheritance_text + (f"; segregation: {r.inheritance.value}" if r.inheritance else "")),

@@ -107,3 +107,64 @@ def qc_relatedness(parents: pd.DataFrame) -> go.Figure:
     figure.update_layout(title="Relatedness to the proband (kinship)", height=300, yaxis_range=[-0.1, 0.6],
                          margin=dict(l=10, r=10, t=40, b=10))
     return figure
+
+
+# -- CNV/SV (issue 22) ----------------------------------------------------------------------------------
+def sv_sizes(sizes: pd.DataFrame) -> go.Figure:
+    """The proband's CNV/SV calls by size (log scale: 1 kb to tens of Mb), one colour per type."""
+    shown = sizes.dropna(subset=["size (bp)"])
+    fig = go.Figure([go.Bar(x=part["region"], y=part["size (bp)"], name=svtype, text=part["size"],
+                            hovertext=part["genes"])
+                     for svtype, part in shown.groupby("type", sort=False)])
+    fig.update_layout(title="Proband CNV/SV sizes", height=320, margin=dict(t=40, b=10),
+                      yaxis=dict(type="log", title="size", tickvals=[1e2, 1e3, 1e4, 1e5, 1e6, 1e7],
+                                 ticktext=["100 bp", "1 kb", "10 kb", "100 kb", "1 Mb", "10 Mb"]))
+    return fig
+# -- end CNV/SV -------------------------------------------------------------------------------------------
+
+
+# -- CNV/SV region on the gene page (issue 22) ----------------------------------------------------------
+def cnv_region(variant, trio, genes: Sequence, margin: int) -> go.Figure:
+    """The trio's copy number over a CNV, with the GENCODE gene models (MANE exons as boxes) below it.
+
+    Each person is a step line: their normal copy number outside the event, the called copy number
+    inside it. A person without a call there is left out and named in the legend as not called.
+    """
+    from workbench.ui.structural_view import copies_over, normal_copies
+
+    end = variant.end if variant.svtype != "BND" else variant.pos
+    left, right = max(variant.pos - margin, 1), end + margin
+    fig = go.Figure()
+    fig.add_vrect(x0=variant.pos, x1=end, fillcolor="#fde2e2" if variant.svtype == "DEL" else "#e2ecfd",
+                  line_width=0, layer="below")
+    colours = {"proband": "#c0392b", "father": "#2471a3", "mother": "#7d3c98"}
+    for offset, (role, sample) in zip((0.0, -0.06, 0.06), trio.members):
+        normal = normal_copies(variant.chrom, sample.sex)
+        copies = copies_over(variant, sample)
+        if copies is None:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{role} {sample.id}: not called",
+                                     line=dict(color=colours.get(role, "grey"), dash="dot")))
+            continue
+        fig.add_trace(go.Scatter(
+            x=[left, variant.pos, variant.pos, end, end, right],
+            y=[normal + offset, normal + offset, copies + offset, copies + offset, normal + offset, normal + offset],
+            mode="lines", name=f"{role} {sample.id}: CN {copies}", line=dict(color=colours.get(role, "grey"), width=3),
+            hovertemplate=f"{role} {sample.id}<br>copy number {copies} (normal {normal})<extra></extra>"))
+    top = max([3] + [c for _, s in trio.members if (c := copies_over(variant, s)) is not None])
+    for row, gene in enumerate(genes):
+        y = -0.7 - 0.5 * (row % 3)  # three lanes, so neighbouring genes' labels do not overlap
+        fig.add_shape(type="line", x0=max(gene.start, left), x1=min(gene.end, right), y0=y, y1=y,
+                      line=dict(color="#555", width=1))
+        for exon_start, exon_end in gene.exons:
+            if exon_end >= left and exon_start <= right:
+                fig.add_shape(type="rect", x0=max(exon_start, left), x1=min(exon_end, right), y0=y - 0.15,
+                              y1=y + 0.15, fillcolor="#333", line_width=0)
+        fig.add_annotation(x=(max(gene.start, left) + min(gene.end, right)) / 2, y=y + 0.28, showarrow=False,
+                           text=f"{gene.symbol} {'←' if gene.minus_strand else '→'}", font=dict(size=10))
+    fig.update_layout(title=f"Copy number over {variant.key}", height=380, margin=dict(t=40, b=10),
+                      xaxis=dict(title=f"{variant.chrom} (GRCh38)", range=[left, right]),
+                      yaxis=dict(title="copy number", range=[-0.7 - 0.5 * min(len(genes), 3), top + 0.5],
+                                 tickvals=list(range(0, top + 1))),
+                      legend=dict(orientation="h", y=-0.2))
+    return fig
+# -- end CNV/SV region ------------------------------------------------------------------------------------

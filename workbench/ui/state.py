@@ -17,7 +17,7 @@ from collections import OrderedDict
 from datetime import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import streamlit as st
 
@@ -65,6 +65,7 @@ class CaseFiles:
     proband_id: str | None = None
     initial_profile: PhenotypeProfile = field(default_factory=PhenotypeProfile, compare=False)
     origin: str = field(default="upload", compare=False)  # "demo" (case_data/), "upload", "server files", "store"
+    sv_vcfs: tuple[str, ...] = ()  # the family's CNV/SV VCF(s), optional (issue 22)
 
 
 # -- cached resources (shared by every session) ----------------------------------------------
@@ -124,7 +125,7 @@ class AnalysisCache:
 
         vcf = list(case.vcfs) if len(case.vcfs) > 1 else case.vcfs[0]
         result = analyse_case(vcf, case.ped, proband_id=case.proband_id, knowledge=knowledge(),
-                              progress=progress, scorer=scorer())
+                              progress=progress, scorer=scorer(), sv_vcf=list(case.sv_vcfs))
         with self._lock:
             self._entries[case] = result
             while len(self._entries) > self._size:
@@ -191,6 +192,7 @@ def case_from_folder(folder: Path) -> CaseFiles:
 
     packet = read_phenopacket(folder / "phenopacket.json")
     vcfs = allowed_paths(packet.vcf_paths, [folder, *data_dirs()])  # a file uri may not lead elsewhere
+    sv_vcfs = allowed_paths(packet.sv_vcf_paths, [folder, *data_dirs()])  # CNV/SV calls it names (issue 22)
     return CaseFiles(
         case_id=folder.name,
         vcfs=tuple(str(p) for p in vcfs) or (str(folder / "case.vcf.gz"),),
@@ -198,6 +200,7 @@ def case_from_folder(folder: Path) -> CaseFiles:
         proband_id=packet.subject_id,
         initial_profile=packet.profile,
         origin="demo",
+        sv_vcfs=tuple(str(p) for p in sv_vcfs),
     )
 
 
@@ -221,9 +224,10 @@ def save_uploads(files: list[tuple[str, object]]) -> Path:
 
 def case_from_files(
     vcfs: list[Path], ped: Path, phenopacket: Path | None, proband_id: str | None,
-    progress: Callable[[float], None] | None = None, origin: str = "upload",
+    progress: Callable[[float], None] | None = None, origin: str = "upload", sv_vcfs: Sequence[Path] = (),
 ) -> tuple[CaseFiles | None, str | None]:
     """Check and analyse a family's files; (case, None) or (None, the library's message for the user).
+    ``sv_vcfs``: the family's optional CNV/SV VCF(s), read with the small variants (issue 22).
 
     The headers are checked first (``check_upload``: PED against the VCF samples, genome build),
     so a wrong file is refused before a genome is read.
@@ -241,6 +245,7 @@ def case_from_files(
             proband_id=trio.proband.id,
             initial_profile=profile,
             origin=origin,
+            sv_vcfs=tuple(str(v) for v in sv_vcfs),
         )
         analysis(case, progress)
     except InputError as problem:
@@ -261,7 +266,7 @@ def server_data_dirs() -> tuple[Path, ...]:
 
 def case_from_server_files(
     vcf_paths: list[str], ped_path: str, phenopacket_path: str | None, proband_id: str | None,
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[float], None] | None = None, sv_vcf_paths: Sequence[str] = (),
 ) -> tuple[CaseFiles | None, str | None]:
     """``case_from_files`` on files already on the server: only for a logged-in analyst or director,
     and only inside the configured data folders (``workbench.io.server_files``)."""
@@ -275,18 +280,20 @@ def case_from_server_files(
         vcfs = [allowed_path(p) for p in vcf_paths]
         ped = allowed_path(ped_path)
         packet = allowed_path(phenopacket_path) if phenopacket_path else None
+        sv_vcfs = [allowed_path(p) for p in sv_vcf_paths]  # the same folders rule for the CNV/SV calls
     except (PermissionDenied, PathNotAllowed) as problem:
         return None, str(problem)
-    return case_from_files(vcfs, ped, packet, proband_id, progress, origin="server files")
+    return case_from_files(vcfs, ped, packet, proband_id, progress, origin="server files", sv_vcfs=sv_vcfs)
 
 
 def case_from_uploads(
     folder: Path, vcf_names: list[str], ped_name: str, phenopacket_name: str | None,
-    proband_id: str | None, progress: Callable[[float], None] | None = None,
+    proband_id: str | None, progress: Callable[[float], None] | None = None, sv_vcf_names: Sequence[str] = (),
 ) -> tuple[CaseFiles | None, str | None]:
     """``case_from_files`` on an upload folder; a refused upload's copy is removed."""
     case, problem = case_from_files([folder / name for name in vcf_names], folder / ped_name,
-                                    folder / phenopacket_name if phenopacket_name else None, proband_id, progress)
+                                    folder / phenopacket_name if phenopacket_name else None, proband_id, progress,
+                                    sv_vcfs=[folder / name for name in sv_vcf_names])
     if problem:
         shutil.rmtree(folder, ignore_errors=True)  # our copy of files we refused; the user keeps theirs
         problem = problem.replace(f"{folder}{os.sep}", "").replace(str(folder), "the upload")  # no server paths

@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from workbench.model import StructuralVariant
 from workbench.ui import charts, layout, readings, state
 from workbench.ui.tables import VARIANT_MAIN_COLUMNS, variant_frame
 
@@ -86,6 +87,22 @@ st.caption("GT genotype, AD reads ref,alt, DP depth, GQ genotype quality, per fa
 for variant in gene.variants:
     with st.expander(f"Tag or note {variant.key}"):
         curation("variant", variant.key, st.container())
+
+# -- the CNV over its region (issue 22) -------------------------------------------------------------------
+key_variant = gene.variants[0] if gene.variants else None
+if isinstance(key_variant, StructuralVariant):
+    from workbench.knowledge.gene_table import load_gene_table
+    from workbench.ranking.sv_case import SV_GENE_TYPES
+    from workbench.ui.structural_view import region_genes
+
+    st.subheader("Copy number over the region")
+    margin = max(key_variant.length // 4, 5_000) if key_variant.svtype != "BND" else 50_000
+    window_genes = region_genes(key_variant, load_gene_table(gene_types=SV_GENE_TYPES), margin)
+    st.plotly_chart(charts.cnv_region(key_variant, trio, window_genes, margin), width="stretch", key="cnv_region")
+    st.caption("Each person's copy number: the caller's CN, else read off the genotype; shaded, the called span. "
+               "Below, the GENCODE genes (MANE exons as boxes, arrow = strand). A person without a call there is "
+               "'not called': their copy number is not assessed.")
+# -- end CNV ------------------------------------------------------------------------------------------------
 
 # -- phenotype overlap ---------------------------------------------------------------------------
 st.subheader("Phenotype overlap")

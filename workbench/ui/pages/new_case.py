@@ -40,6 +40,11 @@ vcfs = st.file_uploader(
 ped = st.file_uploader("Pedigree (PED: family, individual, father, mother, sex, phenotype)",
                        type=["ped", "txt", "tsv"], key="upload_ped")
 packet = st.file_uploader("Phenopacket with the proband's HPO terms (optional)", type=["json"], key="upload_phenopacket")
+# -- CNV/SV calls (issue 22) ---------------------------------------------------------------------------
+sv_files = st.file_uploader("CNV/SV VCF (optional): the trio's copy-number and structural calls, one joint file or "
+                            "one per person (DRAGEN, Manta, GATK-SV, Delly, gCNV)",
+                            type=["vcf", "gz", "bgz", "tbi", "csi"], accept_multiple_files=True, key="upload_sv_vcfs")
+# -- end CNV/SV calls ----------------------------------------------------------------------------------
 proband = st.text_input("Proband id (optional: the affected child of the PED is used)", key="upload_proband").strip()
 
 if st.button("Analyse", type="primary", key="analyse_upload"):
@@ -48,10 +53,14 @@ if st.button("Analyse", type="primary", key="analyse_upload"):
         st.error("Add at least one VCF file.")
     elif ped is None:
         st.error("Add the pedigree (PED) file: it says who is the proband, the father and the mother.")
+    elif {f.name for f in sv_files or []} & {f.name for f in [*(vcfs or []), ped, *([packet] if packet else [])]}:
+        st.error("A CNV/SV VCF has the same file name as another file: rename it so the two stay apart.")
     else:
         uploads = [(f.name, f) for f in (vcfs or [])] + [(ped.name, ped)]  # streamed to disk, not copied in memory
         if packet is not None:
             uploads.append((packet.name, packet))
+        sv_data = [f for f in sv_files or [] if not f.name.endswith((".tbi", ".csi"))]
+        uploads += [(f.name, f) for f in sv_files or []]
         try:
             folder = state.save_uploads(uploads)
         except InputError as refusal:  # too large, or not a usable file name
@@ -61,7 +70,7 @@ if st.button("Analyse", type="primary", key="analyse_upload"):
             progress(0.0)
             case, problem = state.case_from_uploads(
                 folder, [f.name for f in data_files], ped.name, packet.name if packet else None, proband or None,
-                progress=progress,
+                progress=progress, sv_vcf_names=[f.name for f in sv_data],
             )
             bar.empty()
             opened(case, problem)
@@ -81,6 +90,7 @@ else:
     server_vcfs = st.text_area("VCF path(s), one per line", key="server_vcfs", height=68)
     server_ped = st.text_input("PED path", key="server_ped")
     server_packet = st.text_input("Phenopacket path (optional)", key="server_phenopacket")
+    server_sv = st.text_area("CNV/SV VCF path(s), one per line (optional)", key="server_sv_vcfs", height=68)
     if st.button("Analyse these files", key="analyse_server_files"):
         paths = [line.strip() for line in server_vcfs.splitlines() if line.strip()]
         if not paths or not server_ped.strip():
@@ -88,8 +98,9 @@ else:
         else:
             bar, progress = layout.reading_progress("the VCF")
             progress(0.0)
-            case, problem = state.case_from_server_files(paths, server_ped.strip(), server_packet.strip() or None,
-                                                         proband or None, progress=progress)
+            case, problem = state.case_from_server_files(
+                paths, server_ped.strip(), server_packet.strip() or None, proband or None, progress=progress,
+                sv_vcf_paths=[line.strip() for line in server_sv.splitlines() if line.strip()])
             bar.empty()
             opened(case, problem)
 

@@ -6,7 +6,8 @@ from workbench.qc.ranges import DATA_TYPES, RANGES, assess, infer_data_type
 from workbench.ui import charts, layout, state
 
 case = state.current_case()
-calls = layout.analysed_case().reading  # refuses an unreadable case with the library's message
+analysed = layout.analysed_case()
+calls = analysed.reading  # refuses an unreadable case with the library's message
 qc = calls.qc
 frame = qc.to_frame()
 
@@ -66,3 +67,31 @@ right.plotly_chart(charts.qc_bar(frame, "label", "ti_tv", "Transitions / transve
                                  band=RANGES["Ti/Tv"][data_type]), width="stretch")
 with st.expander("All QC numbers"):
     st.dataframe(frame.drop(columns=["label"]), hide_index=True, width="stretch")
+
+# -- CNV/SV calls per person (issue 22) -----------------------------------------------------------------
+st.subheader("CNV/SV calls")
+structural = analysed.candidates.structural
+if not structural.counts:
+    st.info("No CNV/SV calls given: copy number is not assessed for this case. Add the trio's CNV/SV VCF on the "
+            "New case page.", icon=":material/info:")
+    if case.origin == "store":  # the store keeps the small-variant VCFs only, so far
+        st.warning("The case store does not keep CNV/SV VCFs yet: a case reopened from the store is ranked on its "
+                   "small variants only. Analyse it again from the New case page with its CNV/SV VCF.",
+                   icon=":material/warning:")
+else:
+    from workbench.ui.structural_view import counts_frame, proband_sizes_frame
+
+    st.caption(f"From {', '.join(structural.sources)} · CNV knowledge {structural.knowledge_version}")
+    per_person = counts_frame(structural, calls.trio)
+    st.dataframe(per_person, hide_index=True, width="stretch", key="qc_sv_counts")
+    st.caption("Calls read per person and type, before any filter (DEL deletion, DUP duplication, INV inversion, "
+               "INS insertion, BND breakend).")
+    sizes = proband_sizes_frame(structural)
+    if sizes.empty:
+        st.info("None of the proband's CNV/SV calls hits a gene and is rare in gnomAD SV.")
+    else:
+        st.plotly_chart(charts.sv_sizes(sizes), width="stretch")
+        st.dataframe(sizes.drop(columns=["size (bp)"]), hide_index=True, width="stretch", key="qc_sv_sizes")
+        st.caption("The proband's calls in genes and not common in gnomAD SV, largest first; a call the caller "
+                   "filtered (FILTER not PASS) is shown but not ranked.")
+# -- end CNV/SV calls -------------------------------------------------------------------------------------
