@@ -7,7 +7,9 @@ baseline ranking, then times whole processes, each in a fresh process (knowledge
 * ``workbench reanalyse`` with the per-case candidate cache emptied first: what a new knowledge
   release costs (every VCF is read again);
 * ``workbench reanalyse`` with the cache warm: a rerun under the same release;
-* baseline, same run: ``workbench rank --manifest`` over the same cases (reads every VCF, no store).
+* ``workbench reanalyse --workers 2``: the same on forked workers (this process still records);
+* baseline, same run: ``workbench rank --manifest --workers 1`` over the same cases (one process,
+  like the reanalysis: reads every VCF, writes tables, no store).
 
 Prints seconds per case (wall, median of ``--runs``) and the ratio to the manifest run.
 
@@ -84,16 +86,20 @@ def main() -> int:
         subprocess.run(reanalyse, check=True, env=env, cwd=REPO, stdout=subprocess.DEVNULL)  # baselines
         figures: dict[str, list[float]] = {"reanalyse, new release (cold case cache)": [],
                                            "reanalyse, same release (warm case cache)": [],
-                                           "baseline: rank --manifest (cold case cache)": []}
+                                           "reanalyse --workers 2 (cold case cache)": [],
+                                           "baseline: rank --manifest --workers 1 (cold)": []}
         for _ in range(args.runs):
             shutil.rmtree(cache / "cases", ignore_errors=True)
             figures["reanalyse, new release (cold case cache)"].append(timed(reanalyse, env))
             figures["reanalyse, same release (warm case cache)"].append(timed(reanalyse, env))
             shutil.rmtree(cache / "cases", ignore_errors=True)
-            figures["baseline: rank --manifest (cold case cache)"].append(timed(manifest + ["--no-cache"], env))
+            figures["reanalyse --workers 2 (cold case cache)"].append(timed(reanalyse + ["--workers", "2"], env))
+            shutil.rmtree(cache / "cases", ignore_errors=True)
+            figures["baseline: rank --manifest --workers 1 (cold)"].append(
+                timed(manifest + ["--no-cache", "--workers", "1"], env))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    base = statistics.median(figures["baseline: rank --manifest (cold case cache)"]) / count
+    base = statistics.median(figures["baseline: rank --manifest --workers 1 (cold)"]) / count
     print(f"{count} stored exome-size cases, {args.runs} runs, whole processes (knowledge load included); "
           f"load average {os.getloadavg()[0]:.1f}")
     for name, seconds in figures.items():
