@@ -205,3 +205,26 @@ def test_workers_give_the_same_outcomes_as_one_process(tmp_path, case_files, rel
         results.append({c.case_id: [s.genes for s in store.snapshots(c.case_id)] for c in store.cases()})
     assert results[0] == results[2] and results[1] == results[3]
     assert results[2]["seizures"][0] == "changed"
+
+
+def test_a_stored_case_keeps_its_cnv_file_for_reopening_and_reanalysis(tmp_path, releases):
+    """The store checksums the CNV/SV VCF beside the small-variant one; reopening and reanalysis use it."""
+    from workbench.ui.state import case_from_store
+
+    old, _ = releases
+    sv_fixtures = REPO / "tests" / "fixtures" / "sv"
+    store = open_store(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    store.add_user("ana", "correct horse battery", Role.ANALYST, "Ana", None)
+    ana = store.authenticate("ana", "correct horse battery")
+    sv = tmp_path / "trio.sv.vcf"
+    shutil.copy(sv_fixtures / "trio.sv.vcf", sv)
+    trio = read_pedigree(sv_fixtures / "trio.ped").trio()
+    case = store.create_case(trio, sv_fixtures / "small.vcf", old.version, ana, pedigree_path=sv_fixtures / "trio.ped",
+                             case_id="cnv", sv_vcf_paths=[sv])
+    assert [v.path for v in store.case("cnv").sv_vcfs] == [str(sv.resolve())] and store.verify_vcf("cnv")
+    assert case_from_store(store.case("cnv")).sv_vcfs == (str(sv.resolve()),)
+    ranking = rank_stored_case(store.case("cnv"), PhenotypeProfile(observed=SEIZURE_TERMS), old)
+    assert any(getattr(v, "svtype", None) for g in ranking.genes for v in g.variants)  # the CNV calls were read
+    sv.write_text(sv.read_text().replace("PASS", "LowQual", 1))
+    (outcome,) = reanalyse(store, old, [case])
+    assert outcome.status == "failed" and "trio.sv.vcf changed since the case was registered" in outcome.message

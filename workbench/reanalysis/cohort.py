@@ -34,7 +34,8 @@ def case_spec(store: CaseStore, case: Case, outdir: Path):
         ped = str(rebuilt)
     profile = store.profile(case.case_id)
     return CaseSpec(case_id=case.case_id, vcf=case.vcfs[0].path, ped=ped, proband=case.proband_id,
-                    observed=profile.observed, excluded=profile.excluded)
+                    observed=profile.observed, excluded=profile.excluded,
+                    sv_vcf=tuple(v.path for v in case.sv_vcfs))
 
 
 def read_table(path: Path) -> tuple[list[dict[str, str]], float]:

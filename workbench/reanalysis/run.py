@@ -45,7 +45,7 @@ def check_registered_files(case: Case) -> None:
     """Refuse a VCF that is gone or changed since registration: reanalysis must read the same evidence."""
     from workbench.store import file_sha256
 
-    for vcf in case.vcfs:
+    for vcf in case.vcfs + case.sv_vcfs:
         if not Path(vcf.path).is_file():
             raise StoreError(f"VCF {Path(vcf.path).name} is no longer on this server")
         if file_sha256(vcf.path) != vcf.sha256:
@@ -59,11 +59,13 @@ def rank_stored_case(case: Case, profile, knowledge):
     check_registered_files(case)
     vcfs = [v.path for v in case.vcfs] if len(case.vcfs) > 1 else case.vcfs[0].path  # one file: no per-person merge
     if case.pedigree_path and Path(case.pedigree_path).is_file():
-        return analyse_case(vcfs, case.pedigree_path, case.proband_id, knowledge=knowledge).rank(profile)
+        return analyse_case(vcfs, case.pedigree_path, case.proband_id, knowledge=knowledge,
+                            sv_vcf=[v.path for v in case.sv_vcfs]).rank(profile)
     with tempfile.NamedTemporaryFile("w", suffix=".ped", delete=False) as ped:
         ped.write(pedigree_text(case))
     try:
-        return analyse_case(vcfs, ped.name, case.proband_id, knowledge=knowledge).rank(profile)
+        return analyse_case(vcfs, ped.name, case.proband_id, knowledge=knowledge,
+                            sv_vcf=[v.path for v in case.sv_vcfs]).rank(profile)
     finally:
         Path(ped.name).unlink(missing_ok=True)
 

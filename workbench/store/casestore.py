@@ -118,6 +118,7 @@ class Case:
     created_at: datetime
     updated_by: str
     updated_at: datetime
+    sv_vcfs: tuple[VcfFile, ...] = ()  # the family's CNV/SV VCF(s), checksummed like the small-variant ones
 
     @property
     def proband(self) -> Sample:
@@ -292,9 +293,9 @@ class CaseStore(UserAccounts, RankingHistory):
                     actor: User, *,
                     indication: str = "", pedigree_path: str | Path | None = None,
                     case_id: str | None = None, phenotype: Sequence[PhenotypeItem] = (),
-                    annotation_source: str = "") -> Case:
-        """Register a case with its initial phenotype; each VCF is checksummed (read-only) so a
-        swapped or edited file is detected later.
+                    annotation_source: str = "", sv_vcf_paths: Sequence[str | Path] = ()) -> Case:
+        """Register a case with its initial phenotype; each VCF (and CNV/SV VCF) is checksummed
+        (read-only) so a swapped or edited file is detected later.
 
         Without ``case_id`` the id is ``<family>-<n>``, n counting that family's cases.
         """
@@ -304,11 +305,15 @@ class CaseStore(UserAccounts, RankingHistory):
         missing = [str(p) for p in paths if not Path(p).is_file()]
         if missing or not paths:
             raise StoreError(f"VCF not found: {', '.join(missing) or 'none given'}")
+        missing = [str(p) for p in sv_vcf_paths if not Path(p).is_file()]
+        if missing:
+            raise StoreError(f"CNV/SV VCF not found: {', '.join(missing)}")
         vcfs = [VcfFile(str(Path(p).resolve()), file_sha256(p)) for p in paths]
+        sv_vcfs = [VcfFile(str(Path(p).resolve()), file_sha256(p)) for p in sv_vcf_paths]
         for attempt in itertools.count(1):
             try:
                 return self._insert_case(trio, vcfs, knowledge_version, actor, indication, pedigree_path, case_id,
-                                         phenotype, annotation_source)
+                                         phenotype, annotation_source, sv_vcfs)
             except (IntegrityError, _NumberTaken):
                 # PostgreSQL: another session took the same id between our count and our insert
                 # (SQLite's BEGIN IMMEDIATE serialises the two). A chosen id is taken; a numbered
@@ -320,7 +325,7 @@ class CaseStore(UserAccounts, RankingHistory):
 
     def _insert_case(self, trio: Trio, vcfs: list[VcfFile], knowledge_version: str, actor: User, indication: str,
                      pedigree_path: str | Path | None, case_id: str | None, phenotype: Sequence[PhenotypeItem],
-                     annotation_source: str) -> Case:
+                     annotation_source: str, sv_vcfs: list[VcfFile]) -> Case:
         family_id = trio.proband.family_id
         now = _now()
         with self._transaction() as conn:
@@ -336,6 +341,7 @@ class CaseStore(UserAccounts, RankingHistory):
             values = {
                 "case_id": case_id, "family_id": family_id, "proband_id": trio.proband.id,
                 "samples_json": json.dumps(to_plain(trio.samples)), "vcf_files_json": json.dumps(to_plain(vcfs)),
+                "sv_vcf_files_json": json.dumps(to_plain(sv_vcfs)),
                 "pedigree_path": str(Path(pedigree_path).resolve()) if pedigree_path else None,
                 "knowledge_version": knowledge_version, "annotation_source": annotation_source, "indication": indication,
                 "status": CaseStatus.NEW.value, "row_version": 1, "created_by": actor.username,
@@ -347,7 +353,7 @@ class CaseStore(UserAccounts, RankingHistory):
                 self._insert_term(conn, case_id, term, actor)
             self._audit(conn, actor, case_id, "create case", None, {"phenotype": to_plain(tuple(phenotype))} | {k: values[k] for k in
                         ("family_id", "proband_id", "knowledge_version", "annotation_source", "status")}
-                        | {"vcfs": to_plain(vcfs)})
+                        | {"vcfs": to_plain(vcfs)} | ({"sv_vcfs": to_plain(sv_vcfs)} if sv_vcfs else {}))
             return self._case_from_row(self._case_row(conn, case_id))
 
     def case(self, case_id: str) -> Case:
@@ -360,8 +366,9 @@ class CaseStore(UserAccounts, RankingHistory):
         return tuple(self._case_from_row(r) for r in rows)
 
     def verify_vcf(self, case_id: str) -> bool:
-        """True when every VCF on disk still has the checksum recorded at registration."""
-        return all(Path(v.path).is_file() and file_sha256(v.path) == v.sha256 for v in self.case(case_id).vcfs)
+        """True when every VCF (and CNV/SV VCF) on disk still has the checksum recorded at registration."""
+        case = self.case(case_id)
+        return all(Path(v.path).is_file() and file_sha256(v.path) == v.sha256 for v in case.vcfs + case.sv_vcfs)
 
     # -- case details (patient, specimen, ordering clinician): store.case_metadata --------------
     def set_case_details(self, case_id: str, details: CaseDetails, actor: User, expected_version: int) -> int:
@@ -747,7 +754,8 @@ class CaseStore(UserAccounts, RankingHistory):
                     from_plain(tuple[Sample, ...], json.loads(row.samples_json)),
                     from_plain(tuple[VcfFile, ...], json.loads(row.vcf_files_json)),
                     row.pedigree_path, row.knowledge_version, row.annotation_source, row.indication, CaseStatus(row.status),
-                    row.row_version, row.created_by, _time(row.created_at), row.updated_by, _time(row.updated_at))
+                    row.row_version, row.created_by, _time(row.created_at), row.updated_by, _time(row.updated_at),
+                    from_plain(tuple[VcfFile, ...], json.loads(row.sv_vcf_files_json)))
 
     def _latest_report_row(self, conn: Connection, case_id: str) -> Any:
         return conn.execute(text("SELECT * FROM report_versions WHERE case_id = :c ORDER BY version DESC LIMIT 1"),

@@ -216,6 +216,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         """CREATE TRIGGER case_details_no_truncate BEFORE TRUNCATE ON case_details
            FOR EACH STATEMENT EXECUTE FUNCTION workbench_refuse_truncate()""",
     )),
+    Migration(7, "cases keep their CNV/SV VCFs (checksummed like the small-variant VCFs) apart from them", (
+        "ALTER TABLE cases ADD COLUMN sv_vcf_files_json TEXT NOT NULL DEFAULT '[]'",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

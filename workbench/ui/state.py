@@ -460,7 +460,8 @@ def register(case: CaseFiles) -> str | None:
         trio = read_pedigree(case.ped).trio(case.proband_id)
         annotation = _annotation_source(case)  # the report's "Annotation" line (issue 16)
         registered = store().create_case(trio, list(case.vcfs), knowledge().version, user(), case_id=case.case_id,
-                                         pedigree_path=case.ped, phenotype=terms, annotation_source=annotation)
+                                         pedigree_path=case.ped, phenotype=terms, annotation_source=annotation,
+                                         sv_vcf_paths=list(case.sv_vcfs))
     except (InputError, StoreError, PermissionDenied) as problem:  # e.g. the PED changed since it was read
         return str(problem)
     st.session_state.setdefault("seen_versions", {})[case.case_id] = registered.row_version
@@ -481,7 +482,8 @@ def _annotation_source(case: CaseFiles) -> str:
 def case_from_store(registered: Case) -> CaseFiles:
     """The files of a case as the store registered them."""
     return CaseFiles(case_id=registered.case_id, vcfs=tuple(v.path for v in registered.vcfs),
-                     ped=registered.pedigree_path or "", proband_id=registered.proband_id, origin="store")
+                     ped=registered.pedigree_path or "", proband_id=registered.proband_id, origin="store",
+                     sv_vcfs=tuple(v.path for v in registered.sv_vcfs))
 
 
 # -- phenotype, tags, notes (the store when the case is stored, else this session) ----------

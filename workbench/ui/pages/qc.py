@@ -74,10 +74,6 @@ structural = analysed.candidates.structural
 if not structural.counts:
     st.info("No CNV/SV calls given: copy number is not assessed for this case. Add the trio's CNV/SV VCF on the "
             "New case page.", icon=":material/info:")
-    if case.origin == "store":  # the store keeps the small-variant VCFs only, so far
-        st.warning("The case store does not keep CNV/SV VCFs yet: a case reopened from the store is ranked on its "
-                   "small variants only. Analyse it again from the New case page with its CNV/SV VCF.",
-                   icon=":material/warning:")
 else:
     from workbench.ui.structural_view import counts_frame, proband_sizes_frame
 
