@@ -6,42 +6,19 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from test_ui_app import goto, start, store  # noqa: F401  (the app tests' session fixtures, shared)
 from workbench.io import read_pedigree
-from workbench.store import Role, open_store
+from workbench.store import Role
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "sv"
-PAGES = "workbench/ui/pages"
-TIMEOUT = 120
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def app(store, tmp_path, monkeypatch):
-    """A fresh session on the demo case; uploads go to tmp and the SV fixtures are a server data folder."""
-    monkeypatch.setenv("WORKBENCH_UPLOAD_DIR", str(tmp_path / "uploads"))
+def app(start, monkeypatch):
+    """The app tests' fresh session, with the SV fixtures as a server data folder."""
     monkeypatch.setenv("WORKBENCH_DATA_DIRS", str(FIXTURES))
-
-    def run(user=None) -> AppTest:
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-        at.session_state["store"] = store
-        at.session_state["user"] = user
-        at.run()
-        assert not at.exception, at.exception
-        return at
-    return run
-
-
-def goto(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"{PAGES}/{page}.py").run()
-    assert not at.exception, (page, [e.value for e in at.exception])
-    return at
+    return start
 
 
 def click(at: AppTest, key: str) -> AppTest:
