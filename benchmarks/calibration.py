@@ -11,6 +11,11 @@ answer, and a probability is only honest if it is right on those too. Per regime
 * known-gene top-1/top-10 per way the causal variant came (``truth.json``'s ``inheritance``),
   and for the missed cases, the winner's mode and how the winner beat the truth part by part
   (mean log10 difference of prior, phenotype, variant and inheritance evidence);
+* for the cases without a diagnosis whose top gene got p >= 0.5, who took the probability: each
+  winning gene and mode with how many such cases it won and its mean evidence parts. The
+  simulator draws each case's background from eight genomes per sex, so one background variant
+  that looks causal (e.g. a rare homozygous frameshift in a recessive disease gene) recurs in
+  many cases: the count of distinct winners says how many independent findings the share rests on;
 
 and writes a reliability chart (plotly HTML). ``summary`` returns the numbers as a flat dict so
 a run can be saved (``--save``) and printed beside a previous one (``--compare``).
@@ -138,6 +143,17 @@ def losers(results: list[CaseResult]) -> dict[str, list[CaseResult]]:
     return out
 
 
+def false_winners(results: list[CaseResult], threshold: float = 0.5) -> list[tuple[str, str, int, dict[str, float]]]:
+    """Cases without a diagnosis whose top gene got p >= ``threshold``, grouped by the winning
+    gene and mode: (gene, mode, cases, mean of each evidence part), most cases first."""
+    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in results:
+        if not r.positive and r.top_probability >= threshold and r.top_row:
+            grouped[(r.top_row.get("gene", "?"), r.top_row.get("mode", "?"))].append(r.top_row)
+    return [(gene, mode, len(rows), {part: sum(float(row[part]) for row in rows) / len(rows) for part in PARTS})
+            for (gene, mode), rows in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+
+
 def print_report(regime: str, results: list[CaseResult], previous: dict[str, float] | None) -> dict[str, float]:
     """Print the regime's calibration, per-mode table and winners; returns the summary."""
     numbers = summary(results, 0)
@@ -158,6 +174,12 @@ def print_report(regime: str, results: list[CaseResult], previous: dict[str, flo
               + ", ".join(f"{m} {c}" for m, c in modes.most_common())
               + ("; winner minus truth, mean log10: " + ", ".join(f"{p.split('_')[0]} {g:+.2f}" for p, g in gaps.items())
                  if gaps else "") + f"; truth not ranked in {len(missed) - len(with_truth)}")
+    winners = false_winners(results)
+    if winners:
+        print(f"  without a diagnosis, top gene p >= 0.5: {sum(n for _, _, n, _ in winners)} cases, "
+              f"{len(winners)} distinct winners (gene, mode: cases; mean log10 prior / phenotype / variant / inheritance)")
+        for gene, mode, n, parts in winners:
+            print(f"    {gene}, {mode}: {n}; " + " / ".join(f"{parts[p]:+.2f}" for p in PARTS))
     return numbers
 
 

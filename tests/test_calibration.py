@@ -53,3 +53,25 @@ def test_summary_counts_negatives_and_modes():
     assert numbers["known, de novo top-1 %"] == 100.0
     assert numbers["known, inherited from an affected parent top-10 %"] == 100.0
     assert numbers["known genes top-1 %"] == 50.0
+
+
+def test_false_winners_say_who_takes_the_probability_without_a_diagnosis():
+    """A background call that looks causal recurs in the simulator's shared backgrounds: the
+    report groups the winners so the share of confident negatives shows how few findings it rests on."""
+    def row(gene, mode, phenotype):
+        return {"gene": gene, "mode": mode, "prior_log10": -4.0, "phenotype_log10_lr": phenotype,
+                "variant_log10_lr": 1.5, "inheritance_log10_lr": 2.8}
+
+    def negative(top, top_row):
+        return calibration.CaseResult(positive=False, known=False, inheritance="none", rank=10**6,
+                                      top_probability=top, none_probability=1 - top, top_row=top_row)
+    results = [negative(0.9, row("EXT2", "homozygous recessive", 1.0)),
+               negative(0.6, row("EXT2", "homozygous recessive", 0.0)),
+               negative(0.7, row("STXBP1", "de novo", 0.8)),
+               negative(0.2, row("PAK1", "de novo", 0.1)),  # below 0.5: not a confident negative
+               calibration.CaseResult(positive=True, known=True, inheritance="de_novo", rank=1, top_probability=0.9,
+                                      none_probability=0.05, top_row=row("SCN1A", "de novo", 2.0))]
+    winners = calibration.false_winners(results)
+    assert [(gene, mode, n) for gene, mode, n, _ in winners] == [("EXT2", "homozygous recessive", 2),
+                                                                  ("STXBP1", "de novo", 1)]
+    assert winners[0][3]["phenotype_log10_lr"] == pytest.approx(0.5)
