@@ -10,14 +10,13 @@ is retried by Dask and, if it keeps failing, reported case by case while the oth
 """
 from __future__ import annotations
 
-import gc
 import logging
 import math
 import os
 from typing import Iterator, Sequence
 
 from workbench.cohort.manifest import CaseSpec
-from workbench.cohort.runner import FAILED, CaseStatus, process_runner, run_batch
+from workbench.cohort.runner import FAILED, CaseStatus, batch_collector, process_runner, run_batch
 
 MAX_PARTITION = 20  # about 4 s of work: the last partitions of a run finish close together
 # A batch run shows no dashboard, so the workers' monitors that wake every 1-100 ms for it (GIL
@@ -49,7 +48,11 @@ def _preload_plugin(outdir: str, use_cache: bool, parquet: bool):
 
         def setup(self, worker) -> None:
             process_runner(outdir, use_cache, parquet)
-            gc.freeze()  # what was loaded lives as long as the worker: the collector need not rescan it
+            self.collector = batch_collector()
+            self.collector.__enter__()  # for the worker's life: what was loaded stays
+
+        def teardown(self, worker) -> None:
+            self.collector.__exit__(None, None, None)
 
     return KnowledgePreload()
 
