@@ -16,7 +16,8 @@ import os
 from typing import Iterator, Sequence
 
 from workbench.cohort.manifest import CaseSpec
-from workbench.cohort.runner import FAILED, CaseStatus, batch_collector, process_runner, run_batch
+from workbench.cohort.runner import FAILED, CaseStatus, process_runner, run_batch
+from workbench.collector import batch_collector
 
 MAX_PARTITION = 20  # about 4 s of work: the last partitions of a run finish close together
 # A batch run shows no dashboard, so the workers' monitors that wake every 1-100 ms for it (GIL

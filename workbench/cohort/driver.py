@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import IO, Iterator, Sequence
 
 from workbench.cohort.manifest import CaseSpec
-from workbench.cohort.runner import FAILED, OK, CaseRunner, CaseStatus, batch_collector, code_digest
+from workbench.cohort.runner import FAILED, OK, CaseRunner, CaseStatus, code_digest
+from workbench.collector import batch_collector
 
 STATUS_FILE = "status.jsonl"
 

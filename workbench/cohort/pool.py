@@ -1,7 +1,7 @@
 """All cores of one machine: fork workers after the knowledge and scorer are loaded.
 
 The parent loads once; ``fork`` hands every worker the same pages copy-on-write (the driver's
-:func:`~workbench.cohort.runner.batch_collector` freezes them, so the collector never touches, and
+:func:`~workbench.collector.batch_collector` freezes them, so the collector never touches, and
 so copies, what was loaded), so a worker starts in milliseconds with no knowledge load of its own. A worker that dies costs only the case it was
 ranking (see :func:`run_pool`); the others finish.
 """

@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
             outcomes = reanalyse_on_workers(store, knowledge, cases, args.outdir or Path(scratch),
                                             workers=args.workers, dask=args.dask, progress=report)
     else:
-        from workbench.cohort.runner import batch_collector
+        from workbench.collector import batch_collector
 
         with batch_collector():
             outcomes = reanalyse(store, knowledge, cases, progress=report)
