@@ -19,11 +19,9 @@ never from INFO/AF (the callset's own frequency).
 """
 from __future__ import annotations
 
-import gc
 import math
 import types
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
@@ -45,6 +43,7 @@ from workbench.io.vcf_text import (CHUNK_BYTES, GRCH38_LENGTHS, GT_CODE, GT_TOP,
                                    unfinished_last_line)
 from workbench.io.vcf_text import chrom_class as classify_chrom
 from workbench.io.vcf_text import line_chunks, read_header, split_header
+from workbench.collector import collector_paused
 from workbench.model import PAR_X, Call, Genotype, Sex, Trio, Variant, normalise_chrom, one_copy_in_males
 from workbench.notepad import InputIssue, Level
 from workbench.qc import TrioQC, summarise_trio
@@ -491,20 +490,8 @@ def read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree, 
     position and allele. Raises :class:`InputError` for unusable input; the message names the
     file and the line or sample.
     """
-    with _gc_paused():
+    with collector_paused():
         return _read_family_vcf(vcf, pedigree, proband_id, options, progress)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Bulk-building acyclic objects: the cyclic garbage collector would only rescan them (2x slower)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read_family_vcf(vcf: str | Path | Sequence[str | Path], pedigree: Pedigree, proband_id: str | None,

@@ -7,9 +7,7 @@ or a concurrent reader never sees half a cache.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import logging
 import os
@@ -17,11 +15,12 @@ import pickle
 import tempfile
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from workbench import paths
+from workbench.collector import collector_paused
 from workbench.knowledge.constraint import GeneConstraint
 from workbench.knowledge.diseases import DiseaseMap, DiseaseTable
 from workbench.knowledge.genes import GeneIndex
@@ -255,7 +254,7 @@ def _load(directory: Path, key: str) -> Knowledge:
     path = _cache_path(key)
     if path.exists():
         try:
-            with open(path, "rb") as handle, _gc_paused():
+            with open(path, "rb") as handle, collector_paused():  # unpickling: a few hundred thousand objects
                 knowledge = pickle.load(handle)
             if isinstance(knowledge, Knowledge):
                 knowledge.cache_key = key
@@ -270,19 +269,6 @@ def _load(directory: Path, key: str) -> Knowledge:
         if not stale.name.startswith(path.stem + "."):
             stale.unlink(missing_ok=True)
     return knowledge
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Unpickling builds a few hundred thousand acyclic objects: the cyclic collector would only
-    rescan them, again and again, as they are made (a tenth to a third of the load)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def write_cache(path: Path, value: object) -> None:

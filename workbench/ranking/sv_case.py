@@ -35,9 +35,9 @@ def add_structural(calls, sv_vcf: Sequence[str | Path], knowledge) -> tuple[tupl
                                                                           StructuralSummary]:
     """(variants for the inheritance analysis, input issues, summary) for the small-variant reading
     ``calls`` (:class:`~workbench.io.FamilyCalls`) and the SV files ``sv_vcf``."""
-    from workbench.io.vcf import _gc_paused
+    from workbench.collector import collector_paused
 
-    with _gc_paused():  # tens of thousands of small objects: the collector would only rescan the heap
+    with collector_paused():  # tens of thousands of small objects: the collector would only rescan the heap
         return _add_structural(calls, sv_vcf, knowledge)
 
 
