@@ -20,6 +20,12 @@ P(q recorded | d) / P(q recorded | a random annotated disease), taking the best 
   an unexplained finding costs 1.3 log10 units, about what one specific matching feature
   earns, so one or two incidental findings lower the right disease without burying it.
   The benchmark sweep (benchmarks/phenotype_only.py --sweep) shows how recall moves with it.
+  For calibration it is a compromise between settings (issue 17, docs/calibration.md): a NICU
+  record's incidental findings (jaundice, prematurity...) are as specific in HPO as curated
+  features, so each costs the true disease the full floor and NICU probabilities come out
+  under-confident; a floor of 0.1 calibrates NICU but makes curated profiles over-confident and
+  costs a point of top-1 in both (fit half, 60% cases without a diagnosis). A per-term
+  incidental rate from a newborn cohort would settle it; HPO has none.
 
   For unspecific terms the floor is milder: floor ** min(1, IC(q) / ln 10), so a term more
   than 10% of diseases carry (IC < ln 10, e.g. "Abnormality of the nervous system") is too
