@@ -163,3 +163,16 @@ def test_the_explanation_names_the_mother_when_she_passed_it_on():
     ranking = rank_genes([gene], TRIO, evidence.ModeBackground({M.REDUCED_PENETRANCE: 700}), _NeutralPhenotype(),
                          5000, "test")
     assert "inherited from the unaffected mother" in ranking.genes[0].explanation.inheritance.lower()
+
+
+def test_an_allele_from_a_parent_the_ped_marks_affected_is_said_so_and_the_qualifier_changes_nothing():
+    trio = Trio(KID, Sample("dad", "F", Sex.MALE, Affection.UNAFFECTED), Sample("mum", "F", Sex.FEMALE, Affection.AFFECTED))
+    background = evidence.ModeBackground({M.DOMINANT_INHERITED: 300}, affected_parent=trio.has_affected_parent)
+    lrs = []
+    for partial in (False, True):
+        gene = GeneCandidates("DGENE", "HGNC:4", (_dominant("DGENE", partial),),
+                              ((M.DOMINANT_INHERITED, (_variant(400, "DGENE", mother=Genotype.HET),)),))
+        top = rank_genes([gene], trio, background, _NeutralPhenotype(), 5000, "test").genes[0]
+        assert top.explanation.inheritance.startswith("Inherited from the affected mother.")
+        lrs.append(top.inheritance_log10_lr)
+    assert lrs[0] == lrs[1]
