@@ -24,6 +24,7 @@ from workbench.io import read_pedigree
 
 REPO = Path(__file__).resolve().parent.parent
 RANKING = REPO / "tests" / "fixtures" / "ranking"
+PER_PERSON = REPO / "tests" / "fixtures" / "vcf"
 SEIZURE_TERMS = ("HP:0001250", "HP:0002133", "HP:0001263")  # seizure, status epilepticus, developmental delay
 MARFANOID_TERMS = ("HP:0001166", "HP:0001083", "HP:0002616")
 # ZNF717 is a real gene that HPO 2025-01-16 links to no disease; the test release links it.
@@ -195,6 +196,10 @@ def test_workers_give_the_same_outcomes_as_one_process(tmp_path, case_files, rel
         ana = store.authenticate("ana", "correct horse battery")
         _register(store, ana, case_files, old, "seizures", SEIZURE_TERMS)
         _register(store, ana, case_files, old, "marfanoid", MARFANOID_TERMS)
+        store.create_case(read_pedigree(PER_PERSON / "io_trio.ped").trio("KID"),
+                          [PER_PERSON / f"io_person_{p}.vcf" for p in ("kid", "mum", "dad")], old.version, ana,
+                          pedigree_path=PER_PERSON / "io_trio.ped", case_id="per-person",
+                          phenotype=[PhenotypeItem(t, t, False) for t in SEIZURE_TERMS])
         reanalyse(store, old)  # the baselines
         if name == "one-process":
             outcomes = reanalyse(store, new)
@@ -205,6 +210,7 @@ def test_workers_give_the_same_outcomes_as_one_process(tmp_path, case_files, rel
         results.append({c.case_id: [s.genes for s in store.snapshots(c.case_id)] for c in store.cases()})
     assert results[0] == results[2] and results[1] == results[3]
     assert results[2]["seizures"][0] == "changed"
+    assert (tmp_path / "out" / "per-person.tsv").exists()  # one VCF per person: ranked on a worker too
 
 
 def test_a_stored_case_keeps_its_cnv_file_for_reopening_and_reanalysis(tmp_path, releases):

@@ -1,4 +1,5 @@
-"""Fixed cost out of the hot path: the saved phenotype index, lazy subcommands, the cheap cache key."""
+"""Fixed cost out of the hot path: the saved phenotype index, lazy subcommands, the cheap cache key, a bounded
+case cache."""
 from __future__ import annotations
 
 import os
@@ -81,3 +82,22 @@ def test_the_case_cache_key_follows_the_file_without_hashing_all_of_it(tmp_path)
     second = _file_digest(vcf)
     os.utime(vcf, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # touched: read again
     assert _file_digest(vcf) != second
+
+
+def test_the_case_cache_stays_within_its_bound_dropping_the_least_recently_used(tmp_path, monkeypatch):
+    from workbench.ranking import case
+
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path))
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for age, name in enumerate(["newest", "read-lately", "middle", "old", "oldest"]):
+        entry = folder / f"{name}.pickle"
+        entry.write_bytes(b"x" * 100)
+        os.utime(entry, (1e9 - age, 1e9 - age))
+    (folder / "unrelated.txt").write_bytes(b"x" * 1000)
+    monkeypatch.setattr(case.pickle, "load", lambda fh: "not candidates")
+    case._read_cache("read-lately")  # a read counts as a use
+    assert case.prune_case_cache(folder, 250) == 3
+    assert sorted(p.name for p in folder.iterdir()) == ["newest.pickle", "read-lately.pickle", "unrelated.txt"]
+    monkeypatch.setenv("WORKBENCH_CASE_CACHE_MB", "0.5")
+    assert case.case_cache_limit() == 512 * 1024

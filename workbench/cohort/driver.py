@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Iterator, Sequence
 
 from workbench.cohort.manifest import CaseSpec
-from workbench.cohort.runner import FAILED, OK, CaseRunner, CaseStatus, code_digest
+from workbench.cohort.runner import FAILED, OK, CaseRunner, CaseStatus, batch_collector, code_digest
 
 STATUS_FILE = "status.jsonl"
 
@@ -108,7 +108,8 @@ def run_cohort(specs: Sequence[CaseSpec], outdir: Path, *, workers: int | None =
         results = (runner(spec, inputs) for spec, inputs in todo)
     if skipped:
         print(f"skipping {len(skipped)} case(s) already ranked with these inputs and {knowledge.version}", file=log)
-    statuses = tuple(_record(results, outdir / STATUS_FILE, len(todo), log, started))
+    with batch_collector():  # set before the pool forks: its workers inherit it
+        statuses = tuple(_record(results, outdir / STATUS_FILE, len(todo), log, started))
     return CohortResult(statuses, tuple(skipped), time.perf_counter() - started, backend)
 
 

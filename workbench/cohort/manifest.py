@@ -1,7 +1,8 @@
 """A manifest of cases: one row per case, read and checked in one place for every backend.
 
 Columns ``case_id, vcf, ped`` are required; ``proband``, ``hpo`` and ``excluded_hpo`` (ids
-comma- or semicolon-separated) are optional, other columns are ignored. A row that cannot run
+comma- or semicolon-separated) are optional, other columns are ignored. ``vcf`` is one joint VCF,
+or one VCF per person separated by commas (merged by position and allele). A row that cannot run
 (a bad or repeated case id, a short row, a term both observed and excluded) becomes a
 :class:`CaseSpec` carrying its ``problem``, so it is reported as failed beside the others
 instead of stopping the batch.
@@ -9,6 +10,8 @@ instead of stopping the batch.
     >>> spec = case_spec({"case_id": "c1", "vcf": "a.vcf", "ped": "a.ped", "hpo": "HP:0001250; HP:0001263"}, 2)
     >>> spec.observed, spec.proband, spec.problem
     (('HP:0001250', 'HP:0001263'), None, None)
+    >>> case_spec({"case_id": "c2", "vcf": "kid.vcf, mum.vcf,dad.vcf", "ped": "a.ped"}, 3).vcf
+    ('kid.vcf', 'mum.vcf', 'dad.vcf')
     >>> case_spec({"case_id": "../x", "vcf": "a.vcf", "ped": "a.ped"}, 3).problem
     "line 3: bad case_id '../x' (it names the output file: no '/')"
 """
@@ -31,7 +34,7 @@ class CaseSpec:
     """One case to rank: where its files are and the phenotype to rank for (picklable, small)."""
 
     case_id: str
-    vcf: str
+    vcf: str | tuple[str, ...]  # one joint VCF, or one per person
     ped: str
     proband: str | None = None
     observed: tuple[str, ...] = ()
@@ -39,6 +42,10 @@ class CaseSpec:
     line_no: int = 0
     problem: str | None = None  # set when the row cannot run; reported as the case's failure
     sv_vcf: tuple[str, ...] = ()  # optional column sv_vcf: the family's CNV/SV VCF(s) (issue 22)
+
+    @property
+    def vcf_paths(self) -> tuple[str, ...]:
+        return (self.vcf,) if isinstance(self.vcf, str) else self.vcf
 
     @property
     def output_name(self) -> str:
@@ -56,7 +63,7 @@ class CaseSpec:
 
         h = hashlib.sha256(f"{self.proband}|{','.join(self.observed)}|{','.join(self.excluded)}|".encode())
         try:
-            for path in (self.vcf, self.ped, *self.sv_vcf):
+            for path in (*self.vcf_paths, self.ped, *self.sv_vcf):
                 h.update(_file_digest(Path(path)))
         except OSError:
             return ""
@@ -72,7 +79,8 @@ def case_spec(row: Mapping[str, str | None], line_no: int, where: str = "", refu
     """A manifest row as a case; a row that cannot run carries its ``problem`` (``refusal`` when
     the manifest as a whole already refused it, see :func:`manifest_refusals`)."""
     case_id = (row.get("case_id") or "").strip()
-    spec = CaseSpec(case_id=case_id or f"line-{line_no}", vcf=(row.get("vcf") or "").strip(),
+    vcfs = tuple(p.strip() for p in (row.get("vcf") or "").split(",") if p.strip())
+    spec = CaseSpec(case_id=case_id or f"line-{line_no}", vcf=vcfs if len(vcfs) > 1 else "".join(vcfs),
                     ped=(row.get("ped") or "").strip(), proband=(row.get("proband") or "").strip() or None,
                     observed=ids(row.get("hpo")), excluded=ids(row.get("excluded_hpo")), line_no=line_no,
                     sv_vcf=ids(row.get("sv_vcf")))

@@ -1,13 +1,12 @@
 """All cores of one machine: fork workers after the knowledge and scorer are loaded.
 
-The parent loads once; ``fork`` hands every worker the same pages copy-on-write (``gc.freeze``
-keeps the collector from touching, and so copying, what was loaded), so a worker starts in
-milliseconds with no knowledge load of its own. A worker that dies costs only the case it was
+The parent loads once; ``fork`` hands every worker the same pages copy-on-write (the driver's
+:func:`~workbench.cohort.runner.batch_collector` freezes them, so the collector never touches, and
+so copies, what was loaded), so a worker starts in milliseconds with no knowledge load of its own. A worker that dies costs only the case it was
 ranking (see :func:`run_pool`); the others finish.
 """
 from __future__ import annotations
 
-import gc
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -33,7 +32,6 @@ def run_pool(items: Iterable[tuple[CaseSpec, str]], runner: Callable[[CaseSpec, 
     """
     global _RUNNER
     _RUNNER = runner
-    gc.freeze()
     try:
         pending = list(items)
         while pending:
@@ -48,7 +46,6 @@ def run_pool(items: Iterable[tuple[CaseSpec, str]], runner: Callable[[CaseSpec, 
             pending = unfinished
     finally:
         _RUNNER = None
-        gc.unfreeze()
 
 
 def _round(items: list[tuple[CaseSpec, str]], workers: int

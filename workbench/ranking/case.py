@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -303,18 +304,59 @@ def _read_cache(key: str) -> CaseCandidates | None:
     try:
         with open(path, "rb") as fh:
             value = pickle.load(fh)
+        os.utime(path)  # used now: pruning removes the least recently used first
         return value if isinstance(value, CaseCandidates) else None
     except Exception as error:  # a damaged cache is rebuilt, never fatal
         log.warning("ignoring unreadable case cache %s (%s)", path, error)
         return None
 
 
+_PRUNE_EVERY = 100  # case caches written between two looks at the folder's size
+_writes = 0
+
+
 def _write_cache(key: str, candidates: CaseCandidates) -> None:
+    global _writes
     path = _cache_path(key)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # forked workers may write the same case
     try:
         with open(tmp, "wb") as fh:
             pickle.dump(candidates, fh, protocol=pickle.HIGHEST_PROTOCOL)  # model registers Variant.calls
         tmp.replace(path)
     except (OSError, pickle.PicklingError) as error:
         log.warning("could not write case cache %s (%s)", path, error)
+        tmp.unlink(missing_ok=True)
+    _writes += 1
+    if _writes % _PRUNE_EVERY == 1:
+        prune_case_cache(path.parent, case_cache_limit())
+
+
+def case_cache_limit() -> int:
+    """The case cache's bound in bytes: ``WORKBENCH_CASE_CACHE_MB`` (default 4096). An exome's
+    candidates take about 1 MB, so a cohort or a reanalysis of every stored case under each new
+    release would otherwise fill the disk."""
+    return int(float(os.environ.get("WORKBENCH_CASE_CACHE_MB", 4096)) * 1024 * 1024)
+
+
+def prune_case_cache(folder: Path, limit: int) -> int:
+    """Delete the least recently used case caches until ``folder`` holds at most ``limit`` bytes
+    of them; the number deleted. A pruned case is simply read from its VCF again."""
+    entries = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".pickle"):
+            try:
+                stat = entry.stat()
+            except OSError:  # removed meanwhile by another process
+                continue
+            entries.append((stat.st_mtime, stat.st_size, entry.path))
+    total = sum(size for _, size, _ in entries)
+    removed = 0
+    for _, size, path in sorted(entries):
+        if total <= limit:
+            break
+        Path(path).unlink(missing_ok=True)
+        total -= size
+        removed += 1
+    if removed:
+        log.info("case cache: removed the %d least recently used entries (bound %d MB)", removed, limit >> 20)
+    return removed

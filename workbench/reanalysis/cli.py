@@ -67,7 +67,10 @@ def _run(args: argparse.Namespace) -> int:
             outcomes = reanalyse_on_workers(store, knowledge, cases, args.outdir or Path(scratch),
                                             workers=args.workers, dask=args.dask, progress=report)
     else:
-        outcomes = reanalyse(store, knowledge, cases, progress=report)
+        from workbench.cohort.runner import batch_collector
+
+        with batch_collector():
+            outcomes = reanalyse(store, knowledge, cases, progress=report)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("changed", "unchanged", "baseline recorded", "failed")}
     print(", ".join(f"{n} {s}" for s, n in counts.items()), file=sys.stderr)
     for outcome in outcomes:

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Callable, IO, Sequence
 
 from workbench.reanalysis.diff import snapshot_from_rows
-from workbench.reanalysis.run import (CaseOutcome, check_registered_files, failed, pedigree_text, reanalyse_case,
-                                      record_outcome)
+from workbench.reanalysis.run import CaseOutcome, check_registered_files, failed, pedigree_text, record_outcome
 from workbench.store import Case, CaseStore, User
 from workbench.store.rankings import SnapshotReason
 
@@ -33,7 +32,8 @@ def case_spec(store: CaseStore, case: Case, outdir: Path):
             rebuilt.write_text(text)
         ped = str(rebuilt)
     profile = store.profile(case.case_id)
-    return CaseSpec(case_id=case.case_id, vcf=case.vcfs[0].path, ped=ped, proband=case.proband_id,
+    vcf = case.vcfs[0].path if len(case.vcfs) == 1 else tuple(v.path for v in case.vcfs)
+    return CaseSpec(case_id=case.case_id, vcf=vcf, ped=ped, proband=case.proband_id,
                     observed=profile.observed, excluded=profile.excluded,
                     sv_vcf=tuple(v.path for v in case.sv_vcfs))
 
@@ -49,10 +49,7 @@ def reanalyse_on_workers(store: CaseStore, knowledge, cases: Sequence[Case], out
                          workers: int | None = None, dask: str | None = None, actor: User | None = None,
                          progress: Callable[[int, int, CaseOutcome], None] | None = None,
                          log: IO[str] | None = None) -> list[CaseOutcome]:
-    """Like :func:`workbench.reanalysis.reanalyse`, with the ranking spread over workers.
-
-    Cases with one VCF per person are ranked here, one by one (the cohort runner takes one file).
-    """
+    """Like :func:`workbench.reanalysis.reanalyse`, with the ranking spread over workers."""
     from workbench.cohort import STATUS_FILE, read_status, run_cohort
     from workbench.store.users import Permission, require
 
@@ -62,17 +59,14 @@ def reanalyse_on_workers(store: CaseStore, knowledge, cases: Sequence[Case], out
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     outcomes: list[CaseOutcome] = []
-    specs, local = {}, []
+    specs = {}
     for case in cases:
         try:
             check_registered_files(case)
         except Exception as error:
             outcomes.append(failed(store, case, str(error), started))
             continue
-        if len(case.vcfs) > 1:
-            local.append(case)
-        else:
-            specs[case.case_id] = (case, case_spec(store, case, outdir))
+        specs[case.case_id] = (case, case_spec(store, case, outdir))
     if specs:
         run_cohort([spec for _, spec in specs.values()], outdir, workers=workers, dask=dask, log=log)
     statuses = read_status(outdir / STATUS_FILE)
@@ -89,7 +83,6 @@ def reanalyse_on_workers(store: CaseStore, knowledge, cases: Sequence[Case], out
         current = snapshot_from_rows(rows, none, status.knowledge_version, knowledge, case_id,
                                      SnapshotReason.REANALYSIS)
         outcomes.append(record_outcome(store, case, current, actor, started))
-    outcomes.extend(reanalyse_case(store, case, knowledge, actor) for case in local)
     if progress:
         for done, outcome in enumerate(outcomes, start=1):
             progress(done, len(outcomes), outcome)

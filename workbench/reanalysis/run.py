@@ -107,7 +107,7 @@ def record_outcome(store: CaseStore, case: Case, current: RankingSnapshot, actor
     changes = compare(baseline, current)
     store.record_event(case.case_id, f"reanalysed under {current.knowledge_version}", actor, once=True,
                        detail={"changes": len(changes)})
-    latest = store.snapshots(case.case_id)[-1]
+    latest = store.latest_snapshot(case.case_id)
     repeat = (latest.reason is SnapshotReason.REANALYSIS and latest.changes == changes
               and latest.knowledge_version == current.knowledge_version)
     if changes and not repeat:
@@ -155,8 +155,7 @@ def reanalyse(store: CaseStore, knowledge, cases: Iterable[Case] | None = None, 
 
 def pending_changes(store: CaseStore, case_id: str) -> tuple[Change, ...]:
     """Changes found by the latest reanalysis that nobody has reviewed since (empty when none)."""
-    snapshots = store.snapshots(case_id)
-    latest = snapshots[-1] if snapshots else None
+    latest = store.latest_snapshot(case_id)
     if latest is None or latest.reason is not SnapshotReason.REANALYSIS:
         return ()
     return latest.changes
@@ -164,9 +163,8 @@ def pending_changes(store: CaseStore, case_id: str) -> tuple[Change, ...]:
 
 def acknowledge(store: CaseStore, case_id: str, actor: User) -> RankingSnapshot | None:
     """An analyst or director has looked at the new evidence: the latest reanalysis becomes the baseline."""
-    snapshots = store.snapshots(case_id)
-    if not snapshots or snapshots[-1].reason is not SnapshotReason.REANALYSIS:
+    latest = store.latest_snapshot(case_id)
+    if latest is None or latest.reason is not SnapshotReason.REANALYSIS:
         return None
-    latest = snapshots[-1]
     return store.record_snapshot(RankingSnapshot(case_id, latest.knowledge_version, SnapshotReason.REVIEWED,
                                                  latest.genes, latest.none_probability), actor)

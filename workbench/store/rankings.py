@@ -121,8 +121,17 @@ class RankingHistory:
 
     def baseline_snapshot(self, case_id: str) -> RankingSnapshot | None:
         """The latest snapshot people looked at (ranked, reviewed or signed), not a reanalysis."""
-        return next((s for s in reversed(self.snapshots(case_id)) if s.reason is not SnapshotReason.REANALYSIS),
-                    None)
+        return self._latest(case_id, "AND reason != :r", {"r": SnapshotReason.REANALYSIS.value})
+
+    def latest_snapshot(self, case_id: str) -> RankingSnapshot | None:
+        """The case's newest snapshot, of any reason (one row decoded, not the whole history)."""
+        return self._latest(case_id)
+
+    def _latest(self, case_id: str, condition: str = "", values: dict | None = None) -> RankingSnapshot | None:
+        with self._transaction() as conn:
+            row = conn.execute(text(f"SELECT * FROM ranking_snapshots WHERE case_id = :c {condition} "
+                                    "ORDER BY id DESC LIMIT 1"), {"c": case_id, **(values or {})}).first()
+        return _snapshot_from_row(row) if row is not None else None
 
     def record_event(self, case_id: str, action: str, actor: User | None, *, once: bool = False,
                      detail: Any = None) -> bool:
