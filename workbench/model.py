@@ -389,6 +389,8 @@ class Disease:
     excluded_features: tuple[str, ...] = ()  # terms annotated NOT present
     inheritance: frozenset[DiseaseInheritance] = field(default_factory=frozenset)
     gene_symbols: tuple[str, ...] = ()
+    incomplete_penetrance: bool = False
+    """HPO records it 'Typified by incomplete penetrance' (HP:0003829 or a finer term): carriers may be healthy."""
 
 
 @dataclass(frozen=True)

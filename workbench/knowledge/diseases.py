@@ -40,6 +40,7 @@ class DiseaseTable:
         self.excluded_pointers, self.excluded_terms = _csr([[term_index[t] for t in d.excluded_features] for d in diseases])
         bit = {mode: 1 << k for k, mode in enumerate(INHERITANCE_ORDER)}
         self.inheritance_bits = np.array([sum(bit[m] for m in d.inheritance) for d in diseases], dtype=np.int32)
+        self.incomplete_penetrance = np.array([d.incomplete_penetrance for d in diseases], dtype=bool)
         self.row: dict[str, int] = {disease_id: i for i, disease_id in enumerate(self.ids)}
 
     def __len__(self) -> int:
@@ -64,6 +65,7 @@ class DiseaseTable:
             excluded_features=tuple(term_ids[t] for t in excluded.tolist()),
             inheritance=self.inheritance(i),
             gene_symbols=self.gene_symbols[i],
+            incomplete_penetrance=bool(self.incomplete_penetrance[i]),
         )
 
 

@@ -50,7 +50,7 @@ from workbench.model import Disease, Gene, TermAnnotation
 log = logging.getLogger(__name__)
 
 # Bump when the cached structure changes so old caches are ignored.
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8  # 8: diseases carry HPO's incomplete-penetrance qualifier
 
 
 class Knowledge:
@@ -148,6 +148,7 @@ def _normalise_features(diseases: tuple[Disease, ...], ontology: Ontology) -> tu
             excluded_features=tuple(excluded),
             inheritance=disease.inheritance,
             gene_symbols=disease.gene_symbols,
+            incomplete_penetrance=disease.incomplete_penetrance,
         ))
     notes = [f"{len(unknown)} annotation terms unknown to this HPO release were left out: {', '.join(sorted(unknown)[:10])}"] if unknown else []
     return tuple(fixed), notes

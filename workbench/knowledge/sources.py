@@ -285,6 +285,24 @@ def read_hpoa(path: Path) -> dict[str, _DiseaseDraft]:
     return drafts
 
 
+INCOMPLETE_PENETRANCE = "HP:0003829"
+"""'Typified by incomplete penetrance', an inheritance qualifier (aspect I), not a mode."""
+
+
+def _has_incomplete_penetrance(term_ids: set[str], ontology: OntologyData, index: dict[str, int]) -> bool:
+    """Whether the inheritance terms say 'incomplete penetrance' (alternative ids and finer terms
+    such as 'Typified by low penetrance' count too)."""
+    target = index.get(INCOMPLETE_PENETRANCE)
+    for term_id in term_ids:
+        i = index.get(ontology.alternative_ids.get(term_id, term_id))
+        if i is None or target is None:
+            continue
+        ancestors = ontology.ancestor_indices[ontology.ancestor_pointers[i]:ontology.ancestor_pointers[i + 1]]
+        if target in ancestors:  # the term itself included
+            return True
+    return False
+
+
 def _inheritance_modes(term_ids: set[str], ontology: OntologyData, index: dict[str, int]) -> frozenset[DiseaseInheritance]:
     """Map inheritance terms to the model's modes, via ancestors for finer terms
     (e.g. 'Autosomal dominant inheritance with maternal imprinting' counts as autosomal dominant)."""
@@ -451,6 +469,7 @@ def build_diseases(
             excluded_features=tuple(sorted(draft.excluded)),
             inheritance=_inheritance_modes(draft.inheritance_terms, ontology, index),
             gene_symbols=tuple(sorted(symbol_of[h] for h in links.get(disease_id, ()))),
+            incomplete_penetrance=_has_incomplete_penetrance(draft.inheritance_terms, ontology, index),
         ))
     return tuple(diseases)
 

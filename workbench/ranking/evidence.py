@@ -230,6 +230,38 @@ _UNRELATED_AFFECTED_PARENT = 0.02
 _INHERITED_IF_DOMINANT = _MODE_GIVEN_INHERITANCE["dominant"][_M.DOMINANT_INHERITED]
 _AFFECTED_PARENT_IF_DOMINANT = _INHERITED_IF_DOMINANT + (1 - _INHERITED_IF_DOMINANT) * _UNRELATED_AFFECTED_PARENT
 _AFFECTED_PARENT_SHARE = {"recessive": _UNRELATED_AFFECTED_PARENT / _AFFECTED_PARENT_IF_DOMINANT}
+# -- penetrance (issue 17) ------------------------------------------------------------------------
+# Haldane's mutation-selection balance: a dominant allele in an affected child is new (de novo) with
+# probability penetrance x (1 - fitness of the affected), came from an affected parent with
+# penetrance x fitness, and from a healthy carrier parent with 1 - penetrance (see
+# dominant_mode_shares). The round estimates of the "dominant" row (0.75 / 0.12 / 0.08) are that
+# balance for a penetrance of about 0.92 and a fitness of the affected of about 0.14 (severe
+# childhood disease: few affected people have children). A disease HPO records as "Typified by
+# incomplete penetrance" (HP:0003829; ~160 diseases) keeps that fitness and takes a penetrance of
+# one half (HPO's own examples: about 50% for C9orf72, 80% for IRF6; many such diseases are lower),
+# so a healthy parent's allele is about six times as likely (0.08 -> 0.47) and a de novo one less so.
+INCOMPLETE_PENETRANCE = 0.5
+_DOMINANT_ROW = _MODE_GIVEN_INHERITANCE["dominant"]
+_SINGLE_ALLELE_ORIGINS = (_M.DE_NOVO, _M.DOMINANT_INHERITED, _M.REDUCED_PENETRANCE)
+
+
+def dominant_mode_shares(penetrance: float, affected_fitness: float) -> tuple[float, float, float]:
+    """(de novo, from an affected parent, from a healthy carrier parent) shares of the dominant
+    alleles in affected children at mutation-selection balance (Haldane 1935).
+
+    >>> [round(x, 2) for x in dominant_mode_shares(0.92, 0.14)]
+    [0.79, 0.13, 0.08]
+    """
+    return penetrance * (1 - affected_fitness), penetrance * affected_fitness, 1 - penetrance
+
+
+_AFFECTED_FITNESS = (_DOMINANT_ROW[_M.DOMINANT_INHERITED]
+                     / (_DOMINANT_ROW[_M.DE_NOVO] + _DOMINANT_ROW[_M.DOMINANT_INHERITED]))
+_INCOMPLETELY_PENETRANT_DOMINANT = {
+    mode: sum(_DOMINANT_ROW[m] for m in _SINGLE_ALLELE_ORIGINS) * share
+    for mode, share in zip(_SINGLE_ALLELE_ORIGINS, dominant_mode_shares(INCOMPLETE_PENETRANCE, _AFFECTED_FITNESS))}
+# -- end of penetrance
+
 # A gene without a known disease (or a disease without a recorded inheritance): a mixture in
 # the proportions new Mendelian disease genes are found (mostly dominant de novo in NICU cohorts).
 _UNKNOWN_MIX = {"dominant": 0.55, "recessive": 0.35, "x-linked": 0.1}
@@ -247,11 +279,13 @@ _UNPHASED_SHARE = {"trio": 0.03, "duo": 0.85, "singleton": 1.0}
 
 
 def mode_probability(mode: InheritanceMode, groups: frozenset[str], family_kind: str = "trio",
-                     affected_parent: bool = False) -> float:
+                     affected_parent: bool = False, incomplete_penetrance: bool = False) -> float:
     """P(the causal genotype shows ``mode``) given a disease's inheritance groups and the family.
 
     A disease recorded with several modes (e.g. AD and AR) takes the most compatible one; no
-    recorded mode means the mixture a newly found gene would have.
+    recorded mode means the mixture a newly found gene would have. ``incomplete_penetrance``
+    (HPO records it for the disease) shares a dominant disease's single alleles by a lower
+    penetrance (see :func:`dominant_mode_shares`); with a parent marked affected it changes nothing.
 
     >>> mode_probability(InheritanceMode.DOMINANT_INHERITED, frozenset({"dominant"}))
     0.12
@@ -259,9 +293,14 @@ def mode_probability(mode: InheritanceMode, groups: frozenset[str], family_kind:
     0.85
     >>> round(mode_probability(InheritanceMode.HOMOZYGOUS_RECESSIVE, frozenset({"recessive"}), affected_parent=True), 3)
     0.065
+    >>> round(mode_probability(InheritanceMode.REDUCED_PENETRANCE, frozenset({"dominant"}),
+    ...                        incomplete_penetrance=True), 2)
+    0.47
     """
     def given(group: str) -> float:
         if not affected_parent:
+            if incomplete_penetrance and group == "dominant" and mode in _INCOMPLETELY_PENETRANT_DOMINANT:
+                return _INCOMPLETELY_PENETRANT_DOMINANT[mode]
             return _MODE_GIVEN_INHERITANCE[group].get(mode, 0.0)
         share = _AFFECTED_PARENT_SHARE.get(group, 1.0)
         return share * _MODE_GIVEN_AFFECTED_PARENT.get(group, {}).get(mode, _MODE_GIVEN_INHERITANCE[group].get(mode, 0.0))
@@ -327,10 +366,11 @@ class ModeBackground:
                  _M.MITOCHONDRIAL: MT_PROTEIN_CODING_GENES}.get(mode, PROTEIN_CODING_GENES)
         return min((self.genes_per_mode.get(mode, 0) + 1) / genes, 1.0)
 
-    def mode_probability(self, mode: InheritanceMode, groups: frozenset[str]) -> float:
+    def mode_probability(self, mode: InheritanceMode, groups: frozenset[str],
+                         incomplete_penetrance: bool = False) -> float:
         """P(the causal genotype shows ``mode``) in this family (see :func:`mode_probability`)."""
-        return mode_probability(mode, groups, self.family_kind, self.affected_parent)
+        return mode_probability(mode, groups, self.family_kind, self.affected_parent, incomplete_penetrance)
 
-    def log10_lr(self, mode: InheritanceMode, groups: frozenset[str]) -> float:
-        return math.log10(self.mode_probability(mode, groups) / self.null_rate(mode))
+    def log10_lr(self, mode: InheritanceMode, groups: frozenset[str], incomplete_penetrance: bool = False) -> float:
+        return math.log10(self.mode_probability(mode, groups, incomplete_penetrance) / self.null_rate(mode))
 

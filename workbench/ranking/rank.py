@@ -81,7 +81,7 @@ from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 from workbench.model import Disease, Gene, InheritanceMode, StructuralVariant, Trio, Variant, VariantOverDeletion
 from workbench.notepad import InputIssue, as_issues
-from workbench.ranking import evidence, score_evidence, sv_evidence
+from workbench.ranking import evidence, penetrance, score_evidence, sv_evidence
 from workbench.ranking.result import Explanation, RankedGene, Ranking, TermEvidence
 
 if TYPE_CHECKING:
@@ -239,9 +239,10 @@ def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence
                 p_lr = phenotype.log10_lr(disease.id) if disease else None
                 p_lr = (phenotype.unlinked_log10_lr() if p_lr is None
                         else with_expansion(p_lr, phenotype.unlinked_log10_lr()))
-                groups, _ = judged_inheritance(gene, disease)
+                groups, borrowed = judged_inheritance(gene, disease)
+                partial = penetrance.judged_penetrance(disease, gene.diseases, borrowed)  # issue 17
                 options.append(_Scored(gene, disease, mode, chosen, prior, p_lr, v_lr,
-                                       background.log10_lr(mode, groups), v_text, notes))
+                                       background.log10_lr(mode, groups, partial), v_text, notes))
         if options:
             best.append(max(options, key=lambda s: (s.total, s.variant, s.mode.value,
                                                     s.disease.id if s.disease else "")))
@@ -254,14 +255,14 @@ def rank_genes(genes: Sequence[GeneCandidates], trio: Trio, background: evidence
                    probability=10 ** (s.total - top) / denominator, phenotype_log10_lr=s.phenotype,
                    variant_log10_lr=s.variant, inheritance_log10_lr=s.inheritance, prior_log10=s.prior,
                    disease=s.disease, mode=s.mode, variants=s.variants,
-                   explanation=_explain(s, background, phenotype, known_gene_count))
+                   explanation=_explain(s, background, phenotype, known_gene_count, trio))
         for i, s in enumerate(best))
     return Ranking(genes=ranked, none_probability=10 ** (log_none - top) / denominator,
                    knowledge_version=knowledge_version, issues=as_issues(warnings))
 
 
 def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: PhenotypeScores,
-             known_gene_count: int) -> Explanation:
+             known_gene_count: int, trio: Trio) -> Explanation:
     if s.disease is None:
         pheno = (f"No disease is linked to this gene in the HPO release: phenotype LR 10^{s.phenotype:.1f}, "
                  "the average over all described diseases for these terms.")
@@ -279,7 +280,9 @@ def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: Phenoty
         term_source = functools.partial(phenotype.terms, s.disease.id)
     groups, borrowed = judged_inheritance(s.gene, s.disease)
     source = " (recorded for the gene's other diseases; none for this entry)" if borrowed else ""
-    expected = background.mode_probability(s.mode, groups)
+    partial = penetrance.judged_penetrance(s.disease, s.gene.diseases, borrowed)  # issue 17
+    origin = penetrance.origin_words(s.mode, s.variants, trio, groups, partial)
+    expected = background.mode_probability(s.mode, groups, partial)
     seen = background.genes_per_mode.get(s.mode, 0)
     affected = ""
     if background.affected_parent:
@@ -289,6 +292,7 @@ def _explain(s: _Scored, background: evidence.ModeBackground, phenotype: Phenoty
     inheritance = (f"{s.mode.value}: seen in {expected:.0%} of causal genotypes for "
                    f"{' / '.join(sorted(groups)) or 'a disease of unknown inheritance'}{source}{affected}; "
                    f"{seen} gene(s) in this case show this pattern (LR 10^{s.inheritance:.1f}).")
+    inheritance = f"{origin} {inheritance}" if origin else inheritance
     return Explanation(prior=prior, phenotype=pheno, variant=f"{s.variant_sentence} (LR 10^{s.variant:.1f}).",
                        inheritance=inheritance, term_source=term_source, variant_notes=s.variant_notes)
 
