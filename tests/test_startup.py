@@ -101,3 +101,34 @@ def test_the_case_cache_stays_within_its_bound_dropping_the_least_recently_used(
     assert sorted(p.name for p in folder.iterdir()) == ["newest.pickle", "read-lately.pickle", "unrelated.txt"]
     monkeypatch.setenv("WORKBENCH_CASE_CACHE_MB", "0.5")
     assert case.case_cache_limit() == 512 * 1024
+
+
+def test_a_command_line_case_reads_its_vcf_before_the_knowledge_is_loaded(tmp_path, monkeypatch):
+    """So a genome's forked scan workers do not carry the loaded knowledge (~150 MB each in the tree's RSS);
+    and the case cache is found under the same key whether or not the caller already holds the knowledge."""
+    import workbench.io
+    import workbench.knowledge
+    from workbench.ranking import case
+
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path))
+    ranking = REPO / "tests" / "fixtures" / "ranking"
+    order = []
+    read, load = workbench.io.read_family_vcf, workbench.knowledge.load_knowledge
+    monkeypatch.setattr(workbench.io, "read_family_vcf", lambda *a, **k: order.append("vcf") or read(*a, **k))
+    monkeypatch.setattr(workbench.knowledge, "load_knowledge", lambda *a, **k: order.append("knowledge") or load(*a, **k))
+    analysis = case.analyse_case(ranking / "trio.vcf", ranking / "trio.ped")
+    assert order[0] == "vcf" and set(order[1:]) == {"knowledge"} and analysis.knowledge is load()  # loaded once, memoised
+    order.clear()
+    case.analyse_case(ranking / "trio.vcf", ranking / "trio.ped", knowledge=load())  # the cache the first call wrote
+    assert order == []
+
+
+def test_the_case_cache_key_follows_the_knowledge_format_not_only_its_release(monkeypatch):
+    """Cached candidates hold the knowledge's Disease objects: a new knowledge format (e.g. a disease field
+    added) must not reuse them, although the release names (HPO date...) are unchanged."""
+    from workbench.knowledge import folder_state
+    from workbench.knowledge import knowledge as knowledge_module
+
+    before = folder_state()
+    monkeypatch.setattr(knowledge_module, "CACHE_FORMAT", knowledge_module.CACHE_FORMAT + 1)
+    assert folder_state() != before

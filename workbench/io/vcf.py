@@ -11,8 +11,8 @@ One pass over the file does two things:
 The text is scanned in ~1 MB blocks with numpy (:mod:`workbench.io.block_scan`); only the
 few unusual lines and the candidate records go through per-line Python. A BGZF genome
 (~5 million records) is cut at BGZF block boundaries into one byte range per core, scanned
-side by side (the parent scans the first range, freshly started workers the others) and merged
-with exact line numbers; no index is needed. An exome is read in one process. Samples are matched through the PED;
+side by side (the parent scans the first range, forked workers the others) and merged with
+exact line numbers; no index is needed. An exome is read in one process. Samples are matched through the PED;
 ``1`` and ``chr1`` naming both work (``Variant.chrom`` is always ``chr1`` style, ``chrM`` for
 MT). Population frequency comes from :class:`~workbench.io.annotation.AnnotationParser`,
 never from INFO/AF (the callset's own frequency).
@@ -458,9 +458,9 @@ def _scan_region(path: str, start: int, end: int, scanner: _Scanner,
 def _scan_parallel(path: Path, scanner: _Scanner, ranges: list[tuple[int, int]],
                    progress: Callable[[float], None] | None) -> _Scan:
     # the parent scans the first region itself: only the other regions' Variants cross processes.
-    # Workers are spawned, not forked: a fork would carry the parent's loaded knowledge (~100 MB
-    # resident per worker, counted again in the process tree) for a scan that needs none of it.
-    with ProcessPoolExecutor(max_workers=max(1, len(ranges) - 1), mp_context=get_context("spawn")) as pool:
+    # Forked, not spawned: a spawned worker re-runs the parent's __main__ (in the app, the page
+    # script). Callers read the VCF before loading the knowledge, so the fork carries little.
+    with ProcessPoolExecutor(max_workers=max(1, len(ranges) - 1), mp_context=get_context("fork")) as pool:
         futures = [pool.submit(_scan_region, str(path), start, end, scanner) for start, end in ranges[1:]]
         # the regions are of equal size and run side by side: the parent's progress is everyone's
         regions = [_scan_region(str(path), ranges[0][0], ranges[0][1], scanner, progress)]

@@ -15,7 +15,7 @@ Mondo) and gnomAD gene constraint.
     ['Disease B']
 """
 from workbench.knowledge.genes import GeneIndex
-from workbench.knowledge.knowledge import Knowledge, build_knowledge, load_knowledge
+from workbench.knowledge.knowledge import Knowledge, build_knowledge, folder_state, load_knowledge
 from workbench.knowledge.ontology import Ontology, TermResolution
 from workbench.knowledge.sources import SourceError
 from workbench.knowledge.transcripts import ManeTranscript, ManeTranscripts, load_mane

@@ -231,6 +231,12 @@ def _cache_key(directory: Path) -> str:
     return f"{folder}-{digest.hexdigest()[:16]}"
 
 
+def folder_state(directory: Path | None = None) -> str:
+    """The knowledge folder's state, as :func:`load_knowledge` keys its cache, without loading it
+    (a case cache can be looked up, and a VCF read, before the knowledge is in memory)."""
+    return _cache_key(Path(directory or paths.knowledge_dir()).resolve())
+
+
 def cache_file(directory: Path) -> Path:
     """Where the cache for this knowledge folder (in its current state) lives."""
     return _cache_path(_cache_key(Path(directory).resolve()))

@@ -188,10 +188,10 @@ def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proban
 
     ``workers``: processes for reading a genome-size VCF (0: as many as suit the machine).
     ``sv_vcf``: the family's CNV/SV VCF(s), one joint file or one per person (optional)."""
-    from workbench.knowledge import load_knowledge
+    from workbench.knowledge import folder_state, load_knowledge
 
-    knowledge = knowledge or load_knowledge()
-    key = _cache_key(vcf, ped, proband_id, knowledge.version, sv_vcf) if use_cache else None
+    state = (knowledge.cache_key or knowledge.version) if knowledge is not None else folder_state()
+    key = _cache_key(vcf, ped, proband_id, state, sv_vcf) if use_cache else None
     candidates = _read_cache(key) if key else None
     if candidates is None:
         candidates = find_candidates(vcf, ped, proband_id, knowledge, progress, workers, sv_vcf=sv_vcf)
@@ -199,18 +199,23 @@ def analyse_case(vcf: str | Path | Sequence[str | Path], ped: str | Path, proban
             _write_cache(key, candidates)
     elif progress:
         progress(1.0)
-    return CaseAnalysis(candidates, knowledge, scorer)
+    return CaseAnalysis(candidates, knowledge or load_knowledge(), scorer)
 
 
 def find_candidates(vcf, ped, proband_id, knowledge, progress=None, workers: int = 0,
                     sv_vcf: Sequence[str | Path] = ()) -> CaseCandidates:
-    """VCF (+ CNV/SV VCFs) -> prefiltered variants -> inheritance candidates, grouped per HGNC gene."""
+    """VCF (+ CNV/SV VCFs) -> prefiltered variants -> inheritance candidates, grouped per HGNC gene.
+
+    ``knowledge`` None: loaded after the VCF is read, so a genome's scan workers fork from a
+    process that does not hold it yet (their resident memory is then the scan's alone)."""
     from workbench.inheritance import analyse_inheritance, with_genetic_sex
     from workbench.io import InputError, ReadOptions, read_family_vcf, read_pedigree
+    from workbench.knowledge import load_knowledge
 
     pedigree = read_pedigree(ped)
     calls = read_family_vcf(vcf, pedigree, proband_id=proband_id, progress=progress,
                             options=ReadOptions(workers=workers, genic_only=True))
+    knowledge = knowledge or load_knowledge()
     fatal = errors(calls.issues)
     if fatal:  # e.g. a genome cut short: ranking what is left would be a silent wrong answer
         raise InputError(f"{fatal[0]}")
@@ -245,8 +250,8 @@ def _genetic_sex(calls: FamilyCalls):
     return next(s.inferred_sex for s in calls.qc.samples if s.role == "proband")
 
 
-def _cache_key(vcf, ped, proband_id, knowledge_version: str, sv_vcf: Sequence[str | Path] = ()) -> str | None:
-    digest = hashlib.sha256(f"{CACHE_FORMAT}|{proband_id}|{knowledge_version}|{_ranking_options()!r}|".encode())
+def _cache_key(vcf, ped, proband_id, knowledge_state: str, sv_vcf: Sequence[str | Path] = ()) -> str | None:
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{proband_id}|{knowledge_state}|{_ranking_options()!r}|".encode())
     try:
         for path in ([vcf] if isinstance(vcf, (str, Path)) else list(vcf)) + [ped] + list(sv_vcf):
             digest.update(_file_digest(Path(path)))

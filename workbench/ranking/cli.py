@@ -81,7 +81,6 @@ def run(args: argparse.Namespace) -> int:
 
 def run_one(args: argparse.Namespace) -> int:
     from workbench.io.phenopacket import read_phenopacket
-    from workbench.knowledge import load_knowledge
     from workbench.ranking.case import analyse_case
 
     profile = PhenotypeProfile(observed=ids(args.hpo), excluded=ids(args.exclude_hpo))
@@ -99,8 +98,7 @@ def run_one(args: argparse.Namespace) -> int:
     check_term_conflicts(profile.observed, profile.excluded, "the phenotype terms")
     if not vcf or not args.ped:
         raise InputError("give --vcf (or a phenopacket pointing to one) and --ped, or --manifest")
-    kb = load_knowledge()
-    analysis = analyse_case(vcf, args.ped, proband, knowledge=kb, use_cache=not args.no_cache,
+    analysis = analyse_case(vcf, args.ped, proband, use_cache=not args.no_cache,  # knowledge after the VCF
                             workers=args.workers or 0, sv_vcf=sv_vcf)
     ranking = analysis.rank(profile)
     for warning in ranking.warnings:
