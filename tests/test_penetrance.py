@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from phenotype_stubs import NeutralPhenotype
 from workbench.knowledge import load_knowledge
 from workbench.knowledge import knowledge as knowledge_module
 from workbench.knowledge.knowledge import CACHE_FORMAT
@@ -109,17 +110,6 @@ def _dominant(name: str, incomplete_penetrance: bool) -> Disease:
                    incomplete_penetrance=incomplete_penetrance)
 
 
-class _NeutralPhenotype:
-    def log10_lr(self, disease_id):
-        return 0.0
-
-    def terms(self, disease_id):
-        return ()
-
-    def unlinked_log10_lr(self):
-        return 0.0
-
-
 def test_incomplete_penetrance_makes_an_allele_from_a_healthy_parent_likelier_and_de_novo_less_so():
     full = {m: evidence.mode_probability(m, DOMINANT) for m in (M.DE_NOVO, M.DOMINANT_INHERITED, M.REDUCED_PENETRANCE)}
     partial = {m: evidence.mode_probability(m, DOMINANT, incomplete_penetrance=True) for m in full}
@@ -147,7 +137,7 @@ def test_a_healthy_parent_s_allele_in_an_incompletely_penetrant_disease_gene_out
                             ((M.REDUCED_PENETRANCE, (_variant(100 * i, symbol, father=Genotype.HET),)),))
              for i, (symbol, partial) in enumerate((("AFULL", False), ("BPARTIAL", True)), start=1)]
     background = evidence.ModeBackground({M.REDUCED_PENETRANCE: 700, M.DE_NOVO: 2})
-    ranking = rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test")
+    ranking = rank_genes(genes, TRIO, background, NeutralPhenotype(), 5000, "test")
     assert [g.gene_symbol for g in ranking.genes] == ["BPARTIAL", "AFULL"]
     partial, full = ranking.genes
     assert partial.inheritance_log10_lr > full.inheritance_log10_lr + 0.5
@@ -160,7 +150,7 @@ def test_a_healthy_parent_s_allele_in_an_incompletely_penetrant_disease_gene_out
 def test_the_explanation_names_the_mother_when_she_passed_it_on():
     gene = GeneCandidates("CGENE", "HGNC:3", (_dominant("CGENE", True),),
                           ((M.REDUCED_PENETRANCE, (_variant(300, "CGENE", mother=Genotype.HET),)),))
-    ranking = rank_genes([gene], TRIO, evidence.ModeBackground({M.REDUCED_PENETRANCE: 700}), _NeutralPhenotype(),
+    ranking = rank_genes([gene], TRIO, evidence.ModeBackground({M.REDUCED_PENETRANCE: 700}), NeutralPhenotype(),
                          5000, "test")
     assert "inherited from the unaffected mother" in ranking.genes[0].explanation.inheritance.lower()
 
@@ -172,7 +162,7 @@ def test_an_allele_from_a_parent_the_ped_marks_affected_is_said_so_and_the_quali
     for partial in (False, True):
         gene = GeneCandidates("DGENE", "HGNC:4", (_dominant("DGENE", partial),),
                               ((M.DOMINANT_INHERITED, (_variant(400, "DGENE", mother=Genotype.HET),)),))
-        top = rank_genes([gene], trio, background, _NeutralPhenotype(), 5000, "test").genes[0]
+        top = rank_genes([gene], trio, background, NeutralPhenotype(), 5000, "test").genes[0]
         assert top.explanation.inheritance.startswith("Inherited from the affected mother.")
         lrs.append(top.inheritance_log10_lr)
     assert lrs[0] == lrs[1]

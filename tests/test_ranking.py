@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 import pytest
 
+from phenotype_stubs import NeutralPhenotype
 from workbench.model import (Call, Disease, DiseaseInheritance, GeneConsequence, Genotype, Impact, InheritanceMode,
                              PhenotypeProfile, Sample, Sex, Trio, Variant)
 from workbench.ranking import analyse_case
@@ -100,17 +101,6 @@ def _variant(pos: int, gene: str, consequence: str = "missense_variant", kid: Ge
                    consequences=(GeneConsequence(gene, consequence, Impact.MODERATE),))
 
 
-class _NeutralPhenotype:
-    def log10_lr(self, disease_id):
-        return 0.0
-
-    def terms(self, disease_id):
-        return ()
-
-    def unlinked_log10_lr(self):
-        return 0.0
-
-
 def _disease(name: str, *inheritance: DiseaseInheritance) -> Disease:
     return Disease(id=f"OMIM:{abs(hash(name)) % 10**6}", name=name, inheritance=frozenset(inheritance))
 
@@ -133,7 +123,7 @@ def test_de_novo_in_dominant_gene_beats_de_novo_in_recessive_only_gene():
                             ((InheritanceMode.DE_NOVO, (_variant(200, "RECGENE"),)),)),
              GeneCandidates("DOMGENE", "HGNC:1", (_disease("dom", DiseaseInheritance.AUTOSOMAL_DOMINANT),),
                             ((InheritanceMode.DE_NOVO, (_variant(100, "DOMGENE"),)),))]
-    ranking = rank_genes(genes, TRIO, evidence.ModeBackground({InheritanceMode.DE_NOVO: 2}), _NeutralPhenotype(),
+    ranking = rank_genes(genes, TRIO, evidence.ModeBackground({InheritanceMode.DE_NOVO: 2}), NeutralPhenotype(),
                          5000, "test")
     assert [g.gene_symbol for g in ranking.genes] == ["DOMGENE", "RECGENE"]
 
@@ -149,7 +139,7 @@ def test_an_entry_without_recorded_inheritance_takes_the_gene_s_other_diseases()
                               ((InheritanceMode.DE_NOVO, (_variant(300, "NEWGENE"),)),))
     background = evidence.ModeBackground({InheritanceMode.DE_NOVO: 2})
 
-    class OrphanetFitsBest(_NeutralPhenotype):
+    class OrphanetFitsBest(NeutralPhenotype):
         def log10_lr(self, disease_id):
             return 1.0 if disease_id == "ORPHA:141" else 0.0
 
@@ -174,7 +164,7 @@ def test_ties_are_broken_by_variant_evidence_then_symbol_whatever_the_input_orde
     expected = ["AAA1", "MMM1", "ZZZ1"]
     for seed in range(5):
         random.Random(seed).shuffle(genes)
-        ranking = rank_genes(genes, TRIO, evidence.ModeBackground({InheritanceMode.DE_NOVO: 3}), _NeutralPhenotype(),
+        ranking = rank_genes(genes, TRIO, evidence.ModeBackground({InheritanceMode.DE_NOVO: 3}), NeutralPhenotype(),
                              5000, "test")
         assert [g.gene_symbol for g in ranking.genes] == expected
         assert len({round(g.score, 9) for g in ranking.genes}) == 1
@@ -187,7 +177,7 @@ def test_unlinked_gene_can_win_on_a_de_novo_loss_of_function():
                             ((InheritanceMode.REDUCED_PENETRANCE, (_variant(200, "OLDGENE"),)),))]
     ranking = rank_genes(genes, TRIO, evidence.ModeBackground({InheritanceMode.DE_NOVO: 1,
                                                                InheritanceMode.REDUCED_PENETRANCE: 400}),
-                         _NeutralPhenotype(), 5000, "test")
+                         NeutralPhenotype(), 5000, "test")
     assert ranking.genes[0].gene_symbol == "NEWGENE"
     assert "not yet linked" in ranking.genes[0].explanation.prior
 
@@ -205,13 +195,13 @@ def test_gene_constraint_weighs_a_de_novo_loss_of_function_and_says_so():
     genes = [GeneCandidates(symbol, hgnc, (disease,), ((InheritanceMode.DE_NOVO, (_variant(pos, symbol, "stop_gained"),)),))
              for symbol, hgnc, pos in (("ATOLERANT", "HGNC:2", 100), ("INTOLERANT", "HGNC:1", 200))]
     background = evidence.ModeBackground({InheritanceMode.DE_NOVO: 2})
-    ranking = rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test", constraint=constraint)
+    ranking = rank_genes(genes, TRIO, background, NeutralPhenotype(), 5000, "test", constraint=constraint)
     top, second = ranking.genes
     assert (top.gene_symbol, second.gene_symbol) == ("INTOLERANT", "ATOLERANT")  # against the symbol tie-break
     assert top.variant_log10_lr > second.variant_log10_lr
     assert "gnomAD LOEUF 0.10" in top.explanation.variant and "dominant" in top.explanation.variant
     # without constraint data the two are tied and the symbol decides, as before
-    plain = rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test")
+    plain = rank_genes(genes, TRIO, background, NeutralPhenotype(), 5000, "test")
     assert [g.gene_symbol for g in plain.genes] == ["ATOLERANT", "INTOLERANT"]
     assert plain.genes[0].score == pytest.approx(plain.genes[1].score)
     assert "gnomAD" not in plain.genes[0].explanation.variant
@@ -219,7 +209,7 @@ def test_gene_constraint_weighs_a_de_novo_loss_of_function_and_says_so():
     assert evidence.constraint_group(InheritanceMode.X_LINKED_HEMIZYGOUS) is None
 
 
-class _PoorFitPhenotype(_NeutralPhenotype):
+class _PoorFitPhenotype(NeutralPhenotype):
     """Every described disease fits the terms very badly (LR 10^-6)."""
 
     def log10_lr(self, disease_id):
@@ -262,7 +252,7 @@ def test_homozygous_frequency_evidence_follows_the_case_background():
 
     def variant_lr(counts):
         background = evidence.ModeBackground({InheritanceMode.HOMOZYGOUS_RECESSIVE: 10}, homozygous_af_counts=counts)
-        return rank_genes([gene], TRIO, background, _NeutralPhenotype(), 5000, "test").genes[0].variant_log10_lr
+        return rank_genes([gene], TRIO, background, NeutralPhenotype(), 5000, "test").genes[0].variant_log10_lr
 
     outbred, autozygous = variant_lr((1, 0, 1, 4, 4, 0)), variant_lr((400, 100, 40, 20, 10, 0))
     assert outbred > autozygous + 1  # absence from gnomAD means little in an autozygous genome
@@ -277,7 +267,7 @@ def test_ranking_scores_the_transcript_the_report_prints():
                         mane_select=True)))
     gene = GeneCandidates("DOMGENE", "HGNC:1", (_disease("dom", DiseaseInheritance.AUTOSOMAL_DOMINANT),),
                           ((InheritanceMode.DE_NOVO, (variant,)),))
-    top = rank_genes([gene], TRIO, evidence.ModeBackground({InheritanceMode.DE_NOVO: 2}), _NeutralPhenotype(),
+    top = rank_genes([gene], TRIO, evidence.ModeBackground({InheritanceMode.DE_NOVO: 2}), NeutralPhenotype(),
                      5000, "test").genes[0]
     assert "missense_variant" in top.explanation.variant and "frameshift" not in top.explanation.variant
     assert variant.reported_consequence("DOMGENE").transcript == "ENST1"
@@ -292,7 +282,7 @@ def test_an_affected_parent_makes_the_inherited_dominant_hit_the_likelier_one():
 
     def order(affected_parent: bool) -> list[str]:
         background = evidence.ModeBackground(counts, affected_parent=affected_parent)
-        ranking = rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test")
+        ranking = rank_genes(genes, TRIO, background, NeutralPhenotype(), 5000, "test")
         return [g.gene_symbol for g in ranking.genes]
 
     assert order(affected_parent=False) == ["DNGENE", "FAMGENE"]
@@ -314,10 +304,10 @@ def test_an_affected_parent_weighs_against_a_recessive_explanation():
     def order(affected_parent: bool) -> list[str]:
         background = evidence.ModeBackground(counts, affected_parent=affected_parent,
                                              homozygous_af_counts=homozygous_calls)
-        return [g.gene_symbol for g in rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test").genes]
+        return [g.gene_symbol for g in rank_genes(genes, TRIO, background, NeutralPhenotype(), 5000, "test").genes]
 
     assert order(affected_parent=False) == ["HOMGENE", "FAMGENE"]
     assert order(affected_parent=True) == ["FAMGENE", "HOMGENE"]
     background = evidence.ModeBackground(counts, affected_parent=True, homozygous_af_counts=homozygous_calls)
-    explained = rank_genes(genes, TRIO, background, _NeutralPhenotype(), 5000, "test").genes[1].explanation
+    explained = rank_genes(genes, TRIO, background, NeutralPhenotype(), 5000, "test").genes[1].explanation
     assert "carrier parents of a recessive disease are healthy" in explained.inheritance

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from phenotype_stubs import NeutralPhenotype
 from workbench.io import read_family_vcf, read_pedigree
 from workbench.model import Disease, DiseaseInheritance, InheritanceMode
 from workbench.ranking import evidence
@@ -21,19 +22,6 @@ def calls():
     pedigree = read_pedigree(FIXTURES / "inh_trio.ped")
     reading = read_family_vcf(FIXTURES / "scores_vep_clinvar.vcf", pedigree, proband_id="KID")
     return reading, {v.pos: v for v in reading.variants}
-
-
-class _Neutral:
-    """A phenotype that favours no disease: only the variant evidence moves."""
-
-    def log10_lr(self, disease_id):
-        return 0.0
-
-    def terms(self, disease_id):
-        return ()
-
-    def unlinked_log10_lr(self):
-        return 0.0
 
 
 def lr(level: str) -> float:
@@ -94,7 +82,7 @@ def test_the_ranking_counts_the_scores_and_explains_them(calls):
 
     def ranked(variant):
         gene = GeneCandidates("SCN1A", "HGNC:10585", (disease,), ((InheritanceMode.DE_NOVO, (variant,)),))
-        return rank_genes([gene], reading.trio, evidence.ModeBackground({InheritanceMode.DE_NOVO: 1}), _Neutral(),
+        return rank_genes([gene], reading.trio, evidence.ModeBackground({InheritanceMode.DE_NOVO: 1}), NeutralPhenotype(),
                           5000, "test").genes[0]
 
     scored, bare = ranked(variants[165991236]), ranked(dataclasses.replace(variants[165991236], scores=()))
@@ -109,7 +97,7 @@ def test_the_candidate_table_shows_what_was_counted(calls):
     genes = [GeneCandidates("SCN1A", "HGNC:10585", (), ((InheritanceMode.DE_NOVO, (variants[165991236],)),)),
              GeneCandidates("BRCA1", "HGNC:1100", (), ((InheritanceMode.DE_NOVO, (variants[43093454],)),))]
     ranking = rank_genes(genes, reading.trio, evidence.ModeBackground({InheritanceMode.DE_NOVO: 2}),
-                         _Neutral(), 5000, "test")
+                         NeutralPhenotype(), 5000, "test")
     cells = candidate_frame(ranking.genes, reading.trio).set_index("gene")[SCORES]
     assert cells["SCN1A"] == "REVEL 0.953 ×19"
     assert cells["BRCA1"] == "ClinVar Pathogenic ×19"
