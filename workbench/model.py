@@ -203,6 +203,22 @@ class Variant:
 
 # -- copy-number and structural variants (read by workbench.io.sv_vcf) ---------------------------
 STRUCTURAL_TYPES = ("DEL", "DUP", "INV", "INS", "BND")
+COPY_NUMBER_TYPES = ("DEL", "DUP")
+
+
+def event_key(chrom: str, pos: int, end: int, svtype: str) -> str:
+    """``chr5:35395501-38323323:DEL``: unique for a structural event, readable in tables (the
+    reader's events and the model's variants share it).
+
+    >>> event_key("chr5", 35395501, 38323323, "DEL")
+    'chr5:35395501-38323323:DEL'
+    """
+    return f"{chrom}:{pos}-{end}:{svtype}"
+
+
+def event_length(pos: int, end: int) -> int:
+    """Bases from ``pos`` to ``end`` inclusive; at least 1 (a breakend or insertion point)."""
+    return max(end - pos + 1, 1)
 """The SV classes the workbench reasons with: losses (DEL), gains (DUP, tandem or not), and
 balanced or insertional events (INV, INS, BND: breakpoints only)."""
 
@@ -255,16 +271,15 @@ class StructuralVariant(Variant):
 
     @property
     def key(self) -> str:
-        """``chr5:35395501-38323323:DEL``: unique for the event, readable in tables."""
-        return f"{self.chrom}:{self.pos}-{self.end}:{self.svtype}"
+        return event_key(self.chrom, self.pos, self.end, self.svtype)
 
     @property
     def length(self) -> int:
-        return max(self.end - self.pos + 1, 1)
+        return event_length(self.pos, self.end)
 
     @property
     def is_copy_number(self) -> bool:
-        return self.svtype in ("DEL", "DUP")
+        return self.svtype in COPY_NUMBER_TYPES
 
     def describe(self) -> str:
         """'deletion of 2.9 Mb (chr5:35,395,501-38,323,323)'."""

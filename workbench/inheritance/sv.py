@@ -220,7 +220,7 @@ def _exon_words(numbers: list[int], n: int) -> str:
 def _consequences(event: SvEvent, gene_table, keep_gene=None) -> tuple[GeneConsequence, ...]:
     """The event's effect on each gene it touches (see the module doc); none for introns only."""
     out = []
-    if event.svtype in ("DEL", "DUP"):
+    if event.is_copy_number:
         spans = gene_table.overlapping(event.chrom, event.pos, event.end)
     else:
         spans = gene_table.overlapping(event.chrom, event.pos, event.pos)
@@ -268,7 +268,7 @@ def _dosage(event: SvEvent, genes: tuple[str, ...], dosage, hgnc_of,
     """ClinGen's score for each gene hit: the gene's own, or that of a region the CNV covers and
     the gene lies in, whichever gives evidence of dosage sensitivity (score 1-3; ClinGen scores
     some effects only at the region level, e.g. the CMT1A duplication of PMP22)."""
-    if event.svtype not in ("DEL", "DUP"):
+    if not event.is_copy_number:
         return ()
     loss = event.svtype == "DEL"
     regions = [r for r in dosage.regions(event.chrom, event.pos, event.end) if r.score(loss) is not None]

@@ -28,13 +28,14 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from workbench.io.errors import InputError, InputProblem
 from workbench.io.vcf_text import decompressed_pieces, file_kind, gt_alleles, line_chunks, split_header
-from workbench.model import CopyNumberCall, Genotype, Sex, Trio, normalise_chrom, one_copy_in_males
+from workbench.model import (COPY_NUMBER_TYPES, CopyNumberCall, Genotype, Sex, Trio, event_key, event_length,
+                             normalise_chrom, one_copy_in_males)
 
 LONGEST_CHROMOSOME = 248_956_422  # chr1, GRCh38: no event can be longer
 _BREAKEND = re.compile(r"[\[\]]((?:chr)?[^:\[\]]+):(\d+)[\[\]]")
 _ALIASES = {"DEL": "DEL", "DUP": "DUP", "CNV": "CNV", "INV": "INV", "INS": "INS", "BND": "BND", "TRA": "BND",
             "CTX": "BND", "CPX": "BND", "MEI": "INS"}
-_COPY_NUMBER_TYPES = ("DEL", "DUP", "CNV")
+_COPY_NUMBER_RECORDS = (*COPY_NUMBER_TYPES, "CNV")  # a CNV record is read as a DEL or a DUP per person
 
 
 class SvEvent(NamedTuple):
@@ -56,15 +57,15 @@ class SvEvent(NamedTuple):
 
     @property
     def key(self) -> str:
-        return f"{self.chrom}:{self.pos}-{self.end}:{self.svtype}"
+        return event_key(self.chrom, self.pos, self.end, self.svtype)
 
     @property
     def length(self) -> int:
-        return max(self.end - self.pos + 1, 1)
+        return event_length(self.pos, self.end)
 
     @property
     def is_copy_number(self) -> bool:
-        return self.svtype in ("DEL", "DUP")
+        return self.svtype in COPY_NUMBER_TYPES
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ class _RecordReader:
         keys = f[8] if len(f) > 8 else ""
         sex_chrom = chrom in ("chrX", "chrY")
         ploidies = self._ploidy[(chrom, one_copy_in_males(chrom, pos))] if sex_chrom else self._autosomal
-        targets = ("DEL", "DUP") if kind in _COPY_NUMBER_TYPES else (kind,)
+        targets = COPY_NUMBER_TYPES if kind in _COPY_NUMBER_RECORDS else (kind,)
         entries = []
         carried: set[str] = set()
         for (sample, column), ploidy in zip(self.columns, ploidies):
@@ -289,7 +290,7 @@ def _interpret(values: list[str], keys: list[str], kinds: list[str | None],
         cn = _int(field.get("RD_CN")) or _int(field.get("RDCN"))
     carried = {kinds[a - 1] for a in gt if a is not None and 0 < a <= len(kinds)}
     called = any(a is not None for a in gt)
-    if cn is not None and kinds[0] in _COPY_NUMBER_TYPES:
+    if cn is not None and kinds[0] in _COPY_NUMBER_RECORDS:
         change = cn - ploidy
         kind = "DEL" if change < 0 else "DUP" if change > 0 else None
         gt_kinds = carried - {"CNV"}

@@ -40,9 +40,9 @@ def structural_description(variant) -> str:
     ...                        svtype="DEL", end=37300000, copy_number=1, sv_genes=("NIPBL", "CPLANE1")))
     'CNV deletion 500 kb, GRCh38 chr5:36,800,001-37,300,000, copy number 1 (NIPBL, CPLANE1)'
     """
-    from workbench.model import format_length
+    from workbench.model import COPY_NUMBER_TYPES, format_length
 
-    kind = "CNV" if variant.svtype in ("DEL", "DUP") else "SV"
+    kind = "CNV" if variant.svtype in COPY_NUMBER_TYPES else "SV"
     if variant.svtype == "BND":
         text = f"{kind} breakend GRCh38 {variant.chrom}:{variant.pos:,} ({variant.alt})"
     else:

@@ -61,7 +61,7 @@ def copies_over(variant, sample) -> int | None:
         return call.copy_number
     normal = normal_copies(variant.chrom, sample.sex)
     alt_copies = {Genotype.HOM_REF: 0, Genotype.HET: 1, Genotype.HOM_ALT: 2, Genotype.HEMIZYGOUS: 1}.get(call.genotype)
-    if alt_copies is None or variant.svtype not in ("DEL", "DUP"):
+    if alt_copies is None or not variant.is_copy_number:
         return None
     return max(normal - alt_copies, 0) if variant.svtype == "DEL" else normal + alt_copies
 
