@@ -145,20 +145,15 @@ def test_one_address_guessing_many_accounts_is_throttled(store, clock):
 
 
 def test_simultaneous_failures_on_one_account_all_count(store):
-    barrier, errors = threading.Barrier(6), []
+    errors = []
 
     def guess() -> None:
-        barrier.wait()
         try:
             store.authenticate("amy", "simultaneous-guess")
         except AuthenticationError as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=guess) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(guess, 6)
     assert len(errors) == 6  # each one refused plainly: no raw database error
     counted = len([e for e in store.audit() if e.action == "failed log-in"])
     assert counted == 6 - sum(isinstance(e, LoginThrottled) for e in errors) >= 5  # a late one may meet the lock
@@ -257,20 +252,15 @@ def test_simultaneous_case_creation_gives_distinct_ids_or_a_clear_error(store, t
     amy = store.authenticate("amy", ANALYST_PASSWORD)
     vcf = tmp_path / "family.vcf"
     vcf.write_text("##fileformat=VCFv4.2\n")
-    barrier, outcomes = threading.Barrier(6), []
+    outcomes = []
 
     def create() -> None:
-        barrier.wait()
         try:
             outcomes.append(store.create_case(TRIO, vcf, "HPO 2025-01-16", amy).case_id)
         except StoreError as error:
             outcomes.append(error)
 
-    threads = [threading.Thread(target=create) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(create, 6)
     ids = [o for o in outcomes if isinstance(o, str)]
     assert len(outcomes) == 6 and len(ids) == len(set(ids)) >= 1
     assert all("try again" in str(o) for o in outcomes if not isinstance(o, str)), outcomes
@@ -341,3 +331,18 @@ def test_the_log_in_page_says_why_and_when(store, clock):
         at.text_input(key="login_password").input("wrong-password")
         at.button[0].click().run()
     assert "too many failed passwords" in at.error[0].value and "try again after" in at.error[0].value
+
+
+def run_together(action, threads: int) -> None:
+    """``action`` in ``threads`` threads released at the same moment (a race, on purpose)."""
+    barrier = threading.Barrier(threads)
+
+    def released() -> None:
+        barrier.wait()
+        action()
+
+    started = [threading.Thread(target=released) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
