@@ -83,6 +83,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def store(database_url: str):
+    """An empty case store on ``database_url`` (modules that need users in it define their own)."""
+    store = open_store(database_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap argon2 parameters so tests that create many users stay fast (production keeps the defaults)."""
     from argon2 import PasswordHasher

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from test_store import SCN2A, TRIO  # noqa: F401
-from test_store import case, people, store, vcf  # noqa: F401
+from test_store import case, people, vcf  # noqa: F401
 from workbench.knowledge.transcripts import nmd_prediction
 from workbench.report.acmg import AcmgAssessment, AcmgEvidence, AppliedCriterion, Classification, suggest_criteria
 from workbench.store import Role

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from test_store import SCN2A, TRIO  # noqa: F401  (fixtures below reuse the store test's case)
-from test_store import case, people, store, vcf  # noqa: F401
+from test_store import case, people, vcf  # noqa: F401
 from workbench.report.content import CaseDetails
 from workbench.store import ConflictError, PermissionDenied, Role, StoreError
 

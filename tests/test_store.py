@@ -49,13 +49,6 @@ def vcf(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(database_url: str):
-    store = open_store(database_url)
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def people(store):
     return {role: store.add_user(role.value, f"{role.value}-password", role, f"Dr {role.value.title()}", None)
             for role in Role}

@@ -35,13 +35,6 @@ def key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def store(database_url: str):
-    store = open_store(database_url)
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def signed(store, tmp_path: Path) -> str:
     """A case whose report was signed, amended and signed again: v1 and v2 signed."""
     analyst = store.add_user("amy", "amy-analyst-pass", Role.ANALYST, "Amy Analyst", None)
